@@ -1,0 +1,93 @@
+import type { RelayOptions } from './relay.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `Usage: meshdrop-relay [options]
+
+  --port N           HTTP + GUN port (default 8765, env PORT; 0 picks a free one)
+  --host ADDR        interface to listen on (default 0.0.0.0, env MESHDROP_HOST)
+  --data DIR         folder for the relay's GUN data (default ./data/relay, env MESHDROP_DATA)
+  --peers URL,...    other relays to mesh with, e.g. http://relay2:8765/gun (env MESHDROP_PEERS)
+  --app DIR          built app to serve (default: the dist/app next to this program)
+  --no-app           run a data-only relay that serves no app
+  --max-message N    largest websocket message in bytes (default 4194304, env MESHDROP_MAX_MESSAGE)
+  --help             show this help`;
+
+function parsePort(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not "${raw}".`);
+  return n;
+}
+
+function parsePeers(raw: string): string[] {
+  const peers = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of peers) {
+    let url: URL;
+    try {
+      url = new URL(p);
+    } catch {
+      throw new UsageError(`--peers: "${p}" is not a URL (expected e.g. http://relay2:8765/gun).`);
+    }
+    if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) {
+      throw new UsageError(`--peers: "${p}" must start with http://, https://, ws:// or wss://.`);
+    }
+  }
+  return peers;
+}
+
+/** Reads options from argv first, then the environment, then defaults. Throws UsageError with a clear message. */
+export function parseRelayOptions(argv: string[], env: Record<string, string | undefined>, defaultAppDir: string): RelayOptions | 'help' {
+  const options: RelayOptions = {
+    port: env.PORT ? parsePort(env.PORT) : 8765,
+    host: env.MESHDROP_HOST ?? '0.0.0.0',
+    dataDir: env.MESHDROP_DATA ?? 'data/relay',
+    peers: env.MESHDROP_PEERS ? parsePeers(env.MESHDROP_PEERS) : [],
+    appDir: defaultAppDir,
+    maxMessageBytes: env.MESHDROP_MAX_MESSAGE ? Number(env.MESHDROP_MAX_MESSAGE) : 4 * 1024 * 1024,
+  };
+  const args = [...argv];
+  const value = (flag: string): string => {
+    const v = args.shift();
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
+    return v;
+  };
+  while (args.length > 0) {
+    const arg = args.shift() as string;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const take = () => inline ?? value(flag);
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--port':
+        options.port = parsePort(take());
+        break;
+      case '--host':
+        options.host = take();
+        break;
+      case '--data':
+        options.dataDir = take();
+        break;
+      case '--peers':
+        options.peers = parsePeers(take());
+        break;
+      case '--app':
+        options.appDir = take();
+        break;
+      case '--no-app':
+        delete options.appDir;
+        break;
+      case '--max-message':
+        options.maxMessageBytes = Number(take());
+        break;
+      default:
+        throw new UsageError(`Unknown option "${arg}". Run with --help to see the options.`);
+    }
+  }
+  if (!Number.isInteger(options.maxMessageBytes) || options.maxMessageBytes < 64 * 1024) {
+    throw new UsageError('--max-message must be a whole number of bytes, at least 65536.');
+  }
+  return options;
+}

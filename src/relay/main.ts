@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseRelayOptions, USAGE, UsageError } from './cli-options.js';
+import { startRelay } from './relay.js';
+
+// GUN greets on load; keep the relay's own output readable.
+const greeting = /Hello wonderful person|AXE relay enabled|Multicast on/;
+const log = console.log.bind(console);
+console.log = (...args: unknown[]) => {
+  if (typeof args[0] === 'string' && greeting.test(args[0])) return;
+  log(...args);
+};
+
+async function main(): Promise<void> {
+  const defaultAppDir = fileURLToPath(new URL('../app/', import.meta.url));
+  let options;
+  try {
+    options = parseRelayOptions(process.argv.slice(2), process.env, defaultAppDir);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`meshdrop-relay: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (options === 'help') {
+    log(USAGE);
+    return;
+  }
+  if (options.appDir && !existsSync(options.appDir)) {
+    console.error(`meshdrop-relay: no built app at ${options.appDir}. Run "npm run build" first, or pass --no-app.`);
+    process.exit(2);
+  }
+  const relay = await startRelay(options).catch((err: NodeJS.ErrnoException) => {
+    const why = err.code === 'EADDRINUSE' ? `port ${options.port} is already in use (try --port 0 or another port)` : err.message;
+    console.error(`meshdrop-relay: cannot start: ${why}`);
+    process.exit(1);
+  });
+  log(`Meshdrop relay listening on ${relay.url} (GUN websocket at ${relay.url.replace('http', 'ws')}/gun)`);
+  log(`  data: ${options.dataDir}${options.peers.length ? `\n  meshed with: ${options.peers.join(', ')}` : ''}`);
+  log(`MESHDROP_RELAY_READY port=${relay.port}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`\n${signal}: stopping relay…`);
+    // Give GUN's disk batch a moment to flush, then exit: GUN keeps timers that never end on their own.
+    void relay.close().then(() => setTimeout(() => process.exit(0), 300));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,122 @@
+import type { DBSchema } from 'idb';
+import type { SeaPair } from '../types/gun.js';
+
+/** Records kept in IndexedDB. The UI renders from these first, so the app starts instantly offline. */
+
+export interface IdentityRecord {
+  pair: SeaPair;
+  name: string;
+  createdAt: number;
+}
+
+export interface ContactRecord {
+  pub: string;
+  epub: string;
+  name: string;
+  addedAt: number;
+  /** Opaque id of the 1:1 channel with this contact. */
+  channelId: string;
+  verified: boolean;
+}
+
+export interface ChannelKeyRecord {
+  epoch: number;
+  key: string;
+}
+
+export interface ChannelRecord {
+  id: string;
+  kind: 'direct' | 'group';
+  title: string;
+  /** Public keys of every member other than me. */
+  members: string[];
+  /** Group admin; empty for direct channels. */
+  admin: string;
+  /** Group keys by epoch; a direct channel has one epoch-0 key (the ECDH secret). */
+  keys: ChannelKeyRecord[];
+  currentEpoch: number;
+  createdAt: number;
+  lastMessageAt: number;
+  lastReadAt: number;
+  unread: number;
+  /** Set when I left or was removed: no new messages are sent or accepted. */
+  closed: boolean;
+}
+
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'received';
+
+export interface FileMeta {
+  fileId: string;
+  name: string;
+  size: number;
+  type: string;
+  sha256: string;
+  key: string;
+  chunkSize: number;
+  chunkCount: number;
+}
+
+export interface MessageRecord {
+  id: string;
+  channelId: string;
+  author: string;
+  sentAt: number;
+  kind: 'text' | 'file' | 'system';
+  text: string;
+  file?: FileMeta;
+  status: MessageStatus;
+  receivedAt: number;
+}
+
+export interface OutboxRecord {
+  /** Unique id of the pending write (message id, or file-id:chunk-index). */
+  id: string;
+  /** GUN path below my user space. */
+  path: string[];
+  /** The signed envelope or encrypted chunk to put. */
+  value: string;
+  createdAt: number;
+  attempts: number;
+  /** Message this write belongs to, so its status can move to "sent" on the relay's ack. */
+  messageId: string;
+}
+
+export type FileStatus = 'queued' | 'uploading' | 'sent' | 'downloading' | 'complete' | 'failed';
+
+export interface FileRecord extends FileMeta {
+  channelId: string;
+  messageId: string;
+  author: string;
+  direction: 'out' | 'in';
+  doneChunks: number;
+  status: FileStatus;
+  error: string;
+  blob?: Blob;
+}
+
+export interface ChunkRecord {
+  fileId: string;
+  index: number;
+  data: string;
+}
+
+export interface ShareRecord {
+  id: string;
+  receivedAt: number;
+  files: { name: string; type: string; blob: Blob }[];
+  text: string;
+}
+
+export interface MeshdropDB extends DBSchema {
+  identity: { key: 'self'; value: IdentityRecord };
+  settings: { key: string; value: unknown };
+  contacts: { key: string; value: ContactRecord };
+  channels: { key: string; value: ChannelRecord };
+  messages: { key: string; value: MessageRecord; indexes: { byChannelTime: [string, number, string] } };
+  outbox: { key: string; value: OutboxRecord; indexes: { byCreated: number } };
+  files: { key: string; value: FileRecord };
+  chunks: { key: [string, number]; value: ChunkRecord };
+  shares: { key: string; value: ShareRecord };
+}
+
+export const DB_VERSION = 1;

@@ -1,0 +1,81 @@
+import { Gun } from './gun-runtime.js';
+import type { GunInstance, GunPeer } from '../types/gun.js';
+
+export type ConnectionState = 'offline' | 'connecting' | 'connected';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** Relays with an open socket. */
+  connected: number;
+  /** Relays configured. */
+  configured: number;
+}
+
+/** Path under which every Meshdrop relay serves GUN's websocket. */
+export const GUN_PATH = '/gun';
+
+/** The relay that served this page; every deployment serves the app and GUN from the same origin. */
+export function sameOriginRelay(location: Pick<Location, 'origin'>): string {
+  return location.origin + GUN_PATH;
+}
+
+/**
+ * Owns the GUN instance and reports how many relays it is connected to.
+ * GUN keeps local state in memory only here: durable state lives in IndexedDB (src/store), so
+ * GUN's 5 MB localStorage adapter is turned off.
+ */
+export class RelayConnection extends EventTarget {
+  readonly gun: GunInstance;
+  private readonly relays: string[];
+  private readonly timer: ReturnType<typeof setInterval>;
+  private last: ConnectionStatus;
+
+  constructor(relays: string[]) {
+    super();
+    this.relays = [...new Set(relays)];
+    this.gun = Gun({ peers: this.relays, localStorage: false, radisk: false, axe: false, multicast: false });
+    this.last = this.compute();
+    this.gun.on('hi', () => this.refresh());
+    this.gun.on('bye', () => this.refresh());
+    globalThis.addEventListener?.('online', this.refresh);
+    globalThis.addEventListener?.('offline', this.refresh);
+    // GUN reconnects on its own timer and does not always emit 'hi'/'bye' in pairs; polling is cheap.
+    this.timer = setInterval(this.refresh, 1000);
+  }
+
+  get status(): ConnectionStatus {
+    return this.last;
+  }
+
+  get relayUrls(): readonly string[] {
+    return this.relays;
+  }
+
+  private compute(): ConnectionStatus {
+    const peers: GunPeer[] = Object.values(this.gun._.opt.peers ?? {});
+    const connected = peers.filter((p) => p.wire?.readyState === 1).length;
+    const online = typeof navigator === 'undefined' || navigator.onLine !== false;
+    const state: ConnectionState = !online ? 'offline' : connected > 0 ? 'connected' : this.relays.length > 0 ? 'connecting' : 'offline';
+    return { state, connected, configured: this.relays.length };
+  }
+
+  private readonly refresh = (): void => {
+    const next = this.compute();
+    if (next.state === this.last.state && next.connected === this.last.connected) return;
+    this.last = next;
+    this.dispatchEvent(new CustomEvent<ConnectionStatus>('status', { detail: next }));
+  };
+
+  close(): void {
+    clearInterval(this.timer);
+    globalThis.removeEventListener?.('online', this.refresh);
+    globalThis.removeEventListener?.('offline', this.refresh);
+    for (const peer of Object.values(this.gun._.opt.peers ?? {})) {
+      try {
+        peer.wire?.close?.();
+      } catch {
+        /* already closed */
+      }
+    }
+  }
+}

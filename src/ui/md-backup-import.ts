@@ -1,0 +1,55 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { baseStyles } from './styles.js';
+import { emit, type ImportBackupDetail } from './events.js';
+
+/** Pick a backup file and its passphrase; emits 'import-backup'. Errors are set by the parent. */
+@customElement('md-backup-import')
+export class MdBackupImport extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      form {
+        display: grid;
+        gap: 0.6em;
+      }
+    `,
+  ];
+
+  @property() error = '';
+  @property({ type: Boolean }) busy = false;
+  @state() private localError = '';
+  @query('input[type=file]') private fileInput!: HTMLInputElement;
+  @query('input[type=password]') private passInput!: HTMLInputElement;
+
+  private async submit(e: Event) {
+    e.preventDefault();
+    const file = this.fileInput.files?.[0];
+    if (!file) {
+      this.localError = 'Choose a backup file first.';
+      return;
+    }
+    if (file.size > 1_000_000) {
+      this.localError = 'That file is too large to be a Meshdrop backup.';
+      return;
+    }
+    this.localError = '';
+    emit<ImportBackupDetail>(this, 'import-backup', { text: await file.text(), passphrase: this.passInput.value });
+  }
+
+  override render() {
+    const error = this.localError || this.error;
+    return html`<form @submit=${this.submit} aria-label="Restore from backup">
+      <label>Backup file <input type="file" name="backup" accept=".json,application/json" /></label>
+      <label>Passphrase <input type="password" name="passphrase" autocomplete="current-password" /></label>
+      <button type="submit" class="secondary" ?disabled=${this.busy}>Restore identity</button>
+      <p class="error" role="alert" data-testid="import-error">${error}</p>
+    </form>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'md-backup-import': MdBackupImport;
+  }
+}

@@ -1,0 +1,118 @@
+// Shared e2e plumbing: real relay processes on loopback ports and isolated Chromium profiles.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface RelayProcess {
+  readonly port: number;
+  /** http://127.0.0.1:PORT — the app's origin. */
+  readonly url: string;
+  /** GUN websocket URL of this relay, for --peers and raw clients. */
+  readonly gunUrl: string;
+  readonly dataDir: string;
+  readonly output: () => string;
+  /** Kills the process (SIGKILL by default) and waits for it to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+export async function tempDir(prefix = 'meshdrop-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export interface RelayStartOptions {
+  dataDir?: string;
+  peers?: string[];
+  port?: number;
+  extraArgs?: string[];
+}
+
+/** Starts `dist/relay/main.js` as its own process (the same program `npm start` runs). */
+export async function startRelay(options: RelayStartOptions = {}): Promise<RelayProcess> {
+  const dataDir = options.dataDir ?? (await tempDir('meshdrop-relay-'));
+  const args = ['dist/relay/main.js', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--data', dataDir];
+  if (options.peers?.length) args.push('--peers', options.peers.join(','));
+  args.push(...(options.extraArgs ?? []));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((ok) => child.once('exit', () => (running.delete(child), ok())));
+  const port = await new Promise<number>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`relay did not start:\n${out}`)), 15_000);
+    const check = () => {
+      const m = /MESHDROP_RELAY_READY port=(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok(Number(m[1]));
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`relay exited with ${String(code)}:\n${out}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    url,
+    gunUrl: `${url}/gun`,
+    dataDir,
+    output: () => out,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** An isolated profile (own IndexedDB, service workers, cache): one user. */
+export async function newProfile(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext();
+}
+
+export async function openApp(context: BrowserContext, relay: RelayProcess, path = '/'): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+  await page.goto(relay.url + path);
+  return page;
+}
+
+/** Ends every relay process and removes every temp folder this test file started. */
+export async function cleanup(): Promise<void> {
+  for (const child of running) child.kill('SIGKILL');
+  await Promise.all([...running].map((c) => new Promise((ok) => (c.exitCode !== null || c.signalCode !== null ? ok(null) : c.once('exit', ok)))));
+  running.clear();
+  await Promise.all([...tempDirs].map((d) => rm(d, { recursive: true, force: true })));
+  tempDirs.clear();
+}
+
+/** Creates an identity through the onboarding screen and waits until the app shows it. */
+export async function onboard(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Display name').fill(name);
+  await page.getByRole('button', { name: 'Create my identity' }).click();
+  await page.getByTestId('signed-in-name').filter({ hasText: name }).waitFor();
+}
