@@ -1,0 +1,119 @@
+/**
+ * The contract between the UI (src/ui) and the app controller (src/core/meshdrop.ts).
+ * The UI only ever sees these types; it never touches GUN, IndexedDB or WebCrypto.
+ */
+import type { ConnectionStatus } from '../sync/relay-connection.js';
+import type { ChannelRecord, FileRecord, FileStatus, IdentityRecord, MessageRecord } from '../store/schema.js';
+
+export interface ContactView {
+  pub: string;
+  name: string;
+  /** Fingerprint of both parties' keys, as 12 groups of 5 digits; identical on both devices. */
+  safetyNumber: string;
+  channelId: string;
+  verified: boolean;
+}
+
+export interface MemberView {
+  pub: string;
+  name: string;
+}
+
+export interface ChannelSummary {
+  id: string;
+  kind: ChannelRecord['kind'];
+  title: string;
+  members: MemberView[];
+  admin: string;
+  isAdmin: boolean;
+  unread: number;
+  lastMessageAt: number;
+  /** Plain text, never HTML. */
+  lastMessagePreview: string;
+  closed: boolean;
+}
+
+export interface MessageView extends MessageRecord {
+  mine: boolean;
+  authorName: string;
+}
+
+/** A page of history, oldest first. `hasMore` tells whether older messages exist. */
+export interface MessagePage {
+  messages: MessageView[];
+  hasMore: boolean;
+}
+
+export interface PageCursor {
+  sentAt: number;
+  id: string;
+}
+
+export interface FileProgress {
+  fileId: string;
+  messageId: string;
+  channelId: string;
+  doneChunks: number;
+  chunkCount: number;
+  doneBytes: number;
+  size: number;
+  status: FileStatus;
+  error: string;
+}
+
+/** Events the controller dispatches (all CustomEvents on the controller). */
+export interface MeshdropEventMap {
+  /** Identity or connection status changed. */
+  change: Event;
+  /** The contact list changed. */
+  contacts: Event;
+  /** The chat list changed (new chat, unread count, last message). */
+  channels: Event;
+  /** Messages in a channel were added or changed status. */
+  messages: CustomEvent<{ channelId: string; messages: MessageView[] }>;
+  /** A file transfer made progress. */
+  'file-progress': CustomEvent<FileProgress>;
+}
+
+export interface MeshdropApi extends EventTarget {
+  readonly identity: IdentityRecord | undefined;
+  readonly status: ConnectionStatus;
+
+  // identity (foundation)
+  createIdentity(name: string): Promise<IdentityRecord>;
+  exportBackup(passphrase: string): Promise<string>;
+  importBackup(text: string, passphrase: string, options: { replace: boolean }): Promise<IdentityRecord>;
+
+  // contacts
+  listContacts(): Promise<ContactView[]>;
+  /** A link (on this app's origin) that lets its holder send me a contact request, even while I am offline. */
+  createInviteLink(): Promise<string>;
+  /** Accepts a link created by someone else. Throws an Error with a user-facing message on a bad link. */
+  acceptInviteLink(link: string): Promise<ContactView>;
+  setContactVerified(pub: string, verified: boolean): Promise<void>;
+
+  // chats
+  listChannels(): Promise<ChannelSummary[]>;
+  getChannel(channelId: string): Promise<ChannelSummary | undefined>;
+  /** Newest `limit` messages before `before` (or the newest overall), oldest first. Reads IndexedDB only. */
+  loadMessages(channelId: string, options: { before?: PageCursor; limit: number }): Promise<MessagePage>;
+  /** Stores the message locally at once (status "pending") and sends it when a relay is reachable. */
+  sendText(channelId: string, text: string): Promise<MessageView>;
+  markRead(channelId: string): Promise<void>;
+
+  // groups
+  createGroup(title: string, memberPubs: string[]): Promise<ChannelSummary>;
+  addGroupMembers(channelId: string, pubs: string[]): Promise<void>;
+  /** Admin only: removes a member and rotates the group key so they cannot read later messages. */
+  removeGroupMember(channelId: string, pub: string): Promise<void>;
+  leaveGroup(channelId: string): Promise<void>;
+
+  // files
+  readonly maxFileBytes: number;
+  /** Validates every file first (size limit) and throws with a clear message before anything is sent. */
+  sendFiles(channelId: string, files: File[]): Promise<void>;
+  getFile(fileId: string): Promise<FileRecord | undefined>;
+  /** Files shared into the app through the share target, waiting for the user to pick a chat. */
+  pendingShares(): Promise<{ id: string; files: { name: string; type: string; size: number }[] }[]>;
+  sendShare(shareId: string, channelId: string): Promise<void>;
+}
