@@ -1,0 +1,202 @@
+/**
+ * File drop crypto: pure logic over WebCrypto (no GUN, no IndexedDB).
+ *
+ * Every file gets a random AES-GCM-256 key. The plaintext is cut into fixed-size chunks; each chunk is
+ * encrypted with a fresh 96-bit IV and with `md1f:<fileId>:<index>` as additional data, so a chunk moved
+ * to another index or another file fails authentication. A chunk travels as one string for GUN:
+ * base64(iv ‖ ciphertext+tag). The whole plaintext's SHA-256 is checked once all chunks are back.
+ */
+import type { FileMeta } from '../store/schema.js';
+
+export const CHUNK_SIZE = 256 * 1024;
+export const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
+/** Hard ceiling for the configurable limit, and for what a receiver will accept from anyone. */
+export const ABSOLUTE_MAX_FILE_BYTES = 512 * 1024 * 1024;
+/** Byte arrays backed by a plain ArrayBuffer, as WebCrypto requires. */
+export type Bytes = Uint8Array<ArrayBuffer>;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class FileTooLargeError extends Error {
+  override name = 'FileTooLargeError';
+}
+
+/** Human-readable size with one decimal (binary units, as file managers show). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v >= 10 || Number.isInteger(v) ? 0 : 1)} ${units[u]}`;
+}
+
+/** Throws one clear message naming every file over the limit; nothing may be sent when this throws. */
+export function checkFileSizes(files: readonly { name: string; size: number }[], maxBytes: number): void {
+  if (files.length === 0) throw new FileTooLargeError('No file selected.');
+  const tooBig = files.filter((f) => f.size > maxBytes);
+  if (tooBig.length === 0) return;
+  const list = tooBig.map((f) => `“${f.name}” (${formatBytes(f.size)})`).join(', ');
+  const verb = tooBig.length === 1 ? 'is' : 'are';
+  throw new FileTooLargeError(`${list} ${verb} over the ${formatBytes(maxBytes)} limit per file. Nothing was sent.`);
+}
+
+export function chunkCountFor(size: number, chunkSize = CHUNK_SIZE): number {
+  return Math.ceil(size / chunkSize);
+}
+
+// --- encoding -----------------------------------------------------------------------------------
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let bin = '';
+  const step = 0x8000;
+  for (let i = 0; i < bytes.length; i += step) bin += String.fromCharCode(...bytes.subarray(i, i + step));
+  return btoa(bin);
+}
+
+/** Returns undefined for anything that is not valid base64 (hostile input must never throw upward). */
+export function base64ToBytes(text: string): Bytes | undefined {
+  try {
+    const bin = atob(text);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+export function toHex(buf: ArrayBuffer): string {
+  return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// --- keys and hashes ----------------------------------------------------------------------------
+
+export async function generateFileKey(): Promise<string> {
+  return bytesToBase64(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+function importKey(keyB64: string): Promise<CryptoKey> {
+  let key = keyCache.get(keyB64);
+  if (!key) {
+    const raw = base64ToBytes(keyB64);
+    if (!raw || raw.length !== 32) return Promise.reject(new Error('Invalid file key'));
+    key = crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    keyCache.set(keyB64, key);
+    if (keyCache.size > 64) keyCache.delete(keyCache.keys().next().value as string);
+  }
+  return key;
+}
+
+function additionalData(fileId: string, index: number): Bytes {
+  return new TextEncoder().encode(`md1f:${fileId}:${index}`);
+}
+
+export async function sha256Hex(data: Blob | ArrayBuffer | Bytes): Promise<string> {
+  const buf = data instanceof Blob ? await data.arrayBuffer() : data;
+  return toHex(await crypto.subtle.digest('SHA-256', buf));
+}
+
+export async function verifyWholeFile(blob: Blob, expectedSha256: string): Promise<boolean> {
+  return (await sha256Hex(blob)) === expectedSha256;
+}
+
+// --- chunks -------------------------------------------------------------------------------------
+
+export async function encryptChunk(keyB64: string, fileId: string, index: number, plain: Bytes): Promise<string> {
+  const key = await importKey(keyB64);
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(fileId, index) }, key, plain));
+  const out = new Uint8Array(IV_BYTES + ct.length);
+  out.set(iv, 0);
+  out.set(ct, IV_BYTES);
+  return bytesToBase64(out);
+}
+
+/**
+ * Decrypts and authenticates one chunk. Returns undefined when the data is not a string, is malformed,
+ * was altered, belongs to another index or file, or has the wrong length for its position.
+ */
+export async function decryptChunk(meta: Pick<FileMeta, 'key' | 'fileId' | 'size' | 'chunkSize' | 'chunkCount'>, index: number, data: unknown): Promise<Bytes | undefined> {
+  if (typeof data !== 'string' || !Number.isInteger(index) || index < 0 || index >= meta.chunkCount) return undefined;
+  const expected = expectedChunkLength(meta, index);
+  // Cheap length check before any crypto: base64 of iv + plaintext + tag.
+  if (data.length !== Math.ceil((IV_BYTES + expected + TAG_BYTES) / 3) * 4) return undefined;
+  const bytes = base64ToBytes(data);
+  if (!bytes || bytes.length !== IV_BYTES + expected + TAG_BYTES) return undefined;
+  try {
+    const key = await importKey(meta.key);
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: additionalData(meta.fileId, index) },
+      key,
+      bytes.subarray(IV_BYTES),
+    );
+    return new Uint8Array(plain);
+  } catch {
+    return undefined;
+  }
+}
+
+export function expectedChunkLength(meta: Pick<FileMeta, 'size' | 'chunkSize' | 'chunkCount'>, index: number): number {
+  return index < meta.chunkCount - 1 ? meta.chunkSize : meta.size - meta.chunkSize * (meta.chunkCount - 1);
+}
+
+export interface EncryptedFile {
+  meta: FileMeta;
+}
+
+/**
+ * Encrypts a whole file chunk by chunk, handing each encrypted chunk to `store` before reading the next,
+ * so memory stays bounded by one chunk. Returns the metadata the file message carries.
+ */
+export async function encryptFile(
+  file: Blob & { name: string },
+  fileId: string,
+  store: (index: number, data: string) => Promise<void>,
+  chunkSize = CHUNK_SIZE,
+): Promise<FileMeta> {
+  const key = await generateFileKey();
+  const chunkCount = chunkCountFor(file.size, chunkSize);
+  for (let i = 0; i < chunkCount; i++) {
+    const plain = new Uint8Array(await file.slice(i * chunkSize, Math.min(file.size, (i + 1) * chunkSize)).arrayBuffer());
+    await store(i, await encryptChunk(key, fileId, i, plain));
+  }
+  return {
+    fileId,
+    name: file.name,
+    size: file.size,
+    type: file.type,
+    sha256: await sha256Hex(file),
+    key,
+    chunkSize,
+    chunkCount,
+  };
+}
+
+/** Validates file metadata received from another user before anything is allocated or fetched for it. */
+export function isFileMeta(v: unknown, maxBytes = ABSOLUTE_MAX_FILE_BYTES): v is FileMeta {
+  if (!v || typeof v !== 'object') return false;
+  const m = v as Record<string, unknown>;
+  const int = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+  if (typeof m.fileId !== 'string' || !/^[0-9a-f]{16,64}$/.test(m.fileId)) return false;
+  if (typeof m.name !== 'string' || m.name.length === 0 || m.name.length > 255) return false;
+  if (typeof m.type !== 'string' || m.type.length > 127) return false;
+  if (typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256)) return false;
+  if (typeof m.key !== 'string' || base64ToBytes(m.key)?.length !== 32) return false;
+  if (!int(m.size) || m.size > maxBytes) return false;
+  if (!int(m.chunkSize) || m.chunkSize < 1024 || m.chunkSize > 1024 * 1024) return false;
+  if (!int(m.chunkCount) || m.chunkCount !== chunkCountFor(m.size, m.chunkSize)) return false;
+  return true;
+}
+
+/** A display-safe file name: no path parts or control characters. */
+export function safeFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim();
+  return cleaned.length > 0 ? cleaned.slice(0, 255) : 'file';
+}
