@@ -4,6 +4,10 @@ import { getSetting, setSetting } from '../store/settings-store.js';
 import type { IdentityRecord } from '../store/schema.js';
 import { RelayConnection, type ConnectionStatus } from '../sync/relay-connection.js';
 import { createIdentity, exportIdentityBackup, importIdentityBackup, IdentityError } from './identity.js';
+import { FileService, type PendingShare } from './file-service.js';
+import { GunChunkNetwork } from '../sync/chunk-network.js';
+import type { FileProgress } from './api.js';
+import type { FileRecord } from '../store/schema.js';
 
 export interface MeshdropOptions {
   /** Relays to use when the user has not configured any. */
@@ -20,6 +24,9 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
  * connection and emits 'change' whenever something the UI shows may have changed.
  */
 export class Meshdrop extends EventTarget {
+  /** File drop (src/core/file-service.ts); set in open(). */
+  files!: FileService;
+
   private constructor(
     readonly db: MeshdropDatabase,
     readonly connection: RelayConnection,
@@ -34,7 +41,42 @@ export class Meshdrop extends EventTarget {
     const stored = await getSetting(db, RELAYS_SETTING, isStringArray);
     const relays = stored && stored.length > 0 ? stored : options.defaultRelays;
     const identity = await loadIdentity(db);
-    return new Meshdrop(db, new RelayConnection(relays), identity);
+    const app = new Meshdrop(db, new RelayConnection(relays), identity);
+    await app.openFiles();
+    return app;
+  }
+
+  private async openFiles(): Promise<void> {
+    const net = new GunChunkNetwork(this.connection.gun, () => this.current?.pair, () => this.connection.status.connected > 0);
+    this.files = await FileService.open(this.db, net, () => this.current?.pair.pub);
+    this.files.addEventListener('file-progress', (e) => {
+      this.dispatchEvent(new CustomEvent<FileProgress>('file-progress', { detail: (e as CustomEvent<FileProgress>).detail }));
+    });
+    this.connection.addEventListener('status', () => {
+      if (this.connection.status.state === 'connected') void this.files.reconnected();
+    });
+    void this.files.resume();
+  }
+
+  // --- files: delegated to FileService ---
+  get maxFileBytes(): number {
+    return this.files.maxFileBytes;
+  }
+
+  sendFiles(channelId: string, files: File[]): Promise<void> {
+    return this.files.sendFiles(channelId, files);
+  }
+
+  getFile(fileId: string): Promise<FileRecord | undefined> {
+    return this.files.getFile(fileId);
+  }
+
+  pendingShares(): Promise<PendingShare[]> {
+    return this.files.pendingShares();
+  }
+
+  sendShare(shareId: string, channelId: string): Promise<void> {
+    return this.files.sendShare(shareId, channelId);
   }
 
   get identity(): IdentityRecord | undefined {
@@ -83,6 +125,7 @@ export class Meshdrop extends EventTarget {
   }
 
   close(): void {
+    this.files.close();
     this.connection.close();
     this.db.close();
   }

@@ -92,12 +92,18 @@ export interface FileRecord extends FileMeta {
   status: FileStatus;
   error: string;
   blob?: Blob;
+  /** Outgoing: chunk indexes a relay has acknowledged (the rest are still queued in `chunks`). */
+  sentChunks?: number[];
+  updatedAt?: number;
 }
 
 export interface ChunkRecord {
   fileId: string;
   index: number;
+  /** Outgoing: the encrypted chunk string waiting to be put. Incoming: empty. */
   data: string;
+  /** Incoming: the verified, decrypted bytes (kept until the whole file is assembled). */
+  plain?: ArrayBuffer;
 }
 
 export interface ShareRecord {

@@ -1,0 +1,112 @@
+/**
+ * File transfer state in IndexedDB: one FileRecord per file (status, progress, final Blob) and its chunks.
+ * Shared by the page and the service worker, so only IndexedDB and Blob are used here (no DOM APIs).
+ */
+import type { MeshdropDatabase } from './db.js';
+import type { ChunkRecord, FileRecord, ShareRecord } from './schema.js';
+
+const chunkRange = (fileId: string) => IDBKeyRange.bound([fileId, 0], [fileId, Number.MAX_SAFE_INTEGER]);
+
+export function getFileRecord(db: MeshdropDatabase, fileId: string): Promise<FileRecord | undefined> {
+  return db.get('files', fileId);
+}
+
+export async function putFileRecord(db: MeshdropDatabase, record: FileRecord): Promise<void> {
+  await db.put('files', { ...record, updatedAt: Date.now() });
+}
+
+/**
+ * Read-modify-write of a file record in one transaction, so concurrent chunk completions never lose
+ * each other's updates. Returns the stored record, or undefined if the file is unknown.
+ */
+export async function updateFileRecord(
+  db: MeshdropDatabase,
+  fileId: string,
+  change: (record: FileRecord) => FileRecord,
+): Promise<FileRecord | undefined> {
+  const tx = db.transaction('files', 'readwrite');
+  const current = await tx.store.get(fileId);
+  if (!current) {
+    await tx.done;
+    return undefined;
+  }
+  const next = { ...change(current), updatedAt: Date.now() };
+  await tx.store.put(next);
+  await tx.done;
+  return next;
+}
+
+export async function listFileRecords(db: MeshdropDatabase): Promise<FileRecord[]> {
+  return db.getAll('files');
+}
+
+export async function putChunk(db: MeshdropDatabase, chunk: ChunkRecord): Promise<void> {
+  await db.put('chunks', chunk);
+}
+
+export function getChunk(db: MeshdropDatabase, fileId: string, index: number): Promise<ChunkRecord | undefined> {
+  return db.get('chunks', [fileId, index]);
+}
+
+/** Indexes of the chunks stored for a file, ascending. */
+export async function storedChunkIndexes(db: MeshdropDatabase, fileId: string): Promise<number[]> {
+  const keys = await db.getAllKeys('chunks', chunkRange(fileId));
+  return keys.map((k) => k[1]);
+}
+
+/** Stores one verified incoming chunk and bumps the progress counter in the same transaction. */
+export async function storeReceivedChunk(db: MeshdropDatabase, fileId: string, index: number, plain: ArrayBuffer): Promise<FileRecord | undefined> {
+  const tx = db.transaction(['files', 'chunks'], 'readwrite');
+  const files = tx.objectStore('files');
+  const chunks = tx.objectStore('chunks');
+  const current = await files.get(fileId);
+  const existing = await chunks.getKey([fileId, index]);
+  let next = current;
+  if (current && existing === undefined && current.status === 'downloading') {
+    await chunks.put({ fileId, index, data: '', plain });
+    next = { ...current, doneChunks: current.doneChunks + 1, updatedAt: Date.now() };
+    await files.put(next);
+  }
+  await tx.done;
+  return next;
+}
+
+/** The decrypted parts of a file in order, or undefined if any chunk is missing. */
+export async function receivedParts(db: MeshdropDatabase, fileId: string, chunkCount: number): Promise<ArrayBuffer[] | undefined> {
+  const records = await db.getAll('chunks', chunkRange(fileId));
+  if (records.length !== chunkCount) return undefined;
+  const parts: ArrayBuffer[] = [];
+  for (let i = 0; i < chunkCount; i++) {
+    const r = records[i];
+    if (!r || r.index !== i || !r.plain) return undefined;
+    parts.push(r.plain);
+  }
+  return parts;
+}
+
+export async function deleteChunks(db: MeshdropDatabase, fileId: string): Promise<void> {
+  await db.delete('chunks', chunkRange(fileId));
+}
+
+export async function deleteChunk(db: MeshdropDatabase, fileId: string, index: number): Promise<void> {
+  await db.delete('chunks', [fileId, index]);
+}
+
+// --- shares (written by the service worker, read by the page) ------------------------------------
+
+export async function putShare(db: MeshdropDatabase, share: ShareRecord): Promise<void> {
+  await db.put('shares', share);
+}
+
+export function getShare(db: MeshdropDatabase, id: string): Promise<ShareRecord | undefined> {
+  return db.get('shares', id);
+}
+
+export async function listShares(db: MeshdropDatabase): Promise<ShareRecord[]> {
+  const all = await db.getAll('shares');
+  return all.sort((a, b) => a.receivedAt - b.receivedAt);
+}
+
+export async function deleteShare(db: MeshdropDatabase, id: string): Promise<void> {
+  await db.delete('shares', id);
+}
