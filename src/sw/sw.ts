@@ -1,12 +1,20 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { receiveShare, SHARE_TARGET_PATH } from './share-target.js';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
 // The app shell (HTML, JS, icons, manifest) is precached, so a second visit starts with the network off.
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
+
+// Files shared from other apps (manifest share_target) are parked in IndexedDB; the app then asks for a chat.
+registerRoute(
+  ({ url, request }) => url.origin === self.location.origin && url.pathname === SHARE_TARGET_PATH && request.method === 'POST',
+  ({ request }) => receiveShare(request, self.location.origin),
+  'POST',
+);
 
 // Any in-app navigation is answered with the cached shell; GUN's websocket path is never cached.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/gun/] }));
