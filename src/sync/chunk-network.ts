@@ -22,15 +22,18 @@ export class ChunkPutError extends Error {
 export const FILES_ROOT = 'md1';
 export const FILES_BRANCH = 'f';
 
-/** Authenticates GUN's user once per pair; GUN keeps one user per instance, so concurrent callers share it. */
-const authed = new WeakMap<GunInstance, Promise<GunUserChain>>();
-export function authenticatedUser(gun: GunInstance, pair: SeaPair): Promise<GunUserChain> {
+/**
+ * Authenticates GUN's user once per pair; GUN keeps one user per instance, so concurrent callers share it.
+ * Resolves to nothing on purpose: GUN chains are thenables, so a chain must never be a promise's value.
+ */
+const authed = new WeakMap<GunInstance, Promise<void>>();
+export function authenticate(gun: GunInstance, pair: SeaPair): Promise<void> {
   const user = gun.user();
-  if (user.is?.pub === pair.pub) return Promise.resolve(user);
+  if (user.is?.pub === pair.pub) return Promise.resolve();
   let pending = authed.get(gun);
   if (!pending) {
-    pending = new Promise<GunUserChain>((ok, fail) => {
-      user.auth(pair, (ack) => (ack.err ? fail(new Error(`GUN sign-in failed: ${ack.err}`)) : ok(user)));
+    pending = new Promise<void>((ok, fail) => {
+      user.auth(pair, (ack) => (ack.err ? fail(new Error(`GUN sign-in failed: ${ack.err}`)) : ok()));
     });
     authed.set(gun, pending);
     pending.catch(() => authed.delete(gun));
@@ -52,7 +55,8 @@ export class GunChunkNetwork implements ChunkNetwork {
   async put(fileId: string, index: number, value: string, timeoutMs: number): Promise<void> {
     const pair = this.pair();
     if (!pair) throw new ChunkPutError('No identity to sign the chunk with');
-    const user = await authenticatedUser(this.gun, pair);
+    await authenticate(this.gun, pair);
+    const user: GunUserChain = this.gun.user();
     await new Promise<void>((ok, fail) => {
       const timer = setTimeout(() => fail(new ChunkPutError('No relay acknowledged the chunk in time')), timeoutMs);
       user

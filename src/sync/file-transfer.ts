@@ -182,7 +182,8 @@ export class FileTransfer extends EventTarget {
         }
         try {
           await this.net.put(fileId, index, chunk.data, this.options.ackTimeoutMs);
-        } catch {
+        } catch (err) {
+          console.debug('chunk upload stalled', fileId, index, err);
           stalled = true; // offline or relay trouble: keep the chunk queued and retry on reconnect
           return;
         }
