@@ -11,8 +11,8 @@ async function registerServiceWorker(shell: HTMLElementTagNameMap['md-app']): Pr
     shell.updateReady = true;
   });
   let accepted = false;
-  wb.addEventListener('controlling', (event) => {
-    if (accepted && event.isUpdate) window.location.reload();
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (accepted) window.location.reload();
   });
   shell.addEventListener('apply-update', () => {
     accepted = true;
