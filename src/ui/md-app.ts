@@ -7,6 +7,8 @@ import './md-connection-status.js';
 import './md-onboarding.js';
 import './md-identity-panel.js';
 import './md-update-prompt.js';
+import './md-relay-settings.js';
+import type { SaveRelaysDetail } from './md-relay-settings.js';
 
 type View = 'home' | 'identity';
 
@@ -64,6 +66,7 @@ export class MdApp extends LitElement {
   @state() private importError = '';
   @state() private exportError = '';
   @state() private notice = '';
+  @state() private relayError = '';
 
   private readonly onChange = () => this.requestUpdate();
 
@@ -124,6 +127,16 @@ export class MdApp extends LitElement {
     }, (m) => (this.exportError = m));
   }
 
+  private onSaveRelays(e: CustomEvent<SaveRelaysDetail>) {
+    const app = this.app;
+    if (!app) return;
+    void this.run(async () => {
+      await app.setRelays(e.detail.relays);
+      // GUN cannot drop peers cleanly at runtime; a reload starts it with exactly the saved list.
+      window.location.reload();
+    }, (m) => (this.relayError = m));
+  }
+
   private renderMain() {
     const app = this.app;
     const identity = app?.identity;
@@ -147,7 +160,8 @@ export class MdApp extends LitElement {
         ?busy=${this.busy}
         @export-backup=${this.onExport}
         @import-backup=${this.onImport}
-      ></md-identity-panel>`;
+      ></md-identity-panel>
+        <md-relay-settings .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>`;
     }
     return html`<p>Signed in as <strong data-testid="signed-in-name">${identity.name}</strong>.</p>`;
   }
