@@ -1,4 +1,4 @@
-import type { FileMeta } from '../store/schema.js';
+import type { FileMeta, MemberProfile } from '../store/schema.js';
 import type { SeaPair } from '../types/gun.js';
 import { decryptWith, encryptWith, signWith } from './crypto.js';
 import { SEA } from '../sync/gun-runtime.js';
@@ -22,11 +22,7 @@ export const MAX_INNER_CHARS = 64 * 1024;
 export const MAX_NAME_CHARS = 60;
 export const MAX_GROUP_MEMBERS = 64;
 
-export interface GroupMember {
-  pub: string;
-  epub: string;
-  name: string;
-}
+export type GroupMember = MemberProfile;
 
 export type SystemPayload =
   | { type: 'profile'; name: string }
