@@ -61,7 +61,7 @@ export class Meshdrop extends EventTarget implements Omit<MeshdropApi, FileMetho
   }
 
   private readonly events: ChatEvents = {
-    messages: (channelId, records) => void this.emitMessages(channelId, records),
+    messages: (channelId, records) => void this.emitMessages(channelId, records).catch(() => undefined), // db may be closing
     channels: () => this.dispatchEvent(new Event('channels')),
     contacts: () => this.dispatchEvent(new Event('contacts')),
     fileMessage: (record) => this.dispatchEvent(new CustomEvent<MessageRecord>('file-message', { detail: record })),
