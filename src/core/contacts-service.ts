@@ -91,8 +91,8 @@ export class ContactsService {
     const secret = await sharedSecret(who.epub, this.me.pair);
     const channelId = await directChannelId(secret);
     const now = Date.now();
-    const result = await addContactIfNew(this.db, { pub: who.pub, epub: who.epub, name: who.name, addedAt: now, channelId, verified: false });
-    let channel = await getChannel(this.db, result.contact.channelId);
+    // The channel is stored before the contact, so a stored contact always has its channel.
+    let channel = await getChannel(this.db, channelId);
     if (!channel) {
       channel = {
         id: channelId,
@@ -110,6 +110,7 @@ export class ContactsService {
       } satisfies ChannelRecord;
       await putChannel(this.db, channel);
     }
+    const result = await addContactIfNew(this.db, { pub: who.pub, epub: who.epub, name: who.name, addedAt: now, channelId, verified: false });
     this.chat.watchChannel(channel);
     if (result.added) {
       this.events.contacts();
