@@ -245,11 +245,12 @@ export class MdApp extends LitElement {
     document.title = total > 0 ? `(${total}) Meshdrop` : 'Meshdrop';
     if (this.focusAfterRender) {
       this.focusAfterRender = false;
-      const target = this.renderRoot.querySelector<HTMLElement & { focusHeading?: () => void }>(
+      const target = this.renderRoot.querySelector<LitElement & { focusHeading?: () => void }>(
         '.detail > md-chat-view, .detail > md-contacts, .detail > md-group-create, .detail > md-group-info, .detail > md-identity-panel',
       );
-      if (target?.focusHeading) target.focusHeading();
-      else if (!target) this.renderRoot.querySelector<HTMLElement>('md-chat-list')?.focus();
+      // The screen renders its own content after this update: focus once it has.
+      if (target) void target.updateComplete.then(() => target.focusHeading?.());
+      else this.renderRoot.querySelector<HTMLElement>('md-chat-list')?.focus();
     }
   }
 

@@ -230,7 +230,8 @@ export class MdChatView extends LitElement {
       else if (this.plan.mode === 'keep') s.scrollTop = s.scrollHeight - this.plan.fromBottom;
       this.plan = { mode: 'none' };
       // A first page that does not fill the screen leaves nothing to scroll: fetch more right away.
-      if (this.hasMore && !this.loadingOlder && s.scrollHeight <= s.clientHeight + EDGE) this.requestOlder();
+      // (Bounded, in case a layout leaves the scroller without a height limit.)
+      if (this.hasMore && !this.loadingOlder && this.messages.length < 200 && s.scrollHeight <= s.clientHeight + EDGE) this.requestOlder();
     }
     this.maybeMarkRead();
   }
