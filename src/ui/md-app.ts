@@ -28,6 +28,13 @@ import './md-contacts.js';
 import './md-group-create.js';
 import './md-group-info.js';
 
+/**
+ * What the shell needs from the controller. The file methods are implemented by the files feature; until the
+ * controller has them, attaching files reports that it is unavailable instead of pretending to work.
+ */
+export type ShellApi = Omit<MeshdropApi, 'maxFileBytes' | 'sendFiles' | 'getFile' | 'pendingShares' | 'sendShare'> &
+  Partial<Pick<MeshdropApi, 'sendFiles'>>;
+
 type View = 'chats' | 'contacts' | 'new-group' | 'group-info' | 'identity';
 
 /** Messages loaded when a chat opens, and per "older" page. */
@@ -155,7 +162,7 @@ export class MdApp extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) app?: MeshdropApi;
+  @property({ attribute: false }) app?: ShellApi;
   @property({ type: Boolean }) updateReady = false;
   @state() private view: View = 'chats';
   @state() private chatId = '';
@@ -209,7 +216,7 @@ export class MdApp extends LitElement {
     history.replaceState(null, '', window.location.pathname + window.location.search);
   };
 
-  private listen(app: MeshdropApi | undefined, on: boolean): void {
+  private listen(app: ShellApi | undefined, on: boolean): void {
     if (!app) return;
     const f = on ? app.addEventListener.bind(app) : app.removeEventListener.bind(app);
     f('change', this.onChange);
@@ -233,7 +240,7 @@ export class MdApp extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('app')) {
-      this.listen(changed.get('app') as MeshdropApi | undefined, false);
+      this.listen(changed.get('app') as ShellApi | undefined, false);
       this.listen(this.app, true);
       this.hadIdentity = !!this.app?.identity;
       if (this.hadIdentity) void this.refreshAll();
@@ -388,6 +395,10 @@ export class MdApp extends LitElement {
     const channelId = this.chatId;
     if (!app || !channelId) return;
     this.sendError = '';
+    if (!app.sendFiles) {
+      this.sendError = 'Sending files is not available in this version.';
+      return;
+    }
     app.sendFiles(channelId, e.detail.files).catch((err: unknown) => (this.sendError = messageOf(err)));
   }
 
@@ -476,7 +487,7 @@ export class MdApp extends LitElement {
     return this.channels.find((c) => c.id === this.chatId);
   }
 
-  private renderDetail(app: MeshdropApi) {
+  private renderDetail(app: ShellApi) {
     const identity = app.identity!;
     switch (this.view) {
       case 'identity':
