@@ -3,8 +3,8 @@
  * and watches the same path in an author's space. GUN peers reject unsigned writes there, so only the
  * author can change a chunk; the receiver still authenticates every chunk (AES-GCM) before using it.
  */
-import type { GunChain, GunInstance, GunUserChain } from '../types/gun.js';
-import type { SeaPair } from '../types/gun.js';
+import type { GunChain, GunInstance } from '../types/gun.js';
+import { APP_ROOT, type UserSpace } from './user-space.js';
 
 export interface ChunkNetwork {
   /** True while at least one relay socket is open (a put can be acknowledged). */
@@ -19,32 +19,13 @@ export class ChunkPutError extends Error {
   override name = 'ChunkPutError';
 }
 
-export const FILES_ROOT = 'md1';
 export const FILES_BRANCH = 'f';
-
-/**
- * Authenticates GUN's user once per pair; GUN keeps one user per instance, so concurrent callers share it.
- * Resolves to nothing on purpose: GUN chains are thenables, so a chain must never be a promise's value.
- */
-const authed = new WeakMap<GunInstance, Promise<void>>();
-export function authenticate(gun: GunInstance, pair: SeaPair): Promise<void> {
-  const user = gun.user();
-  if (user.is?.pub === pair.pub) return Promise.resolve();
-  let pending = authed.get(gun);
-  if (!pending) {
-    pending = new Promise<void>((ok, fail) => {
-      user.auth(pair, (ack) => (ack.err ? fail(new Error(`GUN sign-in failed: ${ack.err}`)) : ok()));
-    });
-    authed.set(gun, pending);
-    pending.catch(() => authed.delete(gun));
-  }
-  return pending;
-}
 
 export class GunChunkNetwork implements ChunkNetwork {
   constructor(
     private readonly gun: GunInstance,
-    private readonly pair: () => SeaPair | undefined,
+    /** My signed-in user space (shared with chat: GUN keeps one user per instance). */
+    private readonly space: () => Promise<UserSpace>,
     private readonly isOnline: () => boolean,
   ) {}
 
@@ -53,34 +34,36 @@ export class GunChunkNetwork implements ChunkNetwork {
   }
 
   async put(fileId: string, index: number, value: string, timeoutMs: number): Promise<void> {
-    const pair = this.pair();
-    if (!pair) throw new ChunkPutError('No identity to sign the chunk with');
-    await authenticate(this.gun, pair);
-    const user: GunUserChain = this.gun.user();
+    const space = await this.space();
     await new Promise<void>((ok, fail) => {
-      const timer = setTimeout(() => fail(new ChunkPutError('No relay acknowledged the chunk in time')), timeoutMs);
-      user
-        .get(FILES_ROOT)
-        .get(FILES_BRANCH)
-        .get(fileId)
-        .get(String(index))
-        .put(value, (ack) => {
-          clearTimeout(timer);
-          if (ack.err) fail(new ChunkPutError(`Relay refused the chunk: ${ack.err}`));
-          else ok();
-        });
+      let settled = false;
+      const settle = (err?: Error) => {
+        if (settled) return; // GUN may ack more than once
+        settled = true;
+        clearTimeout(timer);
+        if (err) fail(err);
+        else ok();
+      };
+      const timer = setTimeout(() => settle(new ChunkPutError('No relay acknowledged the chunk in time')), timeoutMs);
+      space
+        .put([APP_ROOT, FILES_BRANCH, fileId, String(index)], value, (ack) => settle(ack.err ? new ChunkPutError(`Relay refused the chunk: ${ack.err}`) : undefined))
+        .catch((err: unknown) => settle(err instanceof Error ? err : new ChunkPutError(String(err))));
     });
   }
 
   watch(authorPub: string, fileId: string, index: number, onValue: (value: unknown) => void): () => void {
-    const node: GunChain = this.gun.get('~' + authorPub).get(FILES_ROOT).get(FILES_BRANCH).get(fileId).get(String(index));
+    const node: GunChain = this.gun.get('~' + authorPub).get(APP_ROOT).get(FILES_BRANCH).get(fileId).get(String(index));
     let active = true;
     node.on((data) => {
       if (active) onValue(data);
     });
     return () => {
       active = false;
-      node.off();
+      try {
+        node.off();
+      } catch {
+        /* GUN may already have dropped the listener */
+      }
     };
   }
 }
