@@ -130,6 +130,10 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     return this.files.sendShare(shareId, channelId);
   }
 
+  discardShare(shareId: string): Promise<void> {
+    return this.files.discardShare(shareId);
+  }
+
   get identity(): IdentityRecord | undefined {
     return this.current;
   }

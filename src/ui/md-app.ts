@@ -16,7 +16,7 @@ import type {
   SendTextDetail,
   SetVerifiedDetail,
 } from './events.js';
-import { messageOf } from './format.js';
+import { formatBytes, messageOf } from './format.js';
 import { mergeIntoWindow, prependPage } from './messages-window.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
@@ -29,15 +29,18 @@ import './md-chat-view.js';
 import './md-contacts.js';
 import './md-group-create.js';
 import './md-group-info.js';
+import './md-file-drop.js';
+import './md-share-picker.js';
+import type { DiscardShareDetail, SendShareDetail } from './md-share-picker.js';
+import { FileStateController, shareErrorFromLocation, shareFromLocation, type FileShellApi } from './md-file-state.js';
 
 /**
  * What the shell needs from the controller. The file methods are implemented by the files feature; until the
  * controller has them, attaching files reports that it is unavailable instead of pretending to work.
  */
-export type ShellApi = Omit<MeshdropApi, 'maxFileBytes' | 'sendFiles' | 'getFile' | 'pendingShares' | 'sendShare'> &
-  Partial<Pick<MeshdropApi, 'sendFiles'>>;
+export type ShellApi = Omit<MeshdropApi, 'maxFileBytes' | 'sendFiles' | 'getFile' | 'pendingShares' | 'sendShare'> & FileShellApi;
 
-type View = 'chats' | 'contacts' | 'new-group' | 'group-info' | 'identity';
+type View = 'chats' | 'contacts' | 'new-group' | 'group-info' | 'identity' | 'share';
 
 /** Messages loaded when a chat opens, and per "older" page. */
 export const PAGE_SIZE = 50;
@@ -187,6 +190,10 @@ export class MdApp extends LitElement {
   @state() private groupError = '';
   @state() private sendError = '';
   @state() private toast = '';
+  /** Files: transfer state for the file bubbles and the pending share (md-file-state.ts). */
+  private readonly fileState = new FileStateController(this, () => this.app);
+  @state() private shareId = '';
+  @state() private shareError = '';
 
   private hadIdentity = false;
   /** Increments whenever another chat is opened, so late pages of the previous chat are ignored. */
@@ -210,6 +217,14 @@ export class MdApp extends LitElement {
     if (channelId === this.chatId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore);
   };
   private readonly onHash = () => {
+    const shareId = shareFromLocation(window.location);
+    const shareProblem = shareErrorFromLocation(window.location);
+    if (shareId || shareProblem) {
+      if (shareProblem) this.toast = shareProblem;
+      else this.openShare(shareId);
+      history.replaceState(null, '', window.location.pathname + window.location.search);
+      return;
+    }
     const link = inviteFromLocation(window.location);
     if (!link) return;
     this.pendingInvite = link;
@@ -247,7 +262,9 @@ export class MdApp extends LitElement {
       this.listen(this.app, true);
       this.hadIdentity = !!this.app?.identity;
       if (this.hadIdentity) void this.refreshAll();
+      if (this.shareId) void this.fileState.openShare(this.shareId);
     }
+    if (changed.has('messages')) this.fileState.track(this.messages);
   }
 
   protected override updated(): void {
@@ -419,6 +436,37 @@ export class MdApp extends LitElement {
     void this.app?.markRead(e.detail.channelId).catch((err: unknown) => console.warn('markRead failed', err));
   }
 
+  // ---- shared files (share target) ----
+
+  private openShare(shareId: string): void {
+    this.shareId = shareId;
+    this.shareError = '';
+    this.show('share');
+    if (this.app) void this.fileState.openShare(shareId);
+  }
+
+  private onSendShare(e: CustomEvent<SendShareDetail>) {
+    const app = this.app;
+    if (!app?.sendShare) return;
+    const { shareId, channelId } = e.detail;
+    void this.run(async () => {
+      await app.sendShare!(shareId, channelId);
+      this.shareId = '';
+      this.fileState.closeShare();
+      await this.openChat(channelId);
+    }, (m) => (this.shareError = m));
+  }
+
+  private onDiscardShare(e: CustomEvent<DiscardShareDetail>) {
+    const app = this.app;
+    void this.run(async () => {
+      await app?.discardShare?.(e.detail.shareId);
+      this.shareId = '';
+      this.fileState.closeShare();
+      this.backToList();
+    }, (m) => (this.shareError = m));
+  }
+
   // ---- contacts ----
 
   private createInvite() {
@@ -550,6 +598,16 @@ export class MdApp extends LitElement {
           @remove-member=${this.removeMember}
           @leave-group=${this.leaveGroup}
         ></md-group-info>`;
+      case 'share':
+        return html`<md-share-picker
+          style="padding:1rem"
+          .share=${this.fileState.share}
+          .channels=${this.channels}
+          .error=${this.shareError}
+          ?busy=${this.busy}
+          @send-share=${this.onSendShare}
+          @discard-share=${this.onDiscardShare}
+        ></md-share-picker>`;
       case 'chats': {
         const ch = this.currentChannel;
         if (!ch) return html`<p class="muted placeholder">Choose a chat, or add a contact to start one.</p>`;
@@ -565,6 +623,8 @@ export class MdApp extends LitElement {
           @mark-read=${this.onMarkRead}
           @show-group-info=${() => ((this.groupError = ''), this.show('group-info'))}
           @back=${this.backToList}
+          .files=${this.fileState.views}
+          ><md-file-drop slot="attach" ?disabled=${ch.closed} .limitText=${app.maxFileBytes ? `up to ${formatBytes(app.maxFileBytes)} per file` : ''}></md-file-drop
         ></md-chat-view>`;
       }
     }

@@ -4,8 +4,10 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChannelSummary, MessageView } from '../core/api.js';
 import { baseStyles } from './styles.js';
 import { emit, type ChannelDetail } from './events.js';
-import { dayKey, formatBytes, formatDay, formatFullDate, formatTime, statusLook } from './format.js';
+import { dayKey, formatDay, formatFullDate, formatTime, statusLook } from './format.js';
 import './md-composer.js';
+import './md-file-message.js';
+import type { FileView } from './md-file-message.js';
 
 /** How close to an edge (px) counts as "at the top/bottom". */
 const EDGE = 120;
@@ -157,6 +159,8 @@ export class MdChatView extends LitElement {
   @property({ type: Boolean }) hasMore = false;
   @property({ type: Boolean }) loadingOlder = false;
   @property() sendError = '';
+  /** Transfer state per file id, for file messages (kept by the shell from the controller's file events). */
+  @property({ attribute: false }) files: ReadonlyMap<string, FileView> = new Map();
   @state() private announcement = '';
   @query('.scroller') private scroller?: HTMLElement;
 
@@ -267,7 +271,7 @@ export class MdChatView extends LitElement {
 
   private renderBody(m: MessageView) {
     if (m.kind === 'file' && m.file) {
-      return html`<p class="text" data-testid="message-text">📎 ${m.file.name} <span class="muted">(${formatBytes(m.file.size)})</span></p>`;
+      return html`<md-file-message .file=${m.file} .state=${this.files.get(m.file.fileId)} ?mine=${m.mine}></md-file-message>`;
     }
     return html`<p class="text" data-testid="message-text">${m.text}</p>`;
   }
