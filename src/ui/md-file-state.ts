@@ -90,7 +90,9 @@ export class FileStateController implements ReactiveController {
       const r = await app.getFile(fileId);
       if (!r) return;
       const doneBytes = r.status === 'complete' || r.status === 'sent' ? r.size : Math.min(r.size, r.doneChunks * r.chunkSize);
-      const blob = r.status === 'failed' ? undefined : r.blob;
+      // Keep the Blob already shown (same stored file): a new object would needlessly re-create its URL.
+      const old = this.views.get(fileId);
+      const blob = r.status === 'failed' ? undefined : old?.blob && r.blob && old.blob.size === r.blob.size ? old.blob : r.blob;
       this.set(fileId, { status: r.status, doneBytes, size: r.size, error: r.error, blob });
     } catch (err) {
       console.warn('could not load file state', fileId, err);
