@@ -11,6 +11,7 @@ import {
   listShares,
   putChunk,
   putFileRecord,
+  putOriginal,
   updateFileRecord,
 } from '../store/file-store.js';
 import { getSetting, setSetting } from '../store/settings-store.js';
@@ -117,6 +118,7 @@ export class FileService extends EventTarget {
     if (!messenger || !me) throw new Error('Sign in and open a chat before sending files.');
     for (const file of files) {
       const meta = await this.prepare(file);
+      await putOriginal(this.db, meta.fileId, file);
       await putFileRecord(this.db, {
         ...meta,
         channelId,
@@ -127,7 +129,6 @@ export class FileService extends EventTarget {
         sentChunks: [],
         status: 'queued',
         error: '',
-        blob: file,
       });
       const message = await messenger.sendFileMessage(channelId, meta);
       const record = await updateFileRecord(this.db, meta.fileId, (r) => ({ ...r, messageId: message.id }));

@@ -84,6 +84,34 @@ export async function receivedParts(db: MeshdropDatabase, fileId: string, chunkC
   return parts;
 }
 
+/** Index of the chunk-store record that parks an outgoing file's original until the upload is done. */
+export const ORIGINAL_INDEX = -1;
+
+/**
+ * Keeps the sender's original file outside the FileRecord while the upload runs: the record is rewritten
+ * after every chunk, and rewriting a record that holds a large Blob copies it each time.
+ */
+export async function putOriginal(db: MeshdropDatabase, fileId: string, original: Blob): Promise<void> {
+  await db.put('chunks', { fileId, index: ORIGINAL_INDEX, data: '', original });
+}
+
+/** Marks an upload sent and moves the parked original into its FileRecord, in one transaction. */
+export async function finishUpload(db: MeshdropDatabase, fileId: string): Promise<FileRecord | undefined> {
+  const tx = db.transaction(['files', 'chunks'], 'readwrite');
+  const files = tx.objectStore('files');
+  const chunks = tx.objectStore('chunks');
+  const current = await files.get(fileId);
+  let next = current;
+  if (current) {
+    const parked = await chunks.get([fileId, ORIGINAL_INDEX]);
+    next = { ...current, status: 'sent', doneChunks: current.chunkCount, error: '', blob: parked?.original ?? current.blob, updatedAt: Date.now() };
+    await files.put(next);
+    await chunks.delete(IDBKeyRange.bound([fileId, ORIGINAL_INDEX], [fileId, Number.MAX_SAFE_INTEGER]));
+  }
+  await tx.done;
+  return next;
+}
+
 export async function deleteChunks(db: MeshdropDatabase, fileId: string): Promise<void> {
   await db.delete('chunks', chunkRange(fileId));
 }

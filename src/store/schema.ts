@@ -112,6 +112,8 @@ export interface ChunkRecord {
   data: string;
   /** Incoming: the verified, decrypted bytes (kept until the whole file is assembled). */
   plain?: ArrayBuffer;
+  /** Outgoing, at index -1 only: the original file, moved into the FileRecord once sent. */
+  original?: Blob;
 }
 
 export interface ShareRecord {

@@ -16,6 +16,7 @@ import type { FileProgress } from '../core/api.js';
 import type { MeshdropDatabase } from '../store/db.js';
 import {
   deleteChunks,
+  finishUpload,
   getChunk,
   getFileRecord,
   listFileRecords,
@@ -200,10 +201,7 @@ export class FileTransfer extends EventTarget {
     const latest = await getFileRecord(this.db, fileId);
     if (!latest || this.closed) return;
     if (stalled) return this.retryLater(fileId);
-    if ((latest.sentChunks ?? []).length >= latest.chunkCount) {
-      await deleteChunks(this.db, fileId);
-      this.emit(await updateFileRecord(this.db, fileId, (r) => ({ ...r, status: 'sent', doneChunks: r.chunkCount, error: '' })));
-    }
+    if ((latest.sentChunks ?? []).length >= latest.chunkCount) this.emit(await finishUpload(this.db, fileId));
   }
 
   // --- download ---------------------------------------------------------------------------------

@@ -113,6 +113,12 @@ export class MdFileMessage extends LitElement {
     }
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moved in the DOM (e.g. a list re-order): the URL was revoked on disconnect, so make a new one.
+    if (!this.url && this.state?.blob) this.requestUpdate();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     if (this.url) URL.revokeObjectURL(this.url);

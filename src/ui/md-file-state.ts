@@ -90,9 +90,13 @@ export class FileStateController implements ReactiveController {
       const r = await app.getFile(fileId);
       if (!r) return;
       const doneBytes = r.status === 'complete' || r.status === 'sent' ? r.size : Math.min(r.size, r.doneChunks * r.chunkSize);
-      // Keep the Blob already shown (same stored file): a new object would needlessly re-create its URL.
+      // A Blob read from IndexedDB stops being readable if its record is rewritten later; the bubble keeps
+      // an in-memory copy of a finished file instead (files are bounded by the size limit).
       const old = this.views.get(fileId);
-      const blob = r.status === 'failed' ? undefined : old?.blob && r.blob && old.blob.size === r.blob.size ? old.blob : r.blob;
+      let blob: Blob | undefined;
+      if (r.blob && (r.status === 'complete' || r.status === 'sent')) {
+        blob = old?.blob && old.blob.size === r.blob.size ? old.blob : new Blob([await r.blob.arrayBuffer()], { type: r.type });
+      }
       this.set(fileId, { status: r.status, doneBytes, size: r.size, error: r.error, blob });
     } catch (err) {
       console.warn('could not load file state', fileId, err);
