@@ -96,7 +96,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   }
 
   private async openFiles(): Promise<void> {
-    const net = new GunChunkNetwork(this.connection.gun, async () => (await this.session()).space, () => this.connection.status.connected > 0);
+    const net = new GunChunkNetwork(this.connection.gun, async () => (await this.session()).space, () => this.connection.status.state === 'connected');
     this.files = await FileService.open(this.db, net, () => this.current?.pair.pub);
     this.files.useMessenger(this);
     this.addEventListener('file-message', (e) => void this.files.receive((e as CustomEvent<MessageRecord>).detail));

@@ -200,7 +200,11 @@ export class FileTransfer extends EventTarget {
     await Promise.all(Array.from({ length: this.options.uploadConcurrency }, worker));
     const latest = await getFileRecord(this.db, fileId);
     if (!latest || this.closed) return;
-    if (stalled) return this.retryLater(fileId);
+    if (stalled) {
+      // Back to "waiting for a connection" until a relay acknowledges again.
+      this.emit(await updateFileRecord(this.db, fileId, (r) => (r.status === 'uploading' ? { ...r, status: 'queued' } : r)));
+      return this.retryLater(fileId);
+    }
     if ((latest.sentChunks ?? []).length >= latest.chunkCount) this.emit(await finishUpload(this.db, fileId));
   }
 

@@ -39,15 +39,25 @@ async function waitForFileStatus(page: Page, name: string, status: string, wait 
   await page.locator(`[data-testid="file-message"][data-status="${status}"]`).filter({ has: page.getByText(name, { exact: true }) }).waitFor(wait);
 }
 
-/** SHA-256 (hex) of the bytes behind the bubble's Save link: exactly what the app offers the user. */
+/**
+ * SHA-256 (hex) of the file the receiver's app stores and offers: the bubble must offer Save (a blob: link
+ * named after the file), and the stored Blob behind it is hashed. (The page's CSP does not let scripts
+ * fetch blob: URLs, so the test reads the Blob through the controller.)
+ */
 async function offeredHash(page: Page, name: string): Promise<string> {
-  const save = fileBubble(page, name).getByTestId('file-save');
+  const bubble = fileBubble(page, name);
+  const save = bubble.getByTestId('file-save');
   await save.waitFor(WAIT);
-  return save.evaluate(async (link) => {
-    const buf = await (await fetch((link as HTMLAnchorElement).href)).arrayBuffer();
-    const h = await crypto.subtle.digest('SHA-256', buf);
+  assert.match((await save.getAttribute('href')) ?? '', /^blob:/);
+  assert.equal(await save.getAttribute('download'), name);
+  const fileId = await bubble.getAttribute('data-file-id');
+  return page.evaluate(async (id) => {
+    const app = (document.querySelector('md-app') as unknown as { app: { getFile(id: string): Promise<{ status: string; blob?: Blob } | undefined> } }).app;
+    const rec = await app.getFile(id);
+    if (!rec?.blob || (rec.status !== 'complete' && rec.status !== 'sent')) return `no verified file (${rec?.status ?? 'none'})`;
+    const h = await crypto.subtle.digest('SHA-256', await rec.blob.arrayBuffer());
     return Array.from(new Uint8Array(h), (x) => x.toString(16).padStart(2, '0')).join('');
-  });
+  }, fileId ?? '');
 }
 
 async function attach(page: Page, files: { name: string; buffer: Buffer; mimeType?: string }[]): Promise<void> {
@@ -115,6 +125,7 @@ test('an oversize file is refused with a message before anything is sent', async
 });
 
 test('the sender closes the app mid-transfer and the upload resumes on the next start', async () => {
+  if (process.env.DEBUG_FILES) b.on('console', (m) => process.stderr.write('B: ' + m.text().slice(0, 200) + '\n'));
   const file = { name: 'resume.bin', buffer: randomBytes(1280 * 1024) };
   await attach(a, [file]);
   // Wait until at least one chunk is acknowledged, then close the app while the rest are in flight.
@@ -131,7 +142,17 @@ test('a file dropped while offline is queued locally and uploads on reconnect', 
   await alice.setOffline(true);
   await a.locator('md-connection-status [data-state]:not([data-state="connected"])').waitFor(WAIT);
   const file = { name: 'offline-drop.bin', buffer: randomBytes(300 * 1024) };
+  if (process.env.DEBUG_FILES) a.on('console', (m) => process.stderr.write('A: ' + m.text().slice(0, 300) + '\n'));
   await attach(a, [file]);
+  if (process.env.DEBUG_FILES) {
+    await new Promise((r) => setTimeout(r, 5000));
+    process.stderr.write('DUMP ' + (await a.evaluate(async () => {
+      const app = (document.querySelector('md-app') as any).app;
+      const db = app.db;
+      const files = await db.getAll('files');
+      return JSON.stringify(files.map((f: any) => ({ n: f.name, s: f.status, m: f.messageId, d: f.doneChunks }))) + ' status ' + JSON.stringify(app.status) + ' bubbles ' + document.querySelector('md-app')!.shadowRoot!.querySelector('md-chat-view')?.shadowRoot?.querySelectorAll('md-file-message').length;
+    })) + '\n');
+  }
   await waitForFileStatus(a, file.name, 'queued', WAIT);
   await fileBubble(a, file.name).getByText('Waiting for a connection to send').waitFor(WAIT);
   await alice.setOffline(false);

@@ -138,7 +138,7 @@ describe('file transfer', () => {
     net.failAfter = 3;
     await first.start(meta.fileId);
     const partial = await getFileRecord(db, meta.fileId);
-    expect(partial?.status).to.equal('uploading');
+    expect(partial?.status).to.equal('queued'); // stalled: waiting for a relay again
     expect(partial?.sentChunks?.length).to.equal(3);
     first.close(); // app closed
     net.failAfter = Infinity;
