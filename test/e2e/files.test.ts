@@ -125,7 +125,6 @@ test('an oversize file is refused with a message before anything is sent', async
 });
 
 test('the sender closes the app mid-transfer and the upload resumes on the next start', async () => {
-  if (process.env.DEBUG_FILES) b.on('console', (m) => process.stderr.write('B: ' + m.text().slice(0, 200) + '\n'));
   const file = { name: 'resume.bin', buffer: randomBytes(1280 * 1024) };
   await attach(a, [file]);
   // Wait until at least one chunk is acknowledged, then close the app while the rest are in flight.
@@ -142,17 +141,7 @@ test('a file dropped while offline is queued locally and uploads on reconnect', 
   await alice.setOffline(true);
   await a.locator('md-connection-status [data-state]:not([data-state="connected"])').waitFor(WAIT);
   const file = { name: 'offline-drop.bin', buffer: randomBytes(300 * 1024) };
-  if (process.env.DEBUG_FILES) a.on('console', (m) => process.stderr.write('A: ' + m.text().slice(0, 300) + '\n'));
   await attach(a, [file]);
-  if (process.env.DEBUG_FILES) {
-    await new Promise((r) => setTimeout(r, 5000));
-    process.stderr.write('DUMP ' + (await a.evaluate(async () => {
-      const app = (document.querySelector('md-app') as any).app;
-      const db = app.db;
-      const files = await db.getAll('files');
-      return JSON.stringify(files.map((f: any) => ({ n: f.name, s: f.status, m: f.messageId, d: f.doneChunks }))) + ' status ' + JSON.stringify(app.status) + ' bubbles ' + document.querySelector('md-app')!.shadowRoot!.querySelector('md-chat-view')?.shadowRoot?.querySelectorAll('md-file-message').length;
-    })) + '\n');
-  }
   await waitForFileStatus(a, file.name, 'queued', WAIT);
   await fileBubble(a, file.name).getByText('Waiting for a connection to send').waitFor(WAIT);
   await alice.setOffline(false);
