@@ -133,7 +133,26 @@ export class MdApp extends LitElement {
         text-align: center;
         flex: none;
       }
+      .narrow-back {
+        display: none;
+        flex: none;
+        padding: 0.5rem 1rem 0;
+      }
+      .short {
+        display: none;
+      }
       @media (max-width: 720px) {
+        .narrow-back,
+        .short {
+          display: block;
+        }
+        .long {
+          display: none;
+        }
+        header {
+          flex-wrap: nowrap;
+          padding: 0.4rem 0.5rem;
+        }
         .split {
           grid-template-columns: 1fr;
         }
@@ -596,6 +615,9 @@ export class MdApp extends LitElement {
           ></md-chat-list>
         </div>
         <section class="detail" aria-label="Details">
+          ${this.view === 'contacts' || this.view === 'new-group' || this.view === 'identity'
+            ? html`<div class="narrow-back"><button class="secondary" @click=${this.backToList}>← Chats</button></div>`
+            : nothing}
           ${this.renderDetail(app)}
         </section>
       </div>
@@ -610,7 +632,7 @@ export class MdApp extends LitElement {
         ${this.app ? html`<md-connection-status .status=${this.app.status}></md-connection-status>` : nothing}
         ${identity
           ? html`<button class="secondary" aria-pressed=${this.view === 'identity'} @click=${() => (this.view === 'identity' ? this.backToList() : this.show('identity'))}>
-              ${this.view === 'identity' ? 'Back' : 'Identity & backup'}
+              ${this.view === 'identity' ? 'Back' : html`<span class="long">Identity & backup</span><span class="short">Identity</span>`}
             </button>`
           : nothing}
       </header>

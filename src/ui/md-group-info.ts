@@ -22,7 +22,7 @@ export class MdGroupInfo extends LitElement {
         overflow-y: auto;
       }
       h2 {
-        margin: 0 0 0.75rem;
+        margin: 0.75rem 0;
         font-size: 1.2rem;
         overflow-wrap: anywhere;
       }
@@ -52,6 +52,9 @@ export class MdGroupInfo extends LitElement {
         padding: 0.05rem 0.4rem;
         background: var(--md-accent);
         color: var(--md-on-accent);
+      }
+      .confirm p {
+        margin-top: 0;
       }
       .confirm {
         border: 2px solid var(--md-error);
