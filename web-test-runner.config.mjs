@@ -2,7 +2,7 @@
 // A real Meshdrop relay (the relay program, run from source) is started for the whole run, so browser
 // tests can run several controllers against it; its URL reaches test pages as window.__MESHDROP_RELAY__.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { playwrightLauncher } from '@web/test-runner-playwright';
@@ -43,15 +43,36 @@ async function startTestRelay() {
     child.once('exit', (code) => reject(new Error(`test relay exited with ${code}`)));
   });
   child.stdout.resume();
-  return `http://127.0.0.1:${port}`;
+  return { url: `http://127.0.0.1:${port}`, dataDir };
 }
 
-const relayUrl = await startTestRelay();
+const relay = await startTestRelay();
+const relayUrl = relay.url;
+
+/** Every file the relay persisted, as text (GUN's radisk files are JSON-ish text). */
+function relayDataText(dir) {
+  let text = '';
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    text += statSync(path).isDirectory() ? relayDataText(path) : readFileSync(path, 'utf8');
+  }
+  return text;
+}
+
+/** Server command for tests: which of `needles` occur in the relay's data folder (and its size). */
+const relayScanPlugin = {
+  name: 'meshdrop-relay-scan',
+  executeCommand({ command, payload }) {
+    if (command !== 'relay-data-scan') return undefined;
+    const text = relayDataText(relay.dataDir);
+    return { bytes: text.length, found: (payload?.needles ?? []).filter((n) => text.includes(n)) };
+  },
+};
 
 export default {
   files: ['test/**/*.test.ts', '!test/e2e/**'],
   nodeResolve: { browser: true },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), relayScanPlugin],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

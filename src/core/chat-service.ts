@@ -113,6 +113,8 @@ export class ChatService {
     if (!channel || channel.closed) return;
     const mine = signer === this.me.pair.pub;
     if (!mine && !channel.members.includes(signer)) return;
+    // GUN replays all history on every start: skip the crypto for messages already stored.
+    if (await this.db.getKey('messages', id)) return;
     const res = await openEnvelope(raw, {
       signer,
       channel: channelId,

@@ -4,6 +4,7 @@ import { getSetting, setSetting } from '../store/settings-store.js';
 import type { IdentityRecord } from '../store/schema.js';
 import { RelayConnection, type ConnectionStatus } from '../sync/relay-connection.js';
 import { createIdentity, exportIdentityBackup, importIdentityBackup, IdentityError } from './identity.js';
+import { normaliseRelayList } from './relays.js';
 import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessageView, PageCursor } from './api.js';
 import type { ChatEvents } from './chat-events.js';
 import { Session } from './session.js';
@@ -218,8 +219,19 @@ export class Meshdrop extends EventTarget implements Omit<MeshdropApi, FileMetho
     await (await this.session()).groups.leave(channelId);
   }
 
-  async setRelays(relays: string[]): Promise<void> {
+  /** Relays this device syncs through (all at once: GUN keeps a socket to each, so losing one is not an outage). */
+  get relays(): readonly string[] {
+    return this.connection.relayUrls;
+  }
+
+  /**
+   * Validates and stores the relay list; it takes effect on the next start (the caller reloads).
+   * Throws RelayUrlError with a user-facing message and keeps the old list on bad input.
+   */
+  async setRelays(inputs: string[]): Promise<string[]> {
+    const relays = normaliseRelayList(inputs);
     await setSetting(this.db, RELAYS_SETTING, relays);
+    return relays;
   }
 
   private changed(): void {

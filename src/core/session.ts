@@ -48,6 +48,7 @@ export class Session {
   }
 
   stop(): void {
+    this.contacts.stop();
     this.chat.stop();
     this.outbox.stop();
     this.subs.dropAll();

@@ -22,6 +22,8 @@ import './md-connection-status.js';
 import './md-onboarding.js';
 import './md-identity-panel.js';
 import './md-update-prompt.js';
+import './md-relay-settings.js';
+import type { SaveRelaysDetail } from './md-relay-settings.js';
 import './md-chat-list.js';
 import './md-chat-view.js';
 import './md-contacts.js';
@@ -195,6 +197,7 @@ export class MdApp extends LitElement {
   @state() private importError = '';
   @state() private exportError = '';
   @state() private notice = '';
+  @state() private relayError = '';
   @state() private inviteLink = '';
   @state() private inviteError = '';
   @state() private addError = '';
@@ -351,6 +354,16 @@ export class MdApp extends LitElement {
       downloadText(`meshdrop-backup-${name.replace(/[^\w-]+/g, '_')}.json`, text);
       this.notice = 'Backup exported.';
     }, (m) => (this.exportError = m));
+  }
+
+  private onSaveRelays(e: CustomEvent<SaveRelaysDetail>) {
+    const app = this.app;
+    if (!app) return;
+    void this.run(async () => {
+      await app.setRelays(e.detail.relays);
+      // GUN cannot drop peers cleanly at runtime; a reload starts it with exactly the saved list.
+      window.location.reload();
+    }, (m) => (this.relayError = m));
   }
 
   // ---- chats ----
@@ -520,7 +533,8 @@ export class MdApp extends LitElement {
           ?busy=${this.busy}
           @export-backup=${this.onExport}
           @import-backup=${this.onImport}
-        ></md-identity-panel>`;
+        ></md-identity-panel>
+          <md-relay-settings style="padding:1rem" .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>`;
       case 'contacts':
         return html`<md-contacts
           .inviteLink=${this.inviteLink}

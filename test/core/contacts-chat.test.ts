@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { closeAll, newUser, openController, texts, waitFor } from '../helpers/controllers.js';
 import type { Meshdrop } from '../../src/core/meshdrop.js';
+import type { FileMeta, MessageRecord } from '../../src/store/schema.js';
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
@@ -108,5 +109,23 @@ describe('contacts and 1:1 chat through a real relay', function () {
     expect(third.messages.filter((m) => m.kind === 'text').map((m) => m.text)).to.deep.equal(['m0', 'm1', 'm2', 'm3', 'm4']);
     expect(third.hasMore).to.equal(false);
     void (undefined as unknown as Meshdrop);
+  });
+
+  it('file messages: the sender announces a FileMeta, the receiver gets a file-message event', async () => {
+    const gil = await newUser('Gil');
+    const hal = await newUser('Hal');
+    const c = await hal.md.acceptInviteLink(await gil.md.createInviteLink());
+    await waitFor('Gil has Hal', async () => (await gil.md.listContacts()).length === 1);
+    const arrived: MessageRecord[] = [];
+    hal.md.addEventListener('file-message', (e) => arrived.push((e as CustomEvent<MessageRecord>).detail));
+    const meta: FileMeta = { fileId: 'ab'.repeat(16), name: 'photo.jpg', size: 1234, type: 'image/jpeg', sha256: 'x'.repeat(44), key: 'k'.repeat(43), chunkSize: 262144, chunkCount: 1 };
+    const sent = await gil.md.sendFileMessage(c.channelId, meta);
+    expect(sent.kind).to.equal('file');
+    const got = await waitFor('file message event', () => arrived[0]);
+    expect(got.file).to.deep.equal(meta);
+    expect(got.id).to.equal(sent.id);
+    expect((await hal.md.getChannel(c.channelId))?.lastMessagePreview).to.equal('📎 photo.jpg');
+    const err = await rejection(gil.md.sendFileMessage(c.channelId, { ...meta, fileId: 'not hex' }));
+    expect(err.message).to.match(/invalid/);
   });
 });

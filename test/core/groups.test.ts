@@ -35,12 +35,13 @@ describe('groups through a real relay', function () {
     expect(benView?.members.map((m) => m.name).sort()).to.deep.equal(['Ann', 'Cat']); // Cat is not Ben's contact
     expect(benView?.isAdmin).to.equal(false);
 
-    await ann.md.sendText(group.id, 'from Ann');
+    const fromAnn = await ann.md.sendText(group.id, 'from Ann');
     await ben.md.sendText(group.id, 'from Ben');
     await cat.md.sendText(group.id, 'from Cat');
     for (const u of [ann, ben, cat]) {
       await waitFor('all three messages', async () => (await texts(u.md, group.id)).length === 3);
     }
+    await waitFor('delivered in the group', async () => (await ann.md.loadMessages(group.id, { limit: 20 })).messages.find((m) => m.id === fromAnn.id)?.status === 'delivered');
     const authors = (await cat.md.loadMessages(group.id, { limit: 20 })).messages.filter((m) => m.kind === 'text').map((m) => m.authorName);
     expect(authors.sort()).to.deep.equal(['Ann', 'Ben', 'Cat']);
 

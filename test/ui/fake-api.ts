@@ -52,6 +52,13 @@ export class FakeApi extends EventTarget implements MeshdropApi {
   calls: { method: string; args: unknown[] }[] = [];
   readonly maxFileBytes = 1024;
   failSend = false;
+  relays: readonly string[] = ['http://127.0.0.1:1/gun'];
+
+  async setRelays(inputs: string[]): Promise<string[]> {
+    this.log('setRelays', inputs);
+    this.relays = inputs;
+    return inputs;
+  }
 
   private log(method: string, ...args: unknown[]) {
     this.calls.push({ method, args });
