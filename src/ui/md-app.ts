@@ -125,7 +125,8 @@ export class MdApp extends LitElement {
         display: flex;
         flex-direction: column;
       }
-      .detail > * {
+      /* The chat view scrolls its own message list; every other screen scrolls with the pane. */
+      .detail > md-chat-view {
         flex: 1;
         min-height: 0;
       }
