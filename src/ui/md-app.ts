@@ -207,6 +207,8 @@ export class MdApp extends LitElement {
   @state() private groupError = '';
   @state() private sendError = '';
   @state() private toast = '';
+  /** Lets the files feature render file messages with its own component (see md-chat-view). */
+  @property({ attribute: false }) renderFile?: (message: MessageView) => unknown;
 
   private hadIdentity = false;
   /** Increments whenever another chat is opened, so late pages of the previous chat are ignored. */
@@ -270,7 +272,13 @@ export class MdApp extends LitElement {
     }
   }
 
-  protected override updated(): void {
+  private toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('toast') && this.toast) {
+      clearTimeout(this.toastTimer);
+      this.toastTimer = setTimeout(() => (this.toast = ''), 8000);
+    }
     const total = this.channels.reduce((n, c) => n + c.unread, 0);
     document.title = total > 0 ? `(${total}) Meshdrop` : 'Meshdrop';
     if (this.focusAfterRender) {
@@ -579,6 +587,7 @@ export class MdApp extends LitElement {
           ?hasMore=${this.hasMore}
           ?loadingOlder=${this.loadingOlder}
           .sendError=${this.sendError}
+          .renderFile=${this.renderFile}
           @load-older=${() => void this.loadOlder()}
           @send-text=${this.onSendText}
           @attach-files=${this.onAttachFiles}

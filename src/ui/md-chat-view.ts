@@ -157,6 +157,11 @@ export class MdChatView extends LitElement {
   @property({ type: Boolean }) hasMore = false;
   @property({ type: Boolean }) loadingOlder = false;
   @property() sendError = '';
+  /**
+   * Renders the body of a file message (the files feature sets this to its own component); without it a file
+   * message shows its name and size.
+   */
+  @property({ attribute: false }) renderFile?: (message: MessageView) => unknown;
   @state() private announcement = '';
   @query('.scroller') private scroller?: HTMLElement;
 
@@ -266,6 +271,7 @@ export class MdChatView extends LitElement {
   }
 
   private renderBody(m: MessageView) {
+    if (m.kind === 'file' && this.renderFile) return this.renderFile(m);
     if (m.kind === 'file' && m.file) {
       return html`<p class="text" data-testid="message-text">📎 ${m.file.name} <span class="muted">(${formatBytes(m.file.size)})</span></p>`;
     }
