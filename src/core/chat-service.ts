@@ -151,7 +151,9 @@ export class ChatService {
     if (!(await addMessageIfNew(this.db, record))) return;
     await updateChannel(this.db, channelId, (c) => {
       c.lastMessageAt = Math.max(c.lastMessageAt, record.sentAt);
-      if (!mine && record.sentAt > c.lastReadAt) c.unread += 1;
+      // Every newly stored message from someone else is unread (dedup makes this once per id);
+      // comparing with the sender's clock would hide messages from a device whose clock is behind.
+      if (!mine) c.unread += 1;
     });
     if (!mine) {
       await this.outbox.enqueue({ id: `r:${id}`, path: [APP_ROOT, 'r', channelId, id], value: 1, messageId: '' });

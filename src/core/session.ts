@@ -52,5 +52,6 @@ export class Session {
     this.chat.stop();
     this.outbox.stop();
     this.subs.dropAll();
+    this.space.leave();
   }
 }

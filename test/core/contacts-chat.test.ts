@@ -13,7 +13,7 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 }
 
 describe('contacts and 1:1 chat through a real relay', function () {
-  this.timeout(60000);
+  this.timeout(120000);
   afterEach(closeAll);
 
   it('adds a contact by invite while the inviter is offline, then chats both ways', async () => {
@@ -47,6 +47,8 @@ describe('contacts and 1:1 chat through a real relay', function () {
     });
 
     const events: string[] = [];
+    let channelEvents = 0;
+    bob.md.addEventListener('channels', () => (channelEvents += 1));
     bob.md.addEventListener('messages', (e) => {
       for (const m of (e as CustomEvent<{ messages: { text: string }[] }>).detail.messages) events.push(m.text);
     });
@@ -55,6 +57,7 @@ describe('contacts and 1:1 chat through a real relay', function () {
     expect(sent.mine).to.equal(true);
     await waitFor('Bob receives', async () => (await texts(bob.md, contact.channelId)).includes('Hello Bob <b>not html</b>'));
     expect(events).to.include('Hello Bob <b>not html</b>');
+    expect(channelEvents).to.be.greaterThan(0);
     await bob.md.sendText(contact.channelId, 'Hi Alice');
     await waitFor('Alice receives', async () => (await texts(alice2, contact.channelId)).includes('Hi Alice'));
 
@@ -73,7 +76,10 @@ describe('contacts and 1:1 chat through a real relay', function () {
     await alice2.markRead(contact.channelId);
     expect((await alice2.getChannel(contact.channelId))?.unread).to.equal(0);
 
+    let contactEvents = 0;
+    alice2.addEventListener('contacts', () => (contactEvents += 1));
     await alice2.setContactVerified(aliceContacts[0]?.pub ?? '', true);
+    expect(contactEvents).to.equal(1);
     expect((await alice2.listContacts())[0]?.verified).to.equal(true);
   });
 

@@ -12,7 +12,7 @@ async function connect(a: Meshdrop, b: Meshdrop): Promise<string> {
 }
 
 describe('groups through a real relay', function () {
-  this.timeout(90000);
+  this.timeout(150000);
   afterEach(closeAll);
 
   it('group of three: everyone reads everyone; a removed member cannot read later messages; members can leave', async () => {
