@@ -556,6 +556,7 @@ export class MdApp extends LitElement {
           @create-invite=${this.createInvite}
           @accept-invite=${this.acceptInvite}
           @set-verified=${this.setVerified}
+          @open-chat=${(e: CustomEvent<OpenChatDetail>) => void this.openChat(e.detail.channelId)}
         ></md-contacts>`;
       case 'new-group':
         return html`<md-group-create

@@ -78,6 +78,8 @@ test('1:1 both ways, unread badge, and delivered status', async () => {
 
   await send(a, SECRETS[1]!);
   await waitForMessage(b, SECRETS[1]!);
+  // Bob has the chat open: the new message is announced to screen readers.
+  await b.getByTestId('chat-announcer').filter({ hasText: `New message from ${ALICE}: ${SECRETS[1]!}` }).waitFor({ state: 'attached', ...WAIT });
   await waitForStatus(a, SECRETS[1]!, 'delivered');
   assert.equal(await a.locator('md-chat-view img').count(), 0);
 });

@@ -98,4 +98,14 @@ describe('md-app with a 10,000-message chat', () => {
     contacts.shadowRoot!.querySelector<HTMLButtonElement>('form button[type="submit"]')!.click();
     await until(() => contacts.shadowRoot!.querySelector('[data-testid="add-notice"]')!.textContent!.includes('Carol'), 'added');
   });
+
+  it('"Message" on a contact opens the chat with them', async () => {
+    const api = new FakeApi();
+    api.messages.set('c1', [makeMessage(1, { text: 'from contacts' })]);
+    const el = await shell(api);
+    el.shadowRoot!.querySelector('md-chat-list')!.shadowRoot!.querySelector<HTMLButtonElement>('.actions button')!.click();
+    await until(() => !!el.shadowRoot!.querySelector('md-contacts')?.shadowRoot?.querySelector('[data-testid="contact"]'), 'contacts');
+    el.shadowRoot!.querySelector('md-contacts')!.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="contact"] button')!.click();
+    await until(() => renderedMessages(el) === 1, 'chat opened');
+  });
 });
