@@ -110,3 +110,49 @@ test("the relay's data folder holds no message text or display name", async () =
   const bytes = await assertNotStored(relay.dataDir, [...SECRETS, 'Zephyrine', 'onerror', 'quokka', 'wombat']);
   assert.ok(bytes > 0, 'the relay stored something');
 });
+
+test('a chat with 10,000 stored messages opens quickly and renders only a window of them', async () => {
+  const channelId = await chatItem(a, BOB).getAttribute('data-channel');
+  assert.ok(channelId);
+  // Fill Alice's real IndexedDB (the app's own store) with 10,000 old messages of this chat.
+  await a.evaluate(async (channel) => {
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const req = indexedDB.open('meshdrop');
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error);
+    });
+    const me = await new Promise<{ pair: { pub: string } }>((ok) => {
+      const req = db.transaction('identity').objectStore('identity').get('self');
+      req.onsuccess = () => ok(req.result as { pair: { pub: string } });
+    });
+    const tx = db.transaction('messages', 'readwrite');
+    const t0 = Date.now() - 30 * 86_400_000;
+    for (let i = 0; i < 10_000; i++) {
+      const sentAt = t0 + i * 60_000;
+      const id = sentAt.toString(36).padStart(9, '0') + i.toString(16).padStart(12, '0');
+      tx.objectStore('messages').put({ id, channelId: channel, author: me.pair.pub, sentAt, kind: 'text', text: `bulk message ${i}`, status: 'sent', receivedAt: sentAt });
+    }
+    await new Promise<void>((ok, fail) => {
+      tx.oncomplete = () => ok();
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  }, channelId);
+  await a.reload();
+  const started = Date.now();
+  await openChat(a, BOB);
+  await waitForMessage(a, SECRETS[3]!);
+  const openMs = Date.now() - started;
+  const rendered = await a.getByTestId('message').count();
+  assert.ok(rendered <= 60, `rendered ${rendered} messages`);
+  assert.ok(openMs < 10_000, `opening took ${openMs} ms`);
+  // Scrolling to the top loads exactly one older page and keeps the DOM small.
+  await a.locator('md-chat-view .scroller').evaluate((el) => (el.scrollTop = 0));
+  await a.waitForFunction((n) => {
+    const view = document.querySelector('md-app')?.shadowRoot?.querySelector('md-chat-view');
+    return (view?.shadowRoot?.querySelectorAll('[data-testid="message"]').length ?? 0) > n;
+  }, rendered, WAIT);
+  const after = await a.getByTestId('message').count();
+  assert.ok(after <= rendered + 50, `rendered ${after} after one older page`);
+  console.log(`10k chat: opened in ${openMs} ms, ${rendered} → ${after} messages rendered`);
+});
