@@ -17,7 +17,7 @@ import type {
   SetVerifiedDetail,
 } from './events.js';
 import { messageOf } from './format.js';
-import { mergeIntoWindow, prependPage } from './messages-window.js';
+import { capWindow, mergeIntoWindow, prependPage } from './messages-window.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
 import './md-identity-panel.js';
@@ -192,6 +192,8 @@ export class MdApp extends LitElement {
   @state() private contacts: ContactView[] = [];
   @state() private messages: MessageView[] = [];
   @state() private hasMore = false;
+  /** Newer messages were dropped from the window to keep the DOM small (see capWindow). */
+  @state() private hasNewer = false;
   @state() private loadingOlder = false;
   @state() private busy = false;
   @state() private nameError = '';
@@ -229,7 +231,7 @@ export class MdApp extends LitElement {
   private readonly onChannels = () => void this.refreshChannels();
   private readonly onMessages = (e: Event) => {
     const { channelId, messages } = (e as CustomEvent<{ channelId: string; messages: MessageView[] }>).detail;
-    if (channelId === this.chatId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore);
+    if (channelId === this.chatId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore, this.hasNewer);
   };
   private readonly onHash = () => {
     const link = inviteFromLocation(window.location);
@@ -384,18 +386,27 @@ export class MdApp extends LitElement {
     this.chatId = channelId;
     this.messages = [];
     this.hasMore = false;
+    this.hasNewer = false;
     this.sendError = '';
     this.show('chats');
     if (!this.channels.some((c) => c.id === channelId)) {
       const ch = await app.getChannel(channelId);
       if (ch && token === this.loadToken) this.channels = [...this.channels.filter((c) => c.id !== ch.id), ch];
     }
+    await this.loadNewest(channelId, token);
+  }
+
+  /** Loads the newest page of the open chat (on open, and to jump back after scrolling far up). */
+  private async loadNewest(channelId: string, token = ++this.loadToken): Promise<void> {
+    const app = this.app;
+    if (!app) return;
     try {
       const page = await app.loadMessages(channelId, { limit: PAGE_SIZE });
       if (token !== this.loadToken) return;
-      // Live updates may have arrived while the page was loading: keep them.
-      this.messages = mergeIntoWindow(page.messages, this.messages, false);
+      // Live updates may have arrived while the page was loading: keep those newer than the page.
+      this.messages = mergeIntoWindow(page.messages, this.hasNewer ? [] : this.messages, page.hasMore);
       this.hasMore = page.hasMore;
+      this.hasNewer = false;
     } catch (err) {
       if (token === this.loadToken) this.toast = `Could not load messages: ${messageOf(err)}`;
     }
@@ -410,8 +421,10 @@ export class MdApp extends LitElement {
     try {
       const page = await app.loadMessages(this.chatId, { before: { sentAt: first.sentAt, id: first.id }, limit: PAGE_SIZE });
       if (token !== this.loadToken) return;
-      this.messages = prependPage(this.messages, page.messages);
+      const { messages, trimmed } = capWindow(prependPage(this.messages, page.messages));
+      this.messages = messages;
       this.hasMore = page.hasMore;
+      if (trimmed) this.hasNewer = true;
     } catch (err) {
       this.toast = `Could not load older messages: ${messageOf(err)}`;
     } finally {
@@ -424,8 +437,11 @@ export class MdApp extends LitElement {
     const channelId = this.chatId;
     if (!app || !channelId) return;
     this.sendError = '';
-    const sending = app.sendText(channelId, e.detail.text).then((m) => {
-      if (this.chatId === channelId) this.messages = mergeIntoWindow(this.messages, [m], false);
+    const sending = app.sendText(channelId, e.detail.text).then(async (m) => {
+      if (this.chatId !== channelId) return;
+      // Scrolled far back: show the conversation's end, where the new message is.
+      if (this.hasNewer) await this.loadNewest(channelId);
+      else this.messages = mergeIntoWindow(this.messages, [m], false);
     });
     e.detail.waitUntil(sending);
     sending.catch((err: unknown) => (this.sendError = `Not sent: ${messageOf(err)}`));
@@ -586,6 +602,8 @@ export class MdApp extends LitElement {
           .channel=${ch}
           .messages=${this.messages}
           ?hasMore=${this.hasMore}
+          ?hasNewer=${this.hasNewer}
+          @load-newest=${() => void this.loadNewest(this.chatId)}
           ?loadingOlder=${this.loadingOlder}
           .sendError=${this.sendError}
           .renderFile=${this.renderFile}
