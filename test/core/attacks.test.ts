@@ -135,6 +135,10 @@ describe('attackers writing into the paths the app uses', function () {
     const outsider2 = rawGun();
     raws.push(outsider2);
     const bigInbox = await put(outsider2.get(`#md1inbox${inboxId}`).get(await sha256Base64(junk)), junk, 6000);
+    // 3 MB stays under the relay's websocket limit, so it really reaches the honest clients.
+    const junk3 = 'K'.repeat(3 * 1024 * 1024);
+    await put(own(newMessageId()), junk3, 8000);
+    await put(outsider2.get(`#md1inbox${inboxId}`).get(await sha256Base64(junk3)), junk3, 8000);
     // Small junk and a request sealed for another inbox, under valid content addresses.
     const smallJunk = '{"e":"x","ct":"y"}';
     await put(outsider2.get(`#md1inbox${inboxId}`).get(await sha256Base64(smallJunk)), smallJunk);
@@ -166,7 +170,7 @@ describe('attackers writing into the paths the app uses', function () {
     };
     expect(after).to.deep.equal(before);
     const everything = [...(await snapshot(bob.md, ab.channelId)), ...(await snapshot(bob.md, group.id)), ...(await snapshot(bob.md, bm.channelId))].join('\n');
-    expect(everything).not.to.match(/FORGED|HOSTILE|JJJJ/);
+    expect(everything).not.to.match(/FORGED|HOSTILE|JJJJ|KKKK/);
     expect(errors).to.deep.equal([]);
     void a1;
 

@@ -3,6 +3,7 @@ import { closeAll, newUser, texts, waitFor } from '../helpers/controllers.js';
 import type { Meshdrop } from '../../src/core/meshdrop.js';
 import { openEnvelope } from '../../src/core/envelope.js';
 import { getChannel } from '../../src/store/channels-store.js';
+import { randomId } from '../../src/core/crypto.js';
 
 /** Makes `b` a contact of `a` (both sides) through an invite link. */
 async function connect(a: Meshdrop, b: Meshdrop): Promise<string> {
@@ -102,8 +103,25 @@ describe('groups through a real relay', function () {
     const fayPub = await connect(fay.md, dan.md);
     const group = await dan.md.createGroup('Book club', [evePub]);
     await waitFor('Eve has the group', async () => !!(await eve.md.getChannel(group.id)));
+
+    // Eve (a member, and Fay's contact) tries to claim the group id before Fay is added.
+    const fayOfEve = await connect(fay.md, eve.md);
+    const eveSession = await eve.md.session();
+    const eveFay = await getChannel(eveSession.db, (await eve.md.listContacts()).find((c) => c.pub === fayOfEve)?.channelId ?? '');
+    const eveId = eve.md.identity?.pair;
+    const fayId = fay.md.identity?.pair;
+    if (!eveFay || !eveId || !fayId) throw new Error('setup');
+    const members = [{ pub: eveId.pub, epub: eveId.epub, name: 'Eve' }, { pub: fayId.pub, epub: fayId.epub, name: 'Fay' }];
+    await eveSession.chat.sendSystem(eveFay, { type: 'group-key', group: group.id, nonce: randomId(16), title: 'Fake club', epoch: 0, key: randomId(32), members, admin: eveId.pub });
+    // Control: a group Eve really owns does arrive, so the forged one was not merely slow.
+    const own = await eve.md.createGroup('Eve club', [fayOfEve]);
+    await waitFor('Fay has Eve club', async () => !!(await fay.md.getChannel(own.id)));
+    expect(await fay.md.getChannel(group.id)).to.equal(undefined);
+
     await dan.md.addGroupMembers(group.id, [fayPub]);
     await waitFor('Fay has the group', async () => !!(await fay.md.getChannel(group.id)));
+    expect((await fay.md.getChannel(group.id))?.title).to.equal('Book club');
+    expect((await fay.md.getChannel(group.id))?.admin).to.equal(dan.md.identity?.pair.pub);
     await waitFor('Eve sees Fay', async () => (await eve.md.getChannel(group.id))?.members.some((m) => m.name === 'Fay'));
     await fay.md.sendText(group.id, 'hi from Fay');
     await waitFor('Eve reads Fay', async () => (await texts(eve.md, group.id)).includes('hi from Fay'));
