@@ -304,21 +304,30 @@ export class MdApp extends LitElement {
     await Promise.all([this.refreshChannels(), this.refreshContacts()]);
   }
 
+  /** Bursts of 'channels' events start overlapping reloads: only the latest one may win. */
+  private channelsSeq = 0;
+
   private async refreshChannels(): Promise<void> {
     const app = this.app;
     if (!app?.identity) return;
+    const seq = ++this.channelsSeq;
     try {
-      this.channels = await app.listChannels();
+      const list = await app.listChannels();
+      if (seq === this.channelsSeq) this.channels = list;
     } catch (err) {
       this.toast = `Could not load chats: ${messageOf(err)}`;
     }
   }
 
+  private contactsSeq = 0;
+
   private async refreshContacts(): Promise<void> {
     const app = this.app;
     if (!app?.identity) return;
+    const seq = ++this.contactsSeq;
     try {
-      this.contacts = await app.listContacts();
+      const list = await app.listContacts();
+      if (seq === this.contactsSeq) this.contacts = list;
     } catch (err) {
       this.toast = `Could not load contacts: ${messageOf(err)}`;
     }
