@@ -290,7 +290,7 @@ export class MdApp extends LitElement {
       );
       // The screen renders its own content after this update: focus once it has.
       if (target) void target.updateComplete.then(() => target.focusHeading?.());
-      else this.renderRoot.querySelector<HTMLElement>('md-chat-list')?.focus();
+      else this.renderRoot.querySelector('md-chat-list')?.focusList(this.returnTo);
     }
   }
 
@@ -627,7 +627,11 @@ export class MdApp extends LitElement {
     }
   }
 
+  /** Chat to put focus on when returning to the list (the one just left). */
+  private returnTo = '';
+
   private readonly backToList = () => {
+    this.returnTo = this.chatId;
     this.chatId = '';
     this.view = 'chats';
     this.focusAfterRender = true;
@@ -657,7 +661,6 @@ export class MdApp extends LitElement {
       <div class="split" data-pane=${this.pane}>
         <div class="list">
           <md-chat-list
-            tabindex="-1"
             .channels=${this.channels}
             .selectedId=${this.view === 'chats' ? this.chatId : ''}
             ?hasContacts=${this.contacts.length > 0}

@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import { sendKeys } from '@web/test-runner-commands';
 import { MdApp, PAGE_SIZE, inviteFromLocation } from '../../src/ui/md-app.js';
 import type { MdChatView } from '../../src/ui/md-chat-view.js';
 import { MAX_WINDOW } from '../../src/ui/messages-window.js';
@@ -134,5 +135,26 @@ describe('md-app with a 10,000-message chat', () => {
     await until(() => renderedMessages(el) === PAGE_SIZE, 'newest page');
     expect(texts()[texts().length - 1]).to.equal('brand new');
     await until(() => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 5, 'scrolled to the end');
+  });
+
+  it('keyboard: Tab reaches the chats, Enter opens one and focus moves to its heading', async () => {
+    const api = new FakeApi();
+    api.messages.set('c1', [makeMessage(1)]);
+    await shell(api);
+    const deepActive = () => {
+      let a: Element | null = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      return a;
+    };
+    (document.activeElement as HTMLElement | null)?.blur();
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await sendKeys({ press: 'Tab' });
+      reached = deepActive()?.getAttribute('data-testid') === 'chat-item';
+    }
+    expect(reached, 'a chat item is reachable with Tab').to.equal(true);
+    await sendKeys({ press: 'Enter' });
+    await until(() => deepActive()?.tagName === 'H2', 'heading focused');
+    expect(deepActive()!.textContent).to.contain('Bob');
   });
 });
