@@ -110,9 +110,12 @@ export class ChatService {
 
   private async process(channelId: string, signer: string, id: string, raw: string): Promise<void> {
     const channel = await getChannel(this.db, channelId);
-    if (!channel || channel.closed) return;
     const mine = signer === this.me.pair.pub;
-    if (!mine && !channel.members.includes(signer)) return;
+    if (!channel || channel.closed || (!mine && !channel.members.includes(signer))) {
+      // Not readable now; forget it so a later subscription (re-added to the group) reconsiders it.
+      this.seen.delete(`${channelId}|${signer}|${id}`);
+      return;
+    }
     // GUN replays all history on every start: skip the crypto for messages already stored.
     if (await this.db.getKey('messages', id)) return;
     const res = await openEnvelope(raw, {

@@ -93,6 +93,23 @@ describe('groups through a real relay', function () {
     await ben.md.leaveGroup(group.id);
     expect((await ben.md.getChannel(group.id))?.closed).to.equal(true);
     await waitFor('Ann drops Ben', async () => (await ann.md.getChannel(group.id))?.members.length === 0);
+
+    // Dropping their group subscriptions leaves the 1:1 chats with Ann working.
+    const annBen = (await ben.md.listContacts())[0]?.channelId ?? '';
+    const annCat = (await cat.md.listContacts())[0]?.channelId ?? '';
+    await ben.md.sendText(annBen, 'ben 1:1 after leaving');
+    await cat.md.sendText(annCat, 'cat 1:1 after removal');
+    await waitFor('Ann reads Ben 1:1', async () => (await texts(ann.md, annBen)).includes('ben 1:1 after leaving'));
+    await waitFor('Ann reads Cat 1:1', async () => (await texts(ann.md, annCat)).includes('cat 1:1 after removal'));
+
+    // Re-adding Cat: new epoch, the chat reopens for her, and both directions work again.
+    await ann.md.addGroupMembers(group.id, [catPub]);
+    await waitFor('Cat reopened', async () => (await cat.md.getChannel(group.id))?.closed === false);
+    await cat.md.sendText(group.id, 'cat is back');
+    await ann.md.sendText(group.id, 'welcome back');
+    await waitFor('Ann reads Cat again', async () => (await texts(ann.md, group.id)).includes('cat is back'));
+    await waitFor('Cat reads Ann again', async () => (await texts(cat.md, group.id)).includes('welcome back'));
+    expect(await texts(cat.md, group.id)).not.to.include('after removal');
   });
 
   it('admin adds a member later; the newcomer reads new messages', async () => {
