@@ -110,6 +110,21 @@ describe('md-chat-view', () => {
     expect(el.shadowRoot!.querySelector('.custom-file')!.textContent).to.equal('photo <1>.jpg');
   });
 
+  it('forwards an attach control placed in its "attach" slot into the composer', async () => {
+    const el = await view();
+    el.channel = makeChannel();
+    const button = document.createElement('button');
+    button.slot = 'attach';
+    button.textContent = 'Attach';
+    el.append(button);
+    await el.updateComplete;
+    const composer = el.shadowRoot!.querySelector('md-composer')!;
+    await composer.updateComplete;
+    const slot = composer.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="attach"]')!;
+    expect(slot.assignedElements({ flatten: true })).to.deep.equal([button]);
+    expect(button.getBoundingClientRect().width).to.be.greaterThan(0);
+  });
+
   it('disables the composer in a closed chat', async () => {
     const el = await view();
     el.channel = makeChannel({ closed: true });
