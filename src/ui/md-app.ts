@@ -17,7 +17,7 @@ import type {
   SetVerifiedDetail,
 } from './events.js';
 import { formatBytes, messageOf } from './format.js';
-import { mergeIntoWindow, prependPage } from './messages-window.js';
+import { capWindow, mergeIntoWindow, prependPage } from './messages-window.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
 import './md-identity-panel.js';
@@ -30,6 +30,8 @@ import './md-contacts.js';
 import './md-group-create.js';
 import './md-group-info.js';
 import './md-file-drop.js';
+import './md-file-message.js';
+import type { FileView } from './md-file-message.js';
 import './md-share-picker.js';
 import type { DiscardShareDetail, SendShareDetail } from './md-share-picker.js';
 import { FileStateController, shareErrorFromLocation, shareFromLocation, type FileShellApi } from './md-file-state.js';
@@ -128,7 +130,8 @@ export class MdApp extends LitElement {
         display: flex;
         flex-direction: column;
       }
-      .detail > * {
+      /* The chat view scrolls its own message list; every other screen scrolls with the pane. */
+      .detail > md-chat-view {
         flex: 1;
         min-height: 0;
       }
@@ -138,7 +141,26 @@ export class MdApp extends LitElement {
         text-align: center;
         flex: none;
       }
+      .narrow-back {
+        display: none;
+        flex: none;
+        padding: 0.5rem 1rem 0;
+      }
+      .short {
+        display: none;
+      }
       @media (max-width: 720px) {
+        .narrow-back,
+        .short {
+          display: block;
+        }
+        .long {
+          display: none;
+        }
+        header {
+          flex-wrap: nowrap;
+          padding: 0.4rem 0.5rem;
+        }
         .split {
           grid-template-columns: 1fr;
         }
@@ -175,6 +197,8 @@ export class MdApp extends LitElement {
   @state() private contacts: ContactView[] = [];
   @state() private messages: MessageView[] = [];
   @state() private hasMore = false;
+  /** Newer messages were dropped from the window to keep the DOM small (see capWindow). */
+  @state() private hasNewer = false;
   @state() private loadingOlder = false;
   @state() private busy = false;
   @state() private nameError = '';
@@ -194,6 +218,8 @@ export class MdApp extends LitElement {
   private readonly fileState = new FileStateController(this, () => this.app);
   @state() private shareId = '';
   @state() private shareError = '';
+  /** Lets the files feature render file messages with its own component (see md-chat-view). */
+  @property({ attribute: false }) renderFile?: (message: MessageView) => unknown;
 
   private hadIdentity = false;
   /** Increments whenever another chat is opened, so late pages of the previous chat are ignored. */
@@ -214,7 +240,7 @@ export class MdApp extends LitElement {
   private readonly onChannels = () => void this.refreshChannels();
   private readonly onMessages = (e: Event) => {
     const { channelId, messages } = (e as CustomEvent<{ channelId: string; messages: MessageView[] }>).detail;
-    if (channelId === this.chatId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore);
+    if (channelId === this.chatId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore, this.hasNewer);
   };
   private readonly onHash = () => {
     const shareId = shareFromLocation(window.location);
@@ -267,7 +293,13 @@ export class MdApp extends LitElement {
     if (changed.has('messages')) this.fileState.track(this.messages);
   }
 
-  protected override updated(): void {
+  private toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('toast') && this.toast) {
+      clearTimeout(this.toastTimer);
+      this.toastTimer = setTimeout(() => (this.toast = ''), 8000);
+    }
     const total = this.channels.reduce((n, c) => n + c.unread, 0);
     document.title = total > 0 ? `(${total}) Meshdrop` : 'Meshdrop';
     if (this.focusAfterRender) {
@@ -277,7 +309,7 @@ export class MdApp extends LitElement {
       );
       // The screen renders its own content after this update: focus once it has.
       if (target) void target.updateComplete.then(() => target.focusHeading?.());
-      else this.renderRoot.querySelector<HTMLElement>('md-chat-list')?.focus();
+      else this.renderRoot.querySelector('md-chat-list')?.focusList(this.returnTo);
     }
   }
 
@@ -291,21 +323,30 @@ export class MdApp extends LitElement {
     await Promise.all([this.refreshChannels(), this.refreshContacts()]);
   }
 
+  /** Bursts of 'channels' events start overlapping reloads: only the latest one may win. */
+  private channelsSeq = 0;
+
   private async refreshChannels(): Promise<void> {
     const app = this.app;
     if (!app?.identity) return;
+    const seq = ++this.channelsSeq;
     try {
-      this.channels = await app.listChannels();
+      const list = await app.listChannels();
+      if (seq === this.channelsSeq) this.channels = list;
     } catch (err) {
       this.toast = `Could not load chats: ${messageOf(err)}`;
     }
   }
 
+  private contactsSeq = 0;
+
   private async refreshContacts(): Promise<void> {
     const app = this.app;
     if (!app?.identity) return;
+    const seq = ++this.contactsSeq;
     try {
-      this.contacts = await app.listContacts();
+      const list = await app.listContacts();
+      if (seq === this.contactsSeq) this.contacts = list;
     } catch (err) {
       this.toast = `Could not load contacts: ${messageOf(err)}`;
     }
@@ -373,18 +414,27 @@ export class MdApp extends LitElement {
     this.chatId = channelId;
     this.messages = [];
     this.hasMore = false;
+    this.hasNewer = false;
     this.sendError = '';
     this.show('chats');
     if (!this.channels.some((c) => c.id === channelId)) {
       const ch = await app.getChannel(channelId);
       if (ch && token === this.loadToken) this.channels = [...this.channels.filter((c) => c.id !== ch.id), ch];
     }
+    await this.loadNewest(channelId, token);
+  }
+
+  /** Loads the newest page of the open chat (on open, and to jump back after scrolling far up). */
+  private async loadNewest(channelId: string, token = ++this.loadToken): Promise<void> {
+    const app = this.app;
+    if (!app) return;
     try {
       const page = await app.loadMessages(channelId, { limit: PAGE_SIZE });
       if (token !== this.loadToken) return;
-      // Live updates may have arrived while the page was loading: keep them.
-      this.messages = mergeIntoWindow(page.messages, this.messages, false);
+      // Live updates may have arrived while the page was loading: keep those newer than the page.
+      this.messages = mergeIntoWindow(page.messages, this.hasNewer ? [] : this.messages, page.hasMore);
       this.hasMore = page.hasMore;
+      this.hasNewer = false;
     } catch (err) {
       if (token === this.loadToken) this.toast = `Could not load messages: ${messageOf(err)}`;
     }
@@ -399,8 +449,10 @@ export class MdApp extends LitElement {
     try {
       const page = await app.loadMessages(this.chatId, { before: { sentAt: first.sentAt, id: first.id }, limit: PAGE_SIZE });
       if (token !== this.loadToken) return;
-      this.messages = prependPage(this.messages, page.messages);
+      const { messages, trimmed } = capWindow(prependPage(this.messages, page.messages));
+      this.messages = messages;
       this.hasMore = page.hasMore;
+      if (trimmed) this.hasNewer = true;
     } catch (err) {
       this.toast = `Could not load older messages: ${messageOf(err)}`;
     } finally {
@@ -413,8 +465,11 @@ export class MdApp extends LitElement {
     const channelId = this.chatId;
     if (!app || !channelId) return;
     this.sendError = '';
-    const sending = app.sendText(channelId, e.detail.text).then((m) => {
-      if (this.chatId === channelId) this.messages = mergeIntoWindow(this.messages, [m], false);
+    const sending = app.sendText(channelId, e.detail.text).then(async (m) => {
+      if (this.chatId !== channelId) return;
+      // Scrolled far back: show the conversation's end, where the new message is.
+      if (this.hasNewer) await this.loadNewest(channelId);
+      else this.messages = mergeIntoWindow(this.messages, [m], false);
     });
     e.detail.waitUntil(sending);
     sending.catch((err: unknown) => (this.sendError = `Not sent: ${messageOf(err)}`));
@@ -436,7 +491,14 @@ export class MdApp extends LitElement {
     void this.app?.markRead(e.detail.channelId).catch((err: unknown) => console.warn('markRead failed', err));
   }
 
-  // ---- shared files (share target) ----
+  // ---- files ----
+
+  /** File message bodies; a new function whenever transfer state changes, so the chat view re-renders. */
+  private fileBubble(views: ReadonlyMap<string, FileView>) {
+    return (m: MessageView) =>
+      m.file ? html`<md-file-message .file=${m.file} .state=${views.get(m.file.fileId)} ?mine=${m.mine}></md-file-message>` : nothing;
+  }
+
 
   private openShare(shareId: string): void {
     this.shareId = shareId;
@@ -576,6 +638,7 @@ export class MdApp extends LitElement {
           @create-invite=${this.createInvite}
           @accept-invite=${this.acceptInvite}
           @set-verified=${this.setVerified}
+          @open-chat=${(e: CustomEvent<OpenChatDetail>) => void this.openChat(e.detail.channelId)}
         ></md-contacts>`;
       case 'new-group':
         return html`<md-group-create
@@ -615,22 +678,28 @@ export class MdApp extends LitElement {
           .channel=${ch}
           .messages=${this.messages}
           ?hasMore=${this.hasMore}
+          ?hasNewer=${this.hasNewer}
+          @load-newest=${() => void this.loadNewest(this.chatId)}
           ?loadingOlder=${this.loadingOlder}
           .sendError=${this.sendError}
+          .renderFile=${this.renderFile ?? this.fileBubble(this.fileState.views)}
           @load-older=${() => void this.loadOlder()}
           @send-text=${this.onSendText}
           @attach-files=${this.onAttachFiles}
           @mark-read=${this.onMarkRead}
           @show-group-info=${() => ((this.groupError = ''), this.show('group-info'))}
           @back=${this.backToList}
-          .files=${this.fileState.views}
           ><md-file-drop slot="attach" ?disabled=${ch.closed} .limitText=${app.maxFileBytes ? `up to ${formatBytes(app.maxFileBytes)} per file` : ''}></md-file-drop
         ></md-chat-view>`;
       }
     }
   }
 
+  /** Chat to put focus on when returning to the list (the one just left). */
+  private returnTo = '';
+
   private readonly backToList = () => {
+    this.returnTo = this.chatId;
     this.chatId = '';
     this.view = 'chats';
     this.focusAfterRender = true;
@@ -660,7 +729,6 @@ export class MdApp extends LitElement {
       <div class="split" data-pane=${this.pane}>
         <div class="list">
           <md-chat-list
-            tabindex="-1"
             .channels=${this.channels}
             .selectedId=${this.view === 'chats' ? this.chatId : ''}
             ?hasContacts=${this.contacts.length > 0}
@@ -670,6 +738,9 @@ export class MdApp extends LitElement {
           ></md-chat-list>
         </div>
         <section class="detail" aria-label="Details">
+          ${this.view === 'contacts' || this.view === 'new-group' || this.view === 'identity'
+            ? html`<div class="narrow-back"><button class="secondary" @click=${this.backToList}>← Chats</button></div>`
+            : nothing}
           ${this.renderDetail(app)}
         </section>
       </div>
@@ -684,7 +755,7 @@ export class MdApp extends LitElement {
         ${this.app ? html`<md-connection-status .status=${this.app.status}></md-connection-status>` : nothing}
         ${identity
           ? html`<button class="secondary" aria-pressed=${this.view === 'identity'} @click=${() => (this.view === 'identity' ? this.backToList() : this.show('identity'))}>
-              ${this.view === 'identity' ? 'Back' : 'Identity & backup'}
+              ${this.view === 'identity' ? 'Back' : html`<span class="long">Identity & backup</span><span class="short">Identity</span>`}
             </button>`
           : nothing}
       </header>
