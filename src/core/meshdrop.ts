@@ -1,5 +1,6 @@
 import { openMeshdropDB, type MeshdropDatabase } from '../store/db.js';
 import { loadIdentity, saveIdentity } from '../store/identity-store.js';
+import { replaceAccount } from '../store/account-store.js';
 import { getSetting, setSetting } from '../store/settings-store.js';
 import type { IdentityRecord } from '../store/schema.js';
 import { RelayConnection, type ConnectionStatus } from '../sync/relay-connection.js';
@@ -168,7 +169,14 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
       throw new IdentityError('This device already has a different identity. Confirm replacing it first.');
     }
     const samePerson = this.current?.pair.pub === identity.pair.pub;
-    await saveIdentity(this.db, identity);
+    if (this.current && !samePerson) {
+      // Another person's keys: the old identity's contacts and chats must not mix with the new one's.
+      this.active?.stop();
+      this.active = undefined;
+      await replaceAccount(this.db, identity);
+    } else {
+      await saveIdentity(this.db, identity);
+    }
     this.current = identity;
     if (!samePerson) this.startSession(identity);
     await this.starting;

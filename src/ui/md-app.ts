@@ -375,10 +375,14 @@ export class MdApp extends LitElement {
   private onImport(e: CustomEvent<ImportBackupDetail>) {
     const app = this.app;
     if (!app) return;
-    const replacing = !!app.identity;
-    if (replacing && !confirm('Replace the identity on this device with the one in the backup?')) return;
+    const previousPub = app.identity?.pair.pub;
+    const replacing = previousPub !== undefined;
+    const question = 'Replace the identity on this device with the one in the backup? The contacts and chats of the current identity will be removed from this device.';
+    if (replacing && !confirm(question)) return;
     void this.run(async () => {
       const identity = await app.importBackup(e.detail.text, e.detail.passphrase, { replace: replacing });
+      // A different person now: start from a clean page so nothing of the old identity stays on screen.
+      if (replacing && identity.pair.pub !== previousPub) return window.location.reload();
       this.notice = `Restored identity “${identity.name}”.`;
       await this.refreshAll();
     }, (m) => (this.importError = m));

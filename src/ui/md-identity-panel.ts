@@ -75,7 +75,7 @@ export class MdIdentityPanel extends LitElement {
       </section>
       <section aria-labelledby="restore">
         <h2 id="restore">Restore another identity onto this device</h2>
-        <p class="muted">This replaces the identity on this device. Back it up first.</p>
+        <p class="muted">This replaces the identity on this device and removes its contacts and chats from this device. Back it up first.</p>
         <md-backup-import .error=${this.importError} ?busy=${this.busy}></md-backup-import>
       </section>
       <p role="status" data-testid="identity-notice">${this.notice}</p>`;
