@@ -103,6 +103,8 @@ describe('contacts and 1:1 chat through a real relay', function () {
     const erin = await newUser('Erin');
     const frank = await newUser('Frank');
     const c = await frank.md.acceptInviteLink(await erin.md.createInviteLink());
+    // Wait for the local "now connected" note first, so it cannot land in the middle of the pages checked below.
+    await waitFor('connected note', async () => (await frank.md.loadMessages(c.channelId, { limit: 5 })).messages.some((m) => m.kind === 'system'));
     for (let i = 0; i < 25; i++) await frank.md.sendText(c.channelId, `m${i}`);
     const first = await frank.md.loadMessages(c.channelId, { limit: 10 });
     expect(first.messages.map((m) => m.text)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `m${i + 15}`));
