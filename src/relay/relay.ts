@@ -23,12 +23,30 @@ export interface RelayOptions {
 export interface RunningRelay {
   readonly port: number;
   readonly url: string;
+  /** Writes received but not yet on disk (radisk batches writes for ~250 ms before acking them). */
+  pendingWrites(): number;
+  /** Stops accepting data, closes mesh links, and resolves once every received write is on disk (or after 5 s). */
   close(): Promise<void>;
 }
 
 interface GunPeerLike {
-  wire?: { readyState?: number };
+  wire?: { readyState?: number; close?: () => void };
+  defer?: ReturnType<typeof setTimeout>;
 }
+
+interface GunWireMessage {
+  '#'?: unknown;
+  '@'?: unknown;
+  put?: unknown;
+  _?: { rad?: unknown };
+}
+
+interface GunRootInternals {
+  opt: { peers: Record<string, GunPeerLike> };
+  on(event: 'put' | 'in', cb: (this: { to: { next(msg: GunWireMessage): void } }, msg: GunWireMessage) => void): void;
+}
+
+const FLUSH_TIMEOUT_MS = 5_000;
 
 /** Starts one relay: a GUN peer with disk persistence, plus (optionally) the built app over HTTP. */
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
@@ -70,22 +88,53 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     file: dataDir,
     radisk: true,
     peers: options.peers,
-    // Never discover or route to peers other than the ones configured: the mesh is explicit.
+    // The mesh is explicit: no UDP multicast discovery of LAN peers.
     multicast: false,
+    // AXE (GUN's routing layer) drops puts unless a peer subscribed through it, and with it on two meshed relays
+    // stop exchanging data at all (seen here; also amark/gun#1387). Without it every relay forwards every message
+    // to its other peers (GUN dedups by message id), which is what a small explicit mesh needs.
     axe: false,
     stats: false,
     ws: { path: '/gun', maxPayload: options.maxMessageBytes },
   } as unknown as Parameters<typeof Gun>[0]);
-  const root = (gun as unknown as { _: { opt: { peers: Record<string, GunPeerLike> } } })._;
+  const root = (gun as unknown as { _: GunRootInternals })._;
   peersOf = () => Object.values(root.opt.peers ?? {});
+
+  // Count writes between GUN's store receiving them and radisk acking them, so shutdown can wait for the disk.
+  // Listeners added after creation run after the store's own, and only for puts that passed SEA's checks.
+  const pending = new Set<string>();
+  root.on('put', function (msg) {
+    this.to.next(msg);
+    if (!msg._?.rad && msg['#'] !== undefined) pending.add(String(msg['#']));
+  });
+  root.on('in', function (msg) {
+    this.to.next(msg);
+    if (msg['@'] !== undefined) pending.delete(String(msg['@']));
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    // Mesh links: GUN reconnects any peer still listed, so unlist before closing.
+    for (const [id, peer] of Object.entries(root.opt.peers)) {
+      delete root.opt.peers[id];
+      if (peer.defer) clearTimeout(peer.defer);
+      try {
+        peer.wire?.close?.();
+      } catch {
+        /* already closed */
+      }
+    }
+    const stopped = new Promise<void>((ok) => server.close(() => ok()));
+    for (const s of sockets) s.destroy();
+    const deadline = Date.now() + FLUSH_TIMEOUT_MS;
+    while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await stopped;
+  };
 
   return {
     port,
     url: `http://localhost:${port}`,
-    close: () =>
-      new Promise<void>((ok) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => ok());
-      }),
+    pendingWrites: () => pending.size,
+    close: () => (closing ??= close()),
   };
 }
