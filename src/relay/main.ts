@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`\n${signal}: stopping relay…`);
+    log(`\n${signal}: stopping relay (${relay.pendingWrites()} write(s) still going to disk)…`);
     // close() waits until radisk has written everything received; then exit, as GUN keeps timers that never end.
     void relay.close().then(() => {
       const left = relay.pendingWrites();

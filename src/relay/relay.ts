@@ -42,7 +42,7 @@ interface GunWireMessage {
 }
 
 interface GunRootInternals {
-  opt: { peers: Record<string, GunPeerLike> };
+  opt: { peers: Record<string, GunPeerLike>; mesh?: { hi(peer: GunPeerLike): void } };
   on(event: 'put' | 'in', cb: (this: { to: { next(msg: GunWireMessage): void } }, msg: GunWireMessage) => void): void;
 }
 
@@ -99,6 +99,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   } as unknown as Parameters<typeof Gun>[0]);
   const root = (gun as unknown as { _: GunRootInternals })._;
   peersOf = () => Object.values(root.opt.peers ?? {});
+  // As a "super" peer GUN only dials its --peers when it first has something to send them; dial now so the mesh
+  // is up (and visible on /health) before clients arrive. GUN redials a lost peer every ~2 s from then on.
+  for (const peer of Object.values(root.opt.peers)) root.opt.mesh?.hi(peer);
 
   // Count writes between GUN's store receiving them and radisk acking them, so shutdown can wait for the disk.
   // Listeners added after creation run after the store's own, and only for puts that passed SEA's checks.
