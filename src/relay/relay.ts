@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import Gun from 'gun';
 import 'gun/sea.js';
+import { keepPeersDialed } from '../sync/redial.js';
 import { createStaticHandler } from './static-files.js';
 
 export interface RelayOptions {
@@ -100,8 +101,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const root = (gun as unknown as { _: GunRootInternals })._;
   peersOf = () => Object.values(root.opt.peers ?? {});
   // As a "super" peer GUN only dials its --peers when it first has something to send them; dial now so the mesh
-  // is up (and visible on /health) before clients arrive. GUN redials a lost peer every ~2 s from then on.
+  // is up (and visible on /health) before clients arrive; then keep redialing any that goes away.
   for (const peer of Object.values(root.opt.peers)) root.opt.mesh?.hi(peer);
+  const stopRedial = keepPeersDialed({ _: root }, options.peers);
 
   // Count writes between GUN's store receiving them and radisk acking them, so shutdown can wait for the disk.
   // Listeners added after creation run after the store's own, and only for puts that passed SEA's checks.
@@ -117,6 +119,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
+    stopRedial();
     // Mesh links: GUN reconnects any peer still listed, so unlist before closing.
     for (const [id, peer] of Object.entries(root.opt.peers)) {
       delete root.opt.peers[id];

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GunFactory, GunInstance, GunPeer, SeaApi } from '../../src/types/gun.js';
+import { keepPeersDialed, type RedialableGun } from '../../src/sync/redial.js';
 
 export const Gun = GunLib as unknown as GunFactory;
 export const SEA: SeaApi = Gun.SEA;
@@ -21,8 +22,11 @@ export interface NodeGun {
 
 const live = new Set<NodeGun>();
 
-/** A Node GUN client that persists nothing and talks only to `peers`. */
-export function nodeGun(peers: string[]): NodeGun {
+/**
+ * A Node GUN client that persists nothing and talks only to `peers`. With `redial` (default) it keeps dialing
+ * relays that went away, as the app does; without it, it behaves like plain GUN (gives up after one failed redial).
+ */
+export function nodeGun(peers: string[], { redial = true }: { redial?: boolean } = {}): NodeGun {
   const scratch = mkdtempSync(join(tmpdir(), 'meshdrop-gun-'));
   const gun = Gun({ peers, localStorage: false, radisk: false, file: scratch, multicast: false, axe: false, stats: false,
     // Importing 'gun' in Node loads its server module, which makes every instance a relay ("super") unless told
@@ -30,10 +34,12 @@ export function nodeGun(peers: string[]): NodeGun {
     super: false,
   });
   const peerMap = (): Record<string, GunPeer & { retry?: number; defer?: ReturnType<typeof setTimeout> }> => gun._.opt.peers;
+  const stopRedial = redial ? keepPeersDialed(gun as unknown as RedialableGun, peers) : () => undefined;
   const client: NodeGun = {
     gun,
     openPeers: () => Object.values(peerMap()).filter((p) => p.wire?.readyState === 1).length,
     close() {
+      stopRedial();
       live.delete(client);
       const map = peerMap();
       for (const [id, peer] of Object.entries(map)) {
