@@ -13,6 +13,8 @@ export const USAGE = `Usage: meshdrop-relay [options]
   --app DIR          built app to serve (default: the dist/app next to this program)
   --no-app           run a data-only relay that serves no app
   --max-message N    largest websocket message in bytes (default 4194304, env MESHDROP_MAX_MESSAGE)
+  --routing MODE     "subscribed" (default): send each write only to peers that asked for it and to other
+                     relays; "broadcast": GUN's default, every write to every peer (env MESHDROP_ROUTING)
   --help             show this help`;
 
 function parsePort(raw: string, name = '--port'): number {
@@ -27,6 +29,11 @@ function parseMaxMessage(raw: string, name = '--max-message'): number {
     throw new UsageError(`${name} must be a whole number of bytes, at least 65536, not "${raw}".`);
   }
   return n;
+}
+
+function parseRouting(raw: string, name = '--routing'): 'subscribed' | 'broadcast' {
+  if (raw === 'subscribed' || raw === 'broadcast') return raw;
+  throw new UsageError(`${name} must be "subscribed" or "broadcast", not "${raw}".`);
 }
 
 function parsePeers(raw: string, name = '--peers'): string[] {
@@ -54,6 +61,7 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
     peers: env.MESHDROP_PEERS ? parsePeers(env.MESHDROP_PEERS, 'MESHDROP_PEERS') : [],
     appDir: defaultAppDir,
     maxMessageBytes: env.MESHDROP_MAX_MESSAGE ? parseMaxMessage(env.MESHDROP_MAX_MESSAGE, 'MESHDROP_MAX_MESSAGE') : 4 * 1024 * 1024,
+    routing: env.MESHDROP_ROUTING ? parseRouting(env.MESHDROP_ROUTING, 'MESHDROP_ROUTING') : 'subscribed',
   };
   const args = [...argv];
   const value = (flag: string): string => {
@@ -91,6 +99,9 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
         break;
       case '--app':
         options.appDir = take();
+        break;
+      case '--routing':
+        options.routing = parseRouting(take());
         break;
       case '--max-message':
         options.maxMessageBytes = parseMaxMessage(take());

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import Gun from 'gun';
 import 'gun/sea.js';
 import { keepPeersDialed } from '../sync/redial.js';
+import { installRouting, relayLinkUrl, RELAY_LINK_QUERY, type RoutableRoot } from './routing.js';
 import { createStaticHandler } from './static-files.js';
 
 export interface RelayOptions {
@@ -19,6 +20,8 @@ export interface RelayOptions {
   appDir?: string;
   /** Largest websocket message accepted, in bytes: bounds what one peer can make the relay hold at once. */
   maxMessageBytes: number;
+  /** 'subscribed' (default): forward writes only to peers that asked for them; 'broadcast': GUN's default. */
+  routing?: 'subscribed' | 'broadcast';
 }
 
 export interface RunningRelay {
@@ -43,7 +46,11 @@ interface GunWireMessage {
 }
 
 interface GunRootInternals {
-  opt: { peers: Record<string, GunPeerLike>; mesh?: { hi(peer: GunPeerLike): void } };
+  opt: {
+    peers: Record<string, GunPeerLike>;
+    mesh?: { hi(peer: GunPeerLike): void };
+    ws?: { web?: { on(event: 'connection', cb: (wire: { meshdropRelay?: boolean }, req: { url?: string }) => void): void } };
+  };
   on(event: 'put' | 'in', cb: (this: { to: { next(msg: GunWireMessage): void } }, msg: GunWireMessage) => void): void;
 }
 
@@ -84,11 +91,12 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
 
+  const meshPeers = options.peers.map(relayLinkUrl);
   const gun = Gun({
     web: server,
     file: dataDir,
     radisk: true,
-    peers: options.peers,
+    peers: meshPeers,
     // The mesh is explicit: no UDP multicast discovery of LAN peers.
     multicast: false,
     // AXE (GUN's routing layer) drops puts unless a peer subscribed through it, and with it on two meshed relays
@@ -103,7 +111,12 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   // As a "super" peer GUN only dials its --peers when it first has something to send them; dial now so the mesh
   // is up (and visible on /health) before clients arrive; then keep redialing any that goes away.
   for (const peer of Object.values(root.opt.peers)) root.opt.mesh?.hi(peer);
-  const stopRedial = keepPeersDialed({ _: root }, options.peers);
+  const stopRedial = keepPeersDialed({ _: root }, meshPeers);
+  // Mark links dialed by other Meshdrop relays (runs in the same tick as GUN's own handler, before any message).
+  root.opt.ws?.web?.on('connection', (wire, req) => {
+    if (req.url?.includes(RELAY_LINK_QUERY)) wire.meshdropRelay = true;
+  });
+  if (options.routing !== 'broadcast') installRouting(root as unknown as RoutableRoot);
 
   // Count writes between GUN's store receiving them and radisk acking them, so shutdown can wait for the disk.
   // Listeners added after creation run after the store's own, and only for puts that passed SEA's checks.
