@@ -1,6 +1,6 @@
 // Honest delivery latency through one relay while a hostile raw client floods it (issue 6.5).
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
+import { Worker } from 'node:worker_threads';
 import { authUser, connectedClient } from '../../test/e2e/relay-net.js';
 import { SEA, sleep, waitUntil, type NodeGun } from '../../test/e2e/gun-node.js';
 import { summarize, type Summary } from './stats.js';
@@ -61,51 +61,20 @@ async function honestRun(h: HonestPair, tag: string, count: number, gapMs: numbe
   return { ...summarize(latencies), lost: count - latencies.length };
 }
 
-function randomId(n = 9): string {
-  return Math.random().toString(36).slice(2, 2 + n).padEnd(n, '0');
-}
-
-/** One GUN wire message writing `value` at soul/key with the current state, signed by nobody. */
-function rawPut(soul: string, key: string, value: string): Record<string, unknown> {
-  return { '#': randomId(), put: { [soul]: { _: { '#': soul, '>': { [key]: Date.now() } }, [key]: value } } };
-}
-
-/** Opens a raw websocket and sends junk puts at `perSecond` until stopped; never buffers more than 1 MB. */
+/** Runs the hostile client in a worker thread so its own CPU use does not slow the honest clients' event loop. */
 async function hostileFlood(gunUrl: string, victimPub: string, channel: string, perSecond: number) {
-  const ws = new WebSocket(gunUrl.replace(/^http/, 'ws'));
+  const worker = new Worker(new URL('./hostile-worker.mjs', import.meta.url), { workerData: { gunUrl, victimPub, channel, perSecond } });
   await new Promise<void>((ok, fail) => {
-    ws.once('open', () => ok());
-    ws.once('error', fail);
+    worker.once('message', (m: { ready?: boolean }) => (m.ready ? ok() : fail(new Error('hostile worker failed'))));
+    worker.once('error', fail);
   });
-  ws.on('message', () => undefined); // acks and errors: ignore, but read them
-  ws.on('error', () => undefined);
-  let sent = 0;
-  let forged = 0;
-  const tickMs = 10;
-  const perTick = Math.max(1, Math.round((perSecond * tickMs) / 1000));
-  const junk = 'x'.repeat(200);
-  const timer = setInterval(() => {
-    if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > 1_000_000) return;
-    const batch: Record<string, unknown>[] = [];
-    for (let i = 0; i < perTick; i++) {
-      if (i % 10 === 0) {
-        // Unsigned writes into the honest user's space: relays must refuse them (SEA checks every ~ soul).
-        batch.push(rawPut(`~${victimPub}/md1/c/${channel}`, `forged${randomId()}`, 'forged'));
-        batch.push(rawPut(`~${victimPub}`, 'md1', 'forged'));
-        forged += 2;
-      } else {
-        batch.push(rawPut(`junk${randomId(4)}`, randomId(6), junk));
-      }
-    }
-    ws.send(JSON.stringify(batch));
-    sent += batch.length;
-  }, tickMs);
-  const started = performance.now();
   return {
-    stop() {
-      clearInterval(timer);
-      ws.terminate();
-      return { sent, forged, seconds: (performance.now() - started) / 1000 };
+    async stop(): Promise<{ sent: number; forged: number; seconds: number }> {
+      const done = new Promise<{ sent: number; forged: number; seconds: number }>((ok) => worker.once('message', ok));
+      worker.postMessage('stop');
+      const result = await done;
+      await worker.terminate();
+      return result;
     },
   };
 }
@@ -122,7 +91,7 @@ export async function measureFlood(gunUrl: string, opts: { count?: number; gapMs
     const flood = await hostileFlood(gunUrl, h.pub, h.channel, junkPerSecond);
     await sleep(500); // let the flood reach full speed first
     const underFlood = await honestRun(h, 'under', count, gapMs, waitMs);
-    const junk = flood.stop();
+    const junk = await flood.stop();
     return {
       baseline,
       underFlood,

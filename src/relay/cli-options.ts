@@ -15,6 +15,8 @@ export const USAGE = `Usage: meshdrop-relay [options]
   --max-message N    largest websocket message in bytes (default 4194304, env MESHDROP_MAX_MESSAGE)
   --routing MODE     "subscribed" (default): send each write only to peers that asked for it and to other
                      relays; "broadcast": GUN's default, every write to every peer (env MESHDROP_ROUTING)
+  --rate N           messages per second one client may send, bursts of 5×N (default 200, 0 = no limit;
+                     links from other relays are exempt) (env MESHDROP_RATE)
   --help             show this help`;
 
 function parsePort(raw: string, name = '--port'): number {
@@ -28,6 +30,12 @@ function parseMaxMessage(raw: string, name = '--max-message'): number {
   if (!Number.isSafeInteger(n) || n < 64 * 1024) {
     throw new UsageError(`${name} must be a whole number of bytes, at least 65536, not "${raw}".`);
   }
+  return n;
+}
+
+function parseRate(raw: string, name = '--rate'): number {
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${name} must be a whole number of messages per second (0 = no limit), not "${raw}".`);
   return n;
 }
 
@@ -62,6 +70,7 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
     appDir: defaultAppDir,
     maxMessageBytes: env.MESHDROP_MAX_MESSAGE ? parseMaxMessage(env.MESHDROP_MAX_MESSAGE, 'MESHDROP_MAX_MESSAGE') : 4 * 1024 * 1024,
     routing: env.MESHDROP_ROUTING ? parseRouting(env.MESHDROP_ROUTING, 'MESHDROP_ROUTING') : 'subscribed',
+    ratePerClient: env.MESHDROP_RATE ? parseRate(env.MESHDROP_RATE, 'MESHDROP_RATE') : 200,
   };
   const args = [...argv];
   const value = (flag: string): string => {
@@ -99,6 +108,9 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
         break;
       case '--app':
         options.appDir = take();
+        break;
+      case '--rate':
+        options.ratePerClient = parseRate(take());
         break;
       case '--routing':
         options.routing = parseRouting(take());

@@ -7,6 +7,7 @@ import 'gun/sea.js';
 import { keepPeersDialed } from '../sync/redial.js';
 import { installRouting, relayLinkUrl, RELAY_LINK_QUERY, type RoutableRoot } from './routing.js';
 import { createStaticHandler } from './static-files.js';
+import { installThrottle, type ThrottleStats } from './throttle.js';
 
 export interface RelayOptions {
   /** 0 picks a free port. */
@@ -22,6 +23,8 @@ export interface RelayOptions {
   maxMessageBytes: number;
   /** 'subscribed' (default): forward writes only to peers that asked for them; 'broadcast': GUN's default. */
   routing?: 'subscribed' | 'broadcast';
+  /** Messages per second one client connection may send (burst 5×); 0 = unlimited. Relay links are exempt. */
+  ratePerClient?: number;
 }
 
 export interface RunningRelay {
@@ -48,13 +51,15 @@ interface GunWireMessage {
 interface GunRootInternals {
   opt: {
     peers: Record<string, GunPeerLike>;
-    mesh?: { hi(peer: GunPeerLike): void };
+    mesh?: { hi(peer: GunPeerLike): void; hear: Parameters<typeof installThrottle>[0]['hear'] };
     ws?: { web?: { on(event: 'connection', cb: (wire: { meshdropRelay?: boolean }, req: { url?: string }) => void): void } };
   };
   on(event: 'put' | 'in', cb: (this: { to: { next(msg: GunWireMessage): void } }, msg: GunWireMessage) => void): void;
 }
 
 const FLUSH_TIMEOUT_MS = 5_000;
+/** A chat user sends a few messages a second; a file is 1 message per 256 KiB chunk. */
+export const DEFAULT_RATE_PER_CLIENT = 200;
 
 /** Starts one relay: a GUN peer with disk persistence, plus (optionally) the built app over HTTP. */
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
@@ -63,12 +68,15 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const serveApp = options.appDir ? createStaticHandler(resolve(options.appDir)) : undefined;
   const sockets = new Set<Socket>();
   let peersOf: () => GunPeerLike[] = () => [];
+  let dropped = () => 0;
+  let pendingWrites = () => 0;
 
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
       const peers = peersOf();
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, peers: peers.length, open: peers.filter((p) => p.wire?.readyState === 1).length }));
+      const open = peers.filter((p) => p.wire?.readyState === 1).length;
+      res.end(JSON.stringify({ ok: true, peers: peers.length, open, dropped: dropped(), pendingWrites: pendingWrites() }));
       return;
     }
     if (serveApp) {
@@ -117,6 +125,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     if (req.url?.includes(RELAY_LINK_QUERY)) wire.meshdropRelay = true;
   });
   if (options.routing !== 'broadcast') installRouting(root as unknown as RoutableRoot);
+  const rate = options.ratePerClient ?? DEFAULT_RATE_PER_CLIENT;
+  const throttle: ThrottleStats = rate > 0 && root.opt.mesh ? installThrottle(root.opt.mesh, rate) : { dropped: 0 };
 
   // Count writes between GUN's store receiving them and radisk acking them, so shutdown can wait for the disk.
   // Listeners added after creation run after the store's own, and only for puts that passed SEA's checks.
@@ -129,6 +139,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     this.to.next(msg);
     if (msg['@'] !== undefined) pending.delete(String(msg['@']));
   });
+
+  dropped = () => throttle.dropped;
+  pendingWrites = () => pending.size;
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {

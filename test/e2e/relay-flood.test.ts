@@ -27,7 +27,9 @@ describe('relay under a junk flood', { timeout: 120_000 }, () => {
     assert.ok(r.junkPerSecond > 1000, `the flood was too weak to mean anything (${Math.round(r.junkPerSecond)}/s)`);
     assert.equal(r.forgedSeen, 0, 'a forged write into the user space reached a reader');
     assert.ok(r.underFlood.p99 < FLOOD_P99_BOUND_MS, `p99 under flood ${round(r.underFlood.p99)} ms ≥ ${FLOOD_P99_BOUND_MS} ms`);
-    const health = (await (await fetch(`${relay.url}/health`)).json()) as { ok: boolean };
+    const health = (await (await fetch(`${relay.url}/health`)).json()) as { ok: boolean; dropped: number };
     assert.equal(health.ok, true);
+    console.log(`  relay dropped ${health.dropped} of the hostile client's messages (per-connection rate limit)`);
+    assert.ok(health.dropped > 0, 'the per-client rate limit never engaged');
   });
 });

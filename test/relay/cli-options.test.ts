@@ -16,18 +16,18 @@ function rejects(argv: string[], message: RegExp, env: Record<string, string | u
 
 describe('relay command line', () => {
   it('has sensible defaults', () => {
-    assert.deepEqual(parse([]), { port: 8765, host: '0.0.0.0', dataDir: 'data/relay', peers: [], appDir: APP, maxMessageBytes: 4 * 1024 * 1024, routing: 'subscribed' });
+    assert.deepEqual(parse([]), { port: 8765, host: '0.0.0.0', dataDir: 'data/relay', peers: [], appDir: APP, maxMessageBytes: 4 * 1024 * 1024, routing: 'subscribed', ratePerClient: 200 });
   });
 
   it('reads every flag, in both "--flag value" and "--flag=value" forms', () => {
-    const o = parse(['--port', '0', '--host=127.0.0.1', '--data', '/tmp/d', '--peers=http://a:1/gun, ws://b:2/gun', '--max-message', '65536', '--no-app', '--routing', 'broadcast']);
-    assert.deepEqual(o, { port: 0, host: '127.0.0.1', dataDir: '/tmp/d', peers: ['http://a:1/gun', 'ws://b:2/gun'], maxMessageBytes: 65536, routing: 'broadcast' });
+    const o = parse(['--port', '0', '--host=127.0.0.1', '--data', '/tmp/d', '--peers=http://a:1/gun, ws://b:2/gun', '--max-message', '65536', '--no-app', '--routing', 'broadcast', '--rate=0']);
+    assert.deepEqual(o, { port: 0, host: '127.0.0.1', dataDir: '/tmp/d', peers: ['http://a:1/gun', 'ws://b:2/gun'], maxMessageBytes: 65536, routing: 'broadcast', ratePerClient: 0 });
     assert.equal((parse(['--app', '/x']) as { appDir?: string }).appDir, '/x');
   });
 
   it('takes the environment as defaults and lets flags win', () => {
-    const env = { PORT: '9000', MESHDROP_HOST: '::1', MESHDROP_DATA: '/var/md', MESHDROP_PEERS: 'https://r2.example/gun', MESHDROP_MAX_MESSAGE: '100000', MESHDROP_ROUTING: 'broadcast' };
-    assert.deepEqual(parse([], env), { port: 9000, host: '::1', dataDir: '/var/md', peers: ['https://r2.example/gun'], appDir: APP, maxMessageBytes: 100000, routing: 'broadcast' });
+    const env = { PORT: '9000', MESHDROP_HOST: '::1', MESHDROP_DATA: '/var/md', MESHDROP_PEERS: 'https://r2.example/gun', MESHDROP_MAX_MESSAGE: '100000', MESHDROP_ROUTING: 'broadcast', MESHDROP_RATE: '50' };
+    assert.deepEqual(parse([], env), { port: 9000, host: '::1', dataDir: '/var/md', peers: ['https://r2.example/gun'], appDir: APP, maxMessageBytes: 100000, routing: 'broadcast', ratePerClient: 50 });
     assert.equal((parse(['--port', '1234'], env) as { port: number }).port, 1234);
   });
 
@@ -65,6 +65,11 @@ describe('relay command line', () => {
     rejects(['--max-message', '1000'], /--max-message must be a whole number of bytes, at least 65536, not "1000"/);
     rejects(['--max-message=4MB'], /not "4MB"/);
     rejects([], /MESHDROP_MAX_MESSAGE must be/, { MESHDROP_MAX_MESSAGE: 'lots' });
+  });
+
+  it('rejects a bad --rate', () => {
+    rejects(['--rate', 'fast'], /--rate must be a whole number of messages per second \(0 = no limit\), not "fast"/);
+    rejects([], /MESHDROP_RATE must be/, { MESHDROP_RATE: '-5' });
   });
 
   it('rejects an unknown routing mode', () => {
