@@ -7,7 +7,9 @@
  *  - a peer's `get` for a soul subscribes that peer to the soul (GUN clients re-send their gets after reconnecting);
  *  - a new put goes to the peers subscribed to one of its souls, plus every relay link (relays don't re-send
  *    subscriptions after a reconnect, so links between relays carry everything);
- *  - everything else (gets, handshakes) is broadcast as before; acks are routed by GUN itself, not through here.
+ *  - a get a client sent goes on to the other relays only, not to every other client: relays hold every write
+ *    (clients write through them and they persist it), so asking 200 browsers for each subscription is waste;
+ *  - everything else (handshakes) is broadcast as before; acks are routed by GUN itself, not through here.
  */
 
 export interface RoutedPeer {
@@ -73,6 +75,11 @@ export function installRouting(root: RoutableRoot): void {
 
   mesh.way = (msg) => {
     const peers = root.opt.peers;
+    if (msg.get && msg['@'] === undefined) {
+      const links: Record<string, RoutedPeer> = {};
+      for (const [id, peer] of Object.entries(peers)) if (isRelayLink(peer)) links[id] = peer;
+      return mesh.say(msg, links);
+    }
     if (!msg.put || msg['@'] !== undefined) return mesh.say(msg, peers);
     const souls = soulsOf(msg.put);
     const to: Record<string, RoutedPeer> = {};
