@@ -1,6 +1,7 @@
 import { Workbox } from 'workbox-window';
 import { Meshdrop } from './core/meshdrop.js';
 import { sameOriginRelay } from './sync/relay-connection.js';
+import { BUILD_DEFAULT_RELAYS } from './core/build-config.js';
 import './ui/md-app.js';
 
 async function registerServiceWorker(shell: HTMLElementTagNameMap['md-app']): Promise<void> {
@@ -11,8 +12,8 @@ async function registerServiceWorker(shell: HTMLElementTagNameMap['md-app']): Pr
     shell.updateReady = true;
   });
   let accepted = false;
-  wb.addEventListener('controlling', (event) => {
-    if (accepted && event.isUpdate) window.location.reload();
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (accepted) window.location.reload();
   });
   shell.addEventListener('apply-update', () => {
     accepted = true;
@@ -25,7 +26,7 @@ async function start(): Promise<void> {
   const shell = document.createElement('md-app');
   document.body.replaceChildren(shell);
   void registerServiceWorker(shell).catch((err: unknown) => console.warn('Service worker registration failed', err));
-  shell.app = await Meshdrop.open({ defaultRelays: [sameOriginRelay(window.location)] });
+  shell.app = await Meshdrop.open({ defaultRelays: [sameOriginRelay(window.location), ...BUILD_DEFAULT_RELAYS] });
 }
 
 void start();

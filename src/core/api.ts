@@ -84,6 +84,12 @@ export interface MeshdropApi extends EventTarget {
   exportBackup(passphrase: string): Promise<string>;
   importBackup(text: string, passphrase: string, options: { replace: boolean }): Promise<IdentityRecord>;
 
+  // relays
+  /** Relays this device keeps a connection to. */
+  readonly relays: readonly string[];
+  /** Validates and stores a new relay list (effective on next start); throws with a user-facing message. */
+  setRelays(inputs: string[]): Promise<string[]>;
+
   // contacts
   listContacts(): Promise<ContactView[]>;
   /** A link (on this app's origin) that lets its holder send me a contact request, even while I am offline. */

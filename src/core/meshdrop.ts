@@ -4,12 +4,26 @@ import { getSetting, setSetting } from '../store/settings-store.js';
 import type { IdentityRecord } from '../store/schema.js';
 import { RelayConnection, type ConnectionStatus } from '../sync/relay-connection.js';
 import { createIdentity, exportIdentityBackup, importIdentityBackup, IdentityError } from './identity.js';
+import { normaliseRelayList } from './relays.js';
+import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessageView, PageCursor } from './api.js';
+import type { ChatEvents } from './chat-events.js';
+import { Session } from './session.js';
+import { NameBook, toChannelSummary, toContactView, toMessageView } from './views.js';
+import { listContacts } from '../store/contacts-store.js';
+import { getChannel, listChannels } from '../store/channels-store.js';
+import { latestMessage } from '../store/messages-store.js';
+import type { ChannelRecord, FileMeta, MessageRecord } from '../store/schema.js';
 
 export interface MeshdropOptions {
   /** Relays to use when the user has not configured any. */
   defaultRelays: string[];
   dbName?: string;
+  /** Origin that invite links point to (default: this page's origin). */
+  origin?: string;
 }
+
+/** The file service's part of the API, implemented elsewhere. */
+type FileMethods = 'maxFileBytes' | 'sendFiles' | 'getFile' | 'pendingShares' | 'sendShare';
 
 const RELAYS_SETTING = 'relays';
 
@@ -17,16 +31,23 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 
 /**
  * The app's controller: the single object the UI talks to. It owns local storage and the relay
- * connection and emits 'change' whenever something the UI shows may have changed.
+ * connection, delegates contacts/chats/groups to a Session (see session.ts), and emits 'change',
+ * 'contacts', 'channels' and 'messages' (api.ts). Internal event for the file service:
+ * 'file-message' (CustomEvent<MessageRecord>) when a file message from someone else arrives.
  */
-export class Meshdrop extends EventTarget {
+export class Meshdrop extends EventTarget implements Omit<MeshdropApi, FileMethods> {
+  private active: Session | undefined;
+  private starting: Promise<void> = Promise.resolve();
+
   private constructor(
     readonly db: MeshdropDatabase,
     readonly connection: RelayConnection,
     private current: IdentityRecord | undefined,
+    private readonly origin: string,
   ) {
     super();
     connection.addEventListener('status', () => this.changed());
+    if (current) this.startSession(current);
   }
 
   static async open(options: MeshdropOptions): Promise<Meshdrop> {
@@ -34,7 +55,40 @@ export class Meshdrop extends EventTarget {
     const stored = await getSetting(db, RELAYS_SETTING, isStringArray);
     const relays = stored && stored.length > 0 ? stored : options.defaultRelays;
     const identity = await loadIdentity(db);
-    return new Meshdrop(db, new RelayConnection(relays), identity);
+    const origin = options.origin ?? globalThis.location?.origin ?? '';
+    const md = new Meshdrop(db, new RelayConnection(relays), identity, origin);
+    await md.starting;
+    return md;
+  }
+
+  private readonly events: ChatEvents = {
+    messages: (channelId, records) => void this.emitMessages(channelId, records).catch(() => undefined), // db may be closing
+    channels: () => this.dispatchEvent(new Event('channels')),
+    contacts: () => this.dispatchEvent(new Event('contacts')),
+    fileMessage: (record) => this.dispatchEvent(new CustomEvent<MessageRecord>('file-message', { detail: record })),
+  };
+
+  private startSession(identity: IdentityRecord): void {
+    this.active?.stop();
+    const session = new Session(this.db, this.connection, identity, this.events);
+    this.active = session;
+    this.starting = session.start().catch((err: unknown) => console.error('meshdrop: could not start the session', err));
+  }
+
+  /** The signed-in session (GUN space, outbox, chat service) for internal services such as files. */
+  async session(): Promise<Session> {
+    await this.starting;
+    if (!this.active) throw new IdentityError('Create or import an identity first.');
+    return this.active;
+  }
+
+  private async emitMessages(channelId: string, records: MessageRecord[]): Promise<void> {
+    const me = this.current;
+    if (!me) return;
+    const names = new NameBook(me, await listContacts(this.db));
+    const channel = await getChannel(this.db, channelId);
+    const messages = records.map((m) => toMessageView(m, me, names, channel));
+    this.dispatchEvent(new CustomEvent<{ channelId: string; messages: MessageView[] }>('messages', { detail: { channelId, messages } }));
   }
 
   get identity(): IdentityRecord | undefined {
@@ -50,6 +104,8 @@ export class Meshdrop extends EventTarget {
     const identity = await createIdentity(name);
     await saveIdentity(this.db, identity);
     this.current = identity;
+    this.startSession(identity);
+    await this.starting;
     this.changed();
     return identity;
   }
@@ -68,14 +124,114 @@ export class Meshdrop extends EventTarget {
     if (this.current && this.current.pair.pub !== identity.pair.pub && !options.replace) {
       throw new IdentityError('This device already has a different identity. Confirm replacing it first.');
     }
+    const samePerson = this.current?.pair.pub === identity.pair.pub;
     await saveIdentity(this.db, identity);
     this.current = identity;
+    if (!samePerson) this.startSession(identity);
+    await this.starting;
     this.changed();
     return identity;
   }
 
-  async setRelays(relays: string[]): Promise<void> {
+  // contacts
+
+  async listContacts(): Promise<ContactView[]> {
+    const s = await this.session();
+    const contacts = await s.contacts.list();
+    contacts.sort((a, b) => a.name.localeCompare(b.name));
+    return Promise.all(contacts.map((c) => toContactView(c, s.identity)));
+  }
+
+  async createInviteLink(): Promise<string> {
+    return (await this.session()).contacts.createInviteLink(this.origin);
+  }
+
+  async acceptInviteLink(link: string): Promise<ContactView> {
+    const s = await this.session();
+    return toContactView(await s.contacts.acceptInviteLink(link, this.origin), s.identity);
+  }
+
+  async setContactVerified(pub: string, verified: boolean): Promise<void> {
+    await (await this.session()).contacts.setVerified(pub, verified);
+  }
+
+  // chats
+
+  private async summaries(channels: ChannelRecord[]): Promise<ChannelSummary[]> {
+    const s = await this.session();
+    const names = new NameBook(s.identity, await listContacts(this.db));
+    return Promise.all(channels.map(async (c) => toChannelSummary(c, s.identity, names, await latestMessage(this.db, c.id))));
+  }
+
+  /** Every chat, most recent activity first. */
+  async listChannels(): Promise<ChannelSummary[]> {
+    const list = await this.summaries(await listChannels(this.db));
+    return list.sort((a, b) => b.lastMessageAt - a.lastMessageAt);
+  }
+
+  async getChannel(channelId: string): Promise<ChannelSummary | undefined> {
+    const c = await getChannel(this.db, channelId);
+    return c ? (await this.summaries([c]))[0] : undefined;
+  }
+
+  async loadMessages(channelId: string, options: { before?: PageCursor; limit: number }): Promise<MessagePage> {
+    const s = await this.session();
+    const page = await s.chat.loadPage(channelId, options.before, options.limit);
+    const names = new NameBook(s.identity, await listContacts(this.db));
+    const channel = await getChannel(this.db, channelId);
+    return { messages: page.messages.map((m) => toMessageView(m, s.identity, names, channel)), hasMore: page.hasMore };
+  }
+
+  async sendText(channelId: string, text: string): Promise<MessageView> {
+    const s = await this.session();
+    const record = await s.chat.sendText(channelId, text);
+    return toMessageView(record, s.identity, new NameBook(s.identity, []));
+  }
+
+  /** For the file service: sends a message of kind 'file' announcing `file`. */
+  async sendFileMessage(channelId: string, file: FileMeta): Promise<MessageRecord> {
+    return (await this.session()).chat.sendFileMessage(channelId, file);
+  }
+
+  async markRead(channelId: string): Promise<void> {
+    await (await this.session()).chat.markRead(channelId);
+  }
+
+  // groups
+
+  async createGroup(title: string, memberPubs: string[]): Promise<ChannelSummary> {
+    const s = await this.session();
+    const channel = await s.groups.createGroup(title, memberPubs);
+    const summary = (await this.summaries([channel]))[0];
+    if (!summary) throw new Error('The group could not be created.');
+    return summary;
+  }
+
+  async addGroupMembers(channelId: string, pubs: string[]): Promise<void> {
+    await (await this.session()).groups.addMembers(channelId, pubs);
+  }
+
+  async removeGroupMember(channelId: string, pub: string): Promise<void> {
+    await (await this.session()).groups.removeMember(channelId, pub);
+  }
+
+  async leaveGroup(channelId: string): Promise<void> {
+    await (await this.session()).groups.leave(channelId);
+  }
+
+  /** Relays this device syncs through (all at once: GUN keeps a socket to each, so losing one is not an outage). */
+  get relays(): readonly string[] {
+    return this.connection.relayUrls;
+  }
+
+  /**
+   * Validates and stores the relay list; it takes effect on the next start (the caller reloads).
+   * Throws RelayUrlError with a user-facing message and keeps the old list on bad input.
+   */
+  async setRelays(inputs: string[]): Promise<string[]> {
+    const relays = normaliseRelayList(inputs);
     await setSetting(this.db, RELAYS_SETTING, relays);
+    return relays;
   }
 
   private changed(): void {
@@ -83,6 +239,8 @@ export class Meshdrop extends EventTarget {
   }
 
   close(): void {
+    this.active?.stop();
+    this.active = undefined;
     this.connection.close();
     this.db.close();
   }

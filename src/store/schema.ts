@@ -19,6 +19,12 @@ export interface ContactRecord {
   verified: boolean;
 }
 
+export interface MemberProfile {
+  pub: string;
+  epub: string;
+  name: string;
+}
+
 export interface ChannelKeyRecord {
   epoch: number;
   key: string;
@@ -41,6 +47,8 @@ export interface ChannelRecord {
   unread: number;
   /** Set when I left or was removed: no new messages are sent or accepted. */
   closed: boolean;
+  /** Group only: keys and names of every member (including me) as the admin announced them. */
+  profiles?: MemberProfile[];
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'received';
@@ -71,10 +79,10 @@ export interface MessageRecord {
 export interface OutboxRecord {
   /** Unique id of the pending write (message id, or file-id:chunk-index). */
   id: string;
-  /** GUN path below my user space. */
+  /** GUN path below my user space; a first segment starting with '#' is a content-addressed root soul instead. */
   path: string[];
-  /** The signed envelope or encrypted chunk to put. */
-  value: string;
+  /** The signed envelope or encrypted chunk to put (a receipt is the number 1). */
+  value: string | number;
   createdAt: number;
   attempts: number;
   /** Message this write belongs to, so its status can move to "sent" on the relay's ack. */

@@ -70,7 +70,11 @@ export class RelayConnection extends EventTarget {
     clearInterval(this.timer);
     globalThis.removeEventListener?.('online', this.refresh);
     globalThis.removeEventListener?.('offline', this.refresh);
-    for (const peer of Object.values(this.gun._.opt.peers ?? {})) {
+    const peers = this.gun._.opt.peers ?? {};
+    for (const [url, peer] of Object.entries(peers)) {
+      // GUN reconnects any peer still listed (see its reconnect()), so unlist it before closing.
+      delete peers[url];
+      clearTimeout(peer.defer);
       try {
         peer.wire?.close?.();
       } catch {

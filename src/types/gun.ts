@@ -54,6 +54,8 @@ export interface GunPeer {
   id?: string;
   url?: string;
   wire?: { readyState?: number; close?: () => void };
+  /** GUN's pending reconnect timer. */
+  defer?: ReturnType<typeof setTimeout>;
 }
 
 export interface GunOptions {

@@ -21,3 +21,48 @@ export function emit<T>(el: HTMLElement, type: string, detail: T): void {
 export function readFileText(file: File): Promise<string> {
   return file.text();
 }
+
+// Chats, contacts and groups (all bubble + composed so the shell hears them through shadow roots).
+
+export interface OpenChatDetail {
+  channelId: string;
+}
+
+export interface SendTextDetail {
+  text: string;
+  /** The handler passes the send's promise; on rejection the composer restores the text and shows the error. */
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export interface AcceptInviteDetail {
+  link: string;
+}
+
+export interface SetVerifiedDetail {
+  pub: string;
+  verified: boolean;
+}
+
+export interface CreateGroupDetail {
+  title: string;
+  members: string[];
+}
+
+export interface GroupMembersDetail {
+  channelId: string;
+  pubs: string[];
+}
+
+export interface GroupMemberDetail {
+  channelId: string;
+  pub: string;
+}
+
+export interface ChannelDetail {
+  channelId: string;
+}
+
+/** Sent by an attach control (the files helper's component) placed in the composer's "attach" slot. */
+export interface AttachFilesDetail {
+  files: File[];
+}

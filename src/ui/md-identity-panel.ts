@@ -58,7 +58,7 @@ export class MdIdentityPanel extends LitElement {
       <section aria-labelledby="backup">
         <h2 id="backup">Back up this identity</h2>
         <p class="muted">The backup file is encrypted with your passphrase. Anyone with the file and passphrase can act as you.</p>
-        <form @submit=${this.submitExport}>
+        <form aria-label="Export backup" @submit=${this.submitExport}>
           <label>Passphrase <input id="pass1" type="password" autocomplete="new-password" /></label>
           <label>Repeat passphrase <input id="pass2" type="password" autocomplete="new-password" /></label>
           <button type="submit" ?disabled=${this.busy}>Export backup</button>

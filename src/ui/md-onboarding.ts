@@ -41,11 +41,11 @@ export class MdOnboarding extends LitElement {
     return html`<section>
         <h1>Welcome to Meshdrop</h1>
         <p>Private group chat and file drop with no server that owns your account. Your keys stay on this device.</p>
-        <form @submit=${this.submit}>
+        <form novalidate @submit=${this.submit}>
           <label for="name">Display name</label>
-          <input id="name" name="name" maxlength=${NAME_MAX_LENGTH} autocomplete="nickname" required />
+          <input id="name" name="name" maxlength=${NAME_MAX_LENGTH} autocomplete="nickname" aria-describedby="name-error" />
           <button type="submit" ?disabled=${this.busy}>Create my identity</button>
-          <p class="error" role="alert" data-testid="name-error">${this.error}</p>
+          <p class="error" role="alert" id="name-error" data-testid="name-error">${this.error}</p>
         </form>
       </section>
       <section>

@@ -1,0 +1,268 @@
+import type { MeshdropDatabase } from '../store/db.js';
+import { getChannel, updateChannel } from '../store/channels-store.js';
+import { addMessageIfNew, advanceMessageStatus, getMessage, loadMessagePage } from '../store/messages-store.js';
+import type { ChannelRecord, FileMeta, IdentityRecord, MessageRecord } from '../store/schema.js';
+import type { Outbox, OutboxAckDetail } from '../sync/outbox.js';
+import type { Subscriptions } from '../sync/subscriptions.js';
+import { APP_ROOT } from '../sync/user-space.js';
+import type { ChatEvents } from './chat-events.js';
+import { MAX_ENVELOPE_CHARS, MAX_TEXT_CHARS, openEnvelope, sealEnvelope, type InnerMessage, type SystemPayload } from './envelope.js';
+import { isMessageId, newMessageId } from './ids.js';
+
+export class ChatError extends Error {
+  override name = 'ChatError';
+}
+
+export type SystemInner = Extract<InnerMessage, { kind: 'system' }>;
+export type SystemHandler = (channel: ChannelRecord, inner: SystemInner) => Promise<void>;
+
+type Content = { kind: 'text'; body: string } | { kind: 'file'; body: FileMeta } | { kind: 'system'; body: SystemPayload };
+
+/** Envelopes that arrived before the key of their epoch (a group-key message can lag behind). */
+interface Parked {
+  signer: string;
+  id: string;
+  raw: string;
+}
+
+/** A sent message may carry its envelope date at most this far in the future (clock skew). */
+const MAX_FUTURE_MS = 60_000;
+
+/**
+ * Messages: sends envelopes through the outbox, receives and verifies them from every member's
+ * space, stores them in IndexedDB (deduplicated by id), tracks unread counts and delivery receipts.
+ */
+export class ChatService {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly seen = new Set<string>();
+  private readonly parked = new Map<string, Parked[]>();
+  private systemHandler: SystemHandler = async () => undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly db: MeshdropDatabase,
+    private readonly me: IdentityRecord,
+    private readonly outbox: Outbox,
+    private readonly subs: Subscriptions,
+    private readonly events: ChatEvents,
+  ) {
+    outbox.addEventListener('acked', this.onAcked);
+  }
+
+  setSystemHandler(handler: SystemHandler): void {
+    this.systemHandler = handler;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.outbox.removeEventListener('acked', this.onAcked);
+  }
+
+  /** Runs `task` after every earlier received item, so state changes apply in arrival order. */
+  private serial(task: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (this.stopped) return;
+      await task();
+    });
+    this.queue = next.catch((err: unknown) => {
+      if (!this.stopped) console.debug('meshdrop chat: dropped an update', err);
+    });
+    return this.queue;
+  }
+
+  /** Subscribes to every member's messages and receipts in this channel (idempotent). */
+  watchChannel(channel: ChannelRecord): void {
+    if (channel.closed) return;
+    for (const pub of [...channel.members, this.me.pair.pub]) {
+      this.subs.ensure(`c|${channel.id}|${pub}`, pub, [APP_ROOT, 'c', channel.id], (v, k) => this.receive(channel.id, pub, k, v));
+    }
+    for (const pub of channel.members) {
+      this.subs.ensure(`r|${channel.id}|${pub}`, pub, [APP_ROOT, 'r', channel.id], (v, k) => this.receipt(channel.id, pub, k, v));
+    }
+  }
+
+  unwatchMember(channelId: string, pub: string): void {
+    this.subs.drop(`c|${channelId}|${pub}`);
+    this.subs.drop(`r|${channelId}|${pub}`);
+  }
+
+  unwatchChannel(channelId: string): void {
+    this.subs.dropPrefix(`c|${channelId}|`);
+    this.subs.dropPrefix(`r|${channelId}|`);
+    this.parked.delete(channelId);
+  }
+
+  /** Re-tries envelopes that were waiting for a key (after a group-key message). */
+  retryParked(channelId: string): void {
+    const list = this.parked.get(channelId) ?? [];
+    this.parked.delete(channelId);
+    for (const p of list) this.receive(channelId, p.signer, p.id, p.raw);
+  }
+
+  private receive(channelId: string, signer: string, id: string, raw: unknown): void {
+    // Cheap checks first: hostile peers can write anything, of any size, into their own space.
+    if (!isMessageId(id) || typeof raw !== 'string' || raw.length > MAX_ENVELOPE_CHARS) return;
+    const seenKey = `${channelId}|${signer}|${id}`;
+    if (this.seen.has(seenKey)) return;
+    this.seen.add(seenKey);
+    void this.serial(() => this.process(channelId, signer, id, raw));
+  }
+
+  private async process(channelId: string, signer: string, id: string, raw: string): Promise<void> {
+    const channel = await getChannel(this.db, channelId);
+    if (!channel || channel.closed) return;
+    const mine = signer === this.me.pair.pub;
+    if (!mine && !channel.members.includes(signer)) return;
+    const res = await openEnvelope(raw, {
+      signer,
+      channel: channelId,
+      id,
+      keyFor: (epoch) => channel.keys.find((k) => k.epoch === epoch)?.key,
+    });
+    if (!res.ok) {
+      if (res.reason === 'no-key' && (res.epoch ?? 0) > channel.currentEpoch) {
+        const list = this.parked.get(channelId) ?? [];
+        if (list.length < 500) list.push({ signer, id, raw });
+        this.parked.set(channelId, list);
+        this.seen.delete(`${channelId}|${signer}|${id}`);
+      } else {
+        console.debug('meshdrop chat: dropped envelope', channelId, id, res.reason);
+      }
+      return;
+    }
+    const inner = res.inner;
+    if (inner.kind === 'system') {
+      if (!mine) await this.systemHandler(channel, inner);
+      return;
+    }
+    const record: MessageRecord = {
+      id,
+      channelId,
+      author: signer,
+      sentAt: Math.min(inner.sentAt, Date.now() + MAX_FUTURE_MS),
+      kind: inner.kind,
+      text: inner.kind === 'text' ? inner.body : '',
+      status: mine ? 'sent' : 'received',
+      receivedAt: Date.now(),
+    };
+    if (inner.kind === 'file') record.file = inner.body;
+    if (!(await addMessageIfNew(this.db, record))) return;
+    await updateChannel(this.db, channelId, (c) => {
+      c.lastMessageAt = Math.max(c.lastMessageAt, record.sentAt);
+      if (!mine && record.sentAt > c.lastReadAt) c.unread += 1;
+    });
+    if (!mine) {
+      await this.outbox.enqueue({ id: `r:${id}`, path: [APP_ROOT, 'r', channelId, id], value: 1, messageId: '' });
+    }
+    this.events.messages(channelId, [record]);
+    this.events.channels();
+    if (!mine && record.kind === 'file') this.events.fileMessage(record);
+  }
+
+  private receipt(channelId: string, from: string, id: string, value: unknown): void {
+    if (!isMessageId(id) || (value !== 1 && value !== '1')) return;
+    void this.serial(async () => {
+      const m = await getMessage(this.db, id);
+      if (!m || m.channelId !== channelId || m.author !== this.me.pair.pub) return;
+      const updated = await advanceMessageStatus(this.db, id, 'delivered');
+      if (updated) this.events.messages(channelId, [updated]);
+      void from;
+    });
+  }
+
+  private readonly onAcked = (e: Event): void => {
+    const { messageId } = (e as CustomEvent<OutboxAckDetail>).detail;
+    if (!messageId) return;
+    void this.serial(async () => {
+      const updated = await advanceMessageStatus(this.db, messageId, 'sent');
+      if (updated) this.events.messages(updated.channelId, [updated]);
+    });
+  };
+
+  private async openChannel(channelId: string): Promise<ChannelRecord> {
+    const channel = await getChannel(this.db, channelId);
+    if (!channel) throw new ChatError('This chat does not exist on this device.');
+    if (channel.closed) throw new ChatError('This chat is closed: you are no longer a member.');
+    return channel;
+  }
+
+  async sendText(channelId: string, text: string): Promise<MessageRecord> {
+    if (!text.trim()) throw new ChatError('Type a message first.');
+    if (text.length > MAX_TEXT_CHARS) {
+      throw new ChatError(`Messages can be at most ${MAX_TEXT_CHARS} characters (this one has ${text.length}).`);
+    }
+    const record = await this.send(await this.openChannel(channelId), { kind: 'text', body: text });
+    if (!record || typeof record === 'string') throw new ChatError('The message could not be stored.');
+    return record;
+  }
+
+  /** For the file service: announces a file (its chunks are written separately) as a message of kind 'file'. */
+  async sendFileMessage(channelId: string, file: FileMeta): Promise<MessageRecord> {
+    const record = await this.send(await this.openChannel(channelId), { kind: 'file', body: file });
+    if (!record || typeof record === 'string') throw new ChatError('The file message could not be stored.');
+    return record;
+  }
+
+  /** Sends a protocol message (never shown as a chat bubble). Returns its id. */
+  async sendSystem(channel: ChannelRecord, payload: SystemPayload): Promise<string> {
+    const id = await this.send(channel, { kind: 'system', body: payload });
+    return typeof id === 'string' ? id : '';
+  }
+
+  private async send(channel: ChannelRecord, content: Content): Promise<MessageRecord | string | undefined> {
+    const key = channel.keys.find((k) => k.epoch === channel.currentEpoch)?.key;
+    if (!key) throw new ChatError('This chat has no key yet; wait until the group admin shares it.');
+    const id = newMessageId();
+    const sentAt = Date.now();
+    const inner = { id, channel: channel.id, author: this.me.pair.pub, sentAt, epoch: channel.currentEpoch, ...content } as InnerMessage;
+    const envelope = await sealEnvelope(inner, key, this.me.pair);
+    const path = [APP_ROOT, 'c', channel.id, id];
+    if (content.kind === 'system') {
+      await this.outbox.enqueue({ id, path, value: envelope, messageId: '' });
+      return id;
+    }
+    const record: MessageRecord = {
+      id,
+      channelId: channel.id,
+      author: this.me.pair.pub,
+      sentAt,
+      kind: content.kind,
+      text: content.kind === 'text' ? content.body : '',
+      status: 'pending',
+      receivedAt: sentAt,
+    };
+    if (content.kind === 'file') record.file = content.body;
+    this.seen.add(`${channel.id}|${this.me.pair.pub}|${id}`);
+    await addMessageIfNew(this.db, record);
+    await updateChannel(this.db, channel.id, (c) => {
+      c.lastMessageAt = Math.max(c.lastMessageAt, sentAt);
+      c.lastReadAt = Math.max(c.lastReadAt, sentAt);
+    });
+    await this.outbox.enqueue({ id, path, value: envelope, messageId: id });
+    this.events.messages(channel.id, [record]);
+    this.events.channels();
+    return record;
+  }
+
+  /** A local, human-readable note in a chat (e.g. "Ada left the group"). Stored once per id. */
+  async addNote(channelId: string, id: string, text: string, at = Date.now()): Promise<void> {
+    const record: MessageRecord = { id, channelId, author: '', sentAt: at, kind: 'system', text, status: 'received', receivedAt: Date.now() };
+    if (!(await addMessageIfNew(this.db, record))) return;
+    await updateChannel(this.db, channelId, (c) => (c.lastMessageAt = Math.max(c.lastMessageAt, at)));
+    this.events.messages(channelId, [record]);
+    this.events.channels();
+  }
+
+  loadPage(channelId: string, before: { sentAt: number; id: string } | undefined, limit: number) {
+    return loadMessagePage(this.db, channelId, before, Math.max(1, Math.min(limit, 500)));
+  }
+
+  async markRead(channelId: string): Promise<void> {
+    const now = Date.now();
+    await updateChannel(this.db, channelId, (c) => {
+      c.unread = 0;
+      c.lastReadAt = Math.max(c.lastReadAt, now, c.lastMessageAt);
+    });
+    this.events.channels();
+  }
+}

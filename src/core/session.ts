@@ -1,0 +1,55 @@
+import type { MeshdropDatabase } from '../store/db.js';
+import { listChannels } from '../store/channels-store.js';
+import type { IdentityRecord } from '../store/schema.js';
+import { Outbox } from '../sync/outbox.js';
+import type { RelayConnection } from '../sync/relay-connection.js';
+import { Subscriptions } from '../sync/subscriptions.js';
+import { UserSpace } from '../sync/user-space.js';
+import type { ChatEvents } from './chat-events.js';
+import { ChatService } from './chat-service.js';
+import { ContactsService } from './contacts-service.js';
+import { GroupService } from './group-service.js';
+
+/**
+ * Everything that runs while an identity is signed in: the GUN user space, the outbox, the
+ * subscriptions and the contact/chat/group services wired together.
+ */
+export class Session {
+  readonly space: UserSpace;
+  readonly subs: Subscriptions;
+  readonly outbox: Outbox;
+  readonly chat: ChatService;
+  readonly contacts: ContactsService;
+  readonly groups: GroupService;
+
+  constructor(
+    readonly db: MeshdropDatabase,
+    connection: RelayConnection,
+    readonly identity: IdentityRecord,
+    events: ChatEvents,
+  ) {
+    this.space = new UserSpace(connection.gun, identity.pair);
+    this.subs = new Subscriptions(this.space);
+    this.outbox = new Outbox(db, this.space, connection);
+    this.chat = new ChatService(db, identity, this.outbox, this.subs, events);
+    this.contacts = new ContactsService(db, identity, this.outbox, this.subs, this.chat, events);
+    this.groups = new GroupService(db, identity, this.chat, events);
+    this.chat.setSystemHandler(async (channel, inner) => {
+      if (inner.body.type === 'profile') await this.contacts.onProfile(channel, inner);
+      else await this.groups.onSystem(channel, inner);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.space.auth();
+    this.outbox.start();
+    for (const channel of await listChannels(this.db)) this.chat.watchChannel(channel);
+    await this.contacts.start();
+  }
+
+  stop(): void {
+    this.chat.stop();
+    this.outbox.stop();
+    this.subs.dropAll();
+  }
+}

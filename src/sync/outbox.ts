@@ -1,0 +1,110 @@
+import type { MeshdropDatabase } from '../store/db.js';
+import { deleteOutbox, listOutbox, putOutbox } from '../store/outbox-store.js';
+import type { OutboxRecord } from '../store/schema.js';
+import type { RelayConnection } from './relay-connection.js';
+import type { UserSpace } from './user-space.js';
+
+/** A put with no ack after this long is sent again. */
+const ACK_TIMEOUT_MS = 8000;
+const RETRY_EVERY_MS = 3000;
+
+export interface OutboxAckDetail {
+  id: string;
+  messageId: string;
+}
+
+/**
+ * Every write to GUN goes through here: it is stored in IndexedDB first, then put with an ack
+ * callback, and removed only when a peer acks without error. Unacked writes are retried on a
+ * timer and as soon as the connection comes back. Emits 'acked' (CustomEvent<OutboxAckDetail>).
+ */
+export class Outbox extends EventTarget {
+  /** id → time of the last attempt that is still waiting for its ack. */
+  private readonly inFlight = new Map<string, number>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private flushing: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly db: MeshdropDatabase,
+    private readonly space: UserSpace,
+    private readonly connection: RelayConnection,
+  ) {
+    super();
+  }
+
+  start(): void {
+    this.connection.addEventListener('status', this.onStatus);
+    this.timer = setInterval(() => void this.flush(), RETRY_EVERY_MS);
+    void this.flush();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.connection.removeEventListener('status', this.onStatus);
+  }
+
+  private readonly onStatus = (): void => {
+    if (this.connection.status.state === 'connected') {
+      this.inFlight.clear(); // puts sent over a dead socket will never be acked
+      void this.flush();
+    }
+  };
+
+  /** Stores the write durably, then tries to send it at once. */
+  async enqueue(record: Omit<OutboxRecord, 'createdAt' | 'attempts'>): Promise<void> {
+    const full: OutboxRecord = { ...record, createdAt: Date.now(), attempts: 0 };
+    await putOutbox(this.db, full);
+    if (!this.stopped) this.send(full);
+  }
+
+  /** Number of writes still waiting for a relay. */
+  async pendingCount(): Promise<number> {
+    return (await listOutbox(this.db)).length;
+  }
+
+  flush(): Promise<void> {
+    this.flushing ??= this.flushOnce().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (this.stopped) return;
+    let records: OutboxRecord[];
+    try {
+      records = await listOutbox(this.db);
+    } catch {
+      return; // database closing
+    }
+    const now = Date.now();
+    for (const r of records) {
+      const last = this.inFlight.get(r.id);
+      if (last !== undefined && now - last < ACK_TIMEOUT_MS) continue;
+      this.send(r);
+    }
+  }
+
+  private send(record: OutboxRecord): void {
+    this.inFlight.set(record.id, Date.now());
+    let done = false;
+    void this.space
+      .put(record.path, record.value, (ack) => {
+        if (done || this.stopped) return;
+        if (ack.err) {
+          console.debug('meshdrop outbox: put rejected', record.id, ack.err);
+          this.inFlight.delete(record.id);
+          return;
+        }
+        done = true;
+        this.inFlight.delete(record.id);
+        void deleteOutbox(this.db, record.id)
+          .catch(() => undefined)
+          .then(() => this.dispatchEvent(new CustomEvent<OutboxAckDetail>('acked', { detail: { id: record.id, messageId: record.messageId } })));
+      })
+      .catch((err: unknown) => {
+        console.debug('meshdrop outbox: put failed', record.id, err);
+        this.inFlight.delete(record.id);
+      });
+  }
+}

@@ -1,0 +1,112 @@
+import { expect } from '@esm-bundle/chai';
+import { closeAll, newUser, openController, texts, waitFor } from '../helpers/controllers.js';
+import type { Meshdrop } from '../../src/core/meshdrop.js';
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('contacts and 1:1 chat through a real relay', function () {
+  this.timeout(60000);
+  afterEach(closeAll);
+
+  it('adds a contact by invite while the inviter is offline, then chats both ways', async () => {
+    const alice = await newUser('Alice');
+    const link = await alice.md.createInviteLink();
+    expect(link).to.match(new RegExp(`^${location.origin}/#invite=[A-Za-z0-9_-]+$`));
+    expect(link).not.to.contain('Alice');
+    alice.md.close(); // Alice goes offline before Bob uses the link
+
+    const bob = await newUser('Bob');
+    const contact = await bob.md.acceptInviteLink(link);
+    expect(contact.name).to.equal('Alice');
+    expect(contact.safetyNumber).to.match(/^(\d{5} ){11}\d{5}$/);
+    // The request reaches the relay (outbox drained) while Alice is away.
+    const session = await bob.md.session();
+    await waitFor('request acked by relay', async () => (await session.outbox.pendingCount()) === 0);
+
+    const alice2 = await openController(alice.dbName);
+    const aliceContacts = await waitFor('Alice sees Bob', async () => {
+      const list = await alice2.listContacts();
+      return list.length === 1 ? list : undefined;
+    });
+    expect(aliceContacts[0]?.name).to.equal('Bob');
+    expect(aliceContacts[0]?.safetyNumber).to.equal(contact.safetyNumber);
+    expect(aliceContacts[0]?.channelId).to.equal(contact.channelId);
+
+    // Bob learns he is connected from Alice's profile message.
+    await waitFor('Bob sees the connected note', async () => {
+      const page = await bob.md.loadMessages(contact.channelId, { limit: 10 });
+      return page.messages.some((m) => m.kind === 'system' && /connected/.test(m.text));
+    });
+
+    const events: string[] = [];
+    bob.md.addEventListener('messages', (e) => {
+      for (const m of (e as CustomEvent<{ messages: { text: string }[] }>).detail.messages) events.push(m.text);
+    });
+    const sent = await alice2.sendText(contact.channelId, 'Hello Bob <b>not html</b>');
+    expect(sent.status).to.equal('pending');
+    expect(sent.mine).to.equal(true);
+    await waitFor('Bob receives', async () => (await texts(bob.md, contact.channelId)).includes('Hello Bob <b>not html</b>'));
+    expect(events).to.include('Hello Bob <b>not html</b>');
+    await bob.md.sendText(contact.channelId, 'Hi Alice');
+    await waitFor('Alice receives', async () => (await texts(alice2, contact.channelId)).includes('Hi Alice'));
+
+    // Statuses: Alice's message goes pending → sent → delivered (Bob's receipt).
+    await waitFor('delivered', async () => {
+      const page = await alice2.loadMessages(contact.channelId, { limit: 10 });
+      return page.messages.find((m) => m.id === sent.id)?.status === 'delivered';
+    });
+
+    // Unread counts and previews.
+    const bobChats = await bob.md.listChannels();
+    expect(bobChats[0]?.title).to.equal('Alice');
+    const aliceChat = await alice2.getChannel(contact.channelId);
+    expect(aliceChat?.unread).to.equal(1);
+    expect(aliceChat?.lastMessagePreview).to.equal('Hi Alice');
+    await alice2.markRead(contact.channelId);
+    expect((await alice2.getChannel(contact.channelId))?.unread).to.equal(0);
+
+    await alice2.setContactVerified(aliceContacts[0]?.pub ?? '', true);
+    expect((await alice2.listContacts())[0]?.verified).to.equal(true);
+  });
+
+  it('rejects bad invite links and bad messages with clear errors', async () => {
+    const carol = await newUser('Carol');
+    const own = await carol.md.createInviteLink();
+    expect((await rejection(carol.md.acceptInviteLink(own))).message).to.match(/your own invite/);
+    expect((await rejection(carol.md.acceptInviteLink('hello'))).message).to.match(/not a Meshdrop invite link/);
+    expect((await rejection(carol.md.acceptInviteLink(`${location.origin}/#other=1`))).message).to.match(/no "#invite=" part/);
+    expect((await rejection(carol.md.acceptInviteLink(own.slice(0, -10)))).message).to.match(/damaged or incomplete/);
+    expect((await rejection(carol.md.acceptInviteLink(own.replace(location.origin, 'https://evil.example')))).message).to.match(/another Meshdrop server/);
+
+    const dave = await newUser('Dave');
+    const c = await dave.md.acceptInviteLink(own);
+    expect((await rejection(dave.md.sendText(c.channelId, 'x'.repeat(4001)))).message).to.match(/at most 4000 characters/);
+    expect((await rejection(dave.md.sendText(c.channelId, '   '))).message).to.match(/Type a message/);
+    expect((await rejection(dave.md.sendText('0'.repeat(32), 'hi'))).message).to.match(/does not exist/);
+  });
+
+  it('pages history from IndexedDB, newest first pages, oldest first within a page', async () => {
+    const erin = await newUser('Erin');
+    const frank = await newUser('Frank');
+    const c = await frank.md.acceptInviteLink(await erin.md.createInviteLink());
+    for (let i = 0; i < 25; i++) await frank.md.sendText(c.channelId, `m${i}`);
+    const first = await frank.md.loadMessages(c.channelId, { limit: 10 });
+    expect(first.messages.map((m) => m.text)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `m${i + 15}`));
+    expect(first.hasMore).to.equal(true);
+    const oldest = first.messages[0];
+    const second = await frank.md.loadMessages(c.channelId, { limit: 10, before: { sentAt: oldest?.sentAt ?? 0, id: oldest?.id ?? '' } });
+    expect(second.messages.map((m) => m.text)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `m${i + 5}`));
+    const o2 = second.messages[0];
+    const third = await frank.md.loadMessages(c.channelId, { limit: 10, before: { sentAt: o2?.sentAt ?? 0, id: o2?.id ?? '' } });
+    expect(third.messages.filter((m) => m.kind === 'text').map((m) => m.text)).to.deep.equal(['m0', 'm1', 'm2', 'm3', 'm4']);
+    expect(third.hasMore).to.equal(false);
+    void (undefined as unknown as Meshdrop);
+  });
+});

@@ -1,0 +1,56 @@
+// Page-level steps shared by the chat e2e tests (all through the UI, as a user would do them).
+import type { Locator, Page } from 'playwright-core';
+
+export const WAIT = { timeout: 45_000 };
+
+/** Opens Contacts, creates an invite link and returns it. */
+export async function createInvite(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Contacts', exact: true }).click();
+  await page.getByRole('button', { name: 'Create invite link' }).click();
+  const input = page.getByTestId('invite-link');
+  await input.waitFor(WAIT);
+  const link = await input.inputValue();
+  if (!link.includes('#invite=')) throw new Error(`unexpected invite link ${link}`);
+  return link;
+}
+
+/** Pastes an invite link into "Add contact" and waits for the confirmation. */
+export async function acceptInvite(page: Page, link: string): Promise<void> {
+  await page.getByRole('button', { name: 'Contacts', exact: true }).click();
+  await page.getByLabel('Invite link to accept').fill(link);
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  await page.getByTestId('add-notice').filter({ hasText: 'was added' }).waitFor(WAIT);
+}
+
+export function chatItem(page: Page, title: string | RegExp): Locator {
+  return page.getByTestId('chat-item').filter({ hasText: title });
+}
+
+export async function openChat(page: Page, title: string | RegExp): Promise<void> {
+  await chatItem(page, title).first().click(WAIT);
+  await page.getByTestId('chat-title').filter({ hasText: title }).waitFor(WAIT);
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The bubble holding exactly this text. */
+export function bubble(page: Page, text: string): Locator {
+  return page.getByTestId('message').filter({ has: page.getByTestId('message-text').getByText(text, { exact: true }) });
+}
+
+export async function waitForMessage(page: Page, text: string): Promise<void> {
+  await bubble(page, text).waitFor(WAIT);
+}
+
+export async function statusOf(page: Page, text: string): Promise<string | null> {
+  return bubble(page, text).getByTestId('message-status').getAttribute('data-status');
+}
+
+/** Waits until my message shows the given delivery state. */
+export async function waitForStatus(page: Page, text: string, status: string): Promise<void> {
+  await bubble(page, text).locator(`[data-testid="message-status"][data-status="${status}"]`).waitFor(WAIT);
+}

@@ -1,0 +1,101 @@
+import { expect } from '@esm-bundle/chai';
+import { MdApp, PAGE_SIZE, inviteFromLocation } from '../../src/ui/md-app.js';
+import type { MdChatView } from '../../src/ui/md-chat-view.js';
+import { FakeApi, makeChannel, makeMessage, until } from './fake-api.js';
+
+async function shell(api: FakeApi): Promise<MdApp> {
+  const el = new MdApp();
+  el.style.height = '600px';
+  el.app = api;
+  document.body.append(el);
+  await el.updateComplete;
+  await until(() => !!el.shadowRoot!.querySelector('md-chat-list')?.shadowRoot?.querySelector('[data-testid="chat-item"]'), 'chat list');
+  return el;
+}
+
+function chatView(el: MdApp): MdChatView | null {
+  return el.shadowRoot!.querySelector('md-chat-view');
+}
+
+function renderedMessages(el: MdApp): number {
+  return chatView(el)?.shadowRoot?.querySelectorAll('[data-testid="message"]').length ?? 0;
+}
+
+async function openFirstChat(el: MdApp): Promise<MdChatView> {
+  el.shadowRoot!.querySelector('md-chat-list')!.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="chat-item"]')!.click();
+  await until(() => renderedMessages(el) > 0, 'messages rendered');
+  return chatView(el)!;
+}
+
+describe('md-app with a 10,000-message chat', () => {
+  afterEach(() => document.body.replaceChildren());
+
+  it('renders only the newest page, and loads older pages on scroll keeping the position', async () => {
+    const api = new FakeApi();
+    api.messages.set('c1', Array.from({ length: 10_000 }, (_, i) => makeMessage(i)));
+    const el = await shell(api);
+    const t0 = performance.now();
+    const view = await openFirstChat(el);
+    const openMs = performance.now() - t0;
+    expect(renderedMessages(el)).to.equal(PAGE_SIZE);
+    expect(openMs).to.be.lessThan(2000);
+    // The newest message is the last one rendered.
+    const texts = [...view.shadowRoot!.querySelectorAll('[data-testid="message-text"]')].map((n) => n.textContent);
+    expect(texts[texts.length - 1]).to.equal('message 9999');
+    // Heading got focus when the chat opened.
+    expect(view.shadowRoot!.activeElement?.tagName).to.equal('H2');
+
+    const scroller = view.shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+    await until(() => scroller.scrollTop > 0, 'at bottom');
+    const anchor = view.shadowRoot!.querySelector<HTMLElement>('[data-testid="message"]')!;
+    scroller.scrollTop = 0;
+    const before = anchor.getBoundingClientRect().top;
+    await until(() => renderedMessages(el) === 2 * PAGE_SIZE, 'older page');
+    await view.updateComplete;
+    expect(Math.abs(anchor.getBoundingClientRect().top - before)).to.be.lessThan(5);
+    expect(api.calls.filter((c) => c.method === 'loadMessages').length).to.equal(2);
+  });
+
+  it('live messages for the open chat appear; status updates replace the bubble; other chats are ignored', async () => {
+    const api = new FakeApi();
+    api.messages.set('c1', [makeMessage(1)]);
+    const el = await shell(api);
+    const view = await openFirstChat(el);
+    api.emitMessages('c1', [makeMessage(3, { text: 'live one' })]);
+    api.emitMessages('other', [makeMessage(5, { channelId: 'other', text: 'elsewhere' })]);
+    await until(() => renderedMessages(el) === 2, 'live message');
+    api.emitMessages('c1', [makeMessage(2, { status: 'pending', sentAt: makeMessage(4).sentAt, id: 'zzz' })]);
+    await until(() => !!view.shadowRoot!.querySelector('[data-id="zzz"] [data-status="pending"]'), 'pending');
+    api.emitMessages('c1', [makeMessage(2, { status: 'delivered', sentAt: makeMessage(4).sentAt, id: 'zzz' })]);
+    await until(() => !!view.shadowRoot!.querySelector('[data-id="zzz"] [data-status="delivered"]'), 'delivered');
+    expect(renderedMessages(el)).to.equal(3);
+  });
+
+  it('sends text through the controller', async () => {
+    const api = new FakeApi();
+    api.messages.set('c1', [makeMessage(1)]);
+    const el = await shell(api);
+    const view = await openFirstChat(el);
+    const composer = view.shadowRoot!.querySelector('md-composer')!;
+    const ta = composer.shadowRoot!.querySelector('textarea')!;
+    ta.value = 'hi there';
+    ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    await until(() => api.calls.some((c) => c.method === 'sendText' && c.args[1] === 'hi there'), 'sendText');
+    await until(() => renderedMessages(el) === 2, 'my message shown');
+  });
+
+  it('opening /#invite=… goes to Contacts with the link prefilled', async () => {
+    expect(inviteFromLocation({ hash: '#invite=abc', href: 'http://h/#invite=abc' })).to.equal('http://h/#invite=abc');
+    expect(inviteFromLocation({ hash: '#other', href: 'http://h/#other' })).to.equal('');
+    const api = new FakeApi();
+    api.channels = [makeChannel()];
+    history.replaceState(null, '', '#invite=abc');
+    const el = await shell(api);
+    const contacts = el.shadowRoot!.querySelector('md-contacts')!;
+    expect(contacts).to.not.equal(null);
+    await until(() => contacts.shadowRoot!.querySelector<HTMLInputElement>('#add-link')?.value.endsWith('#invite=abc') === true, 'prefilled');
+    expect(location.hash).to.equal('');
+    contacts.shadowRoot!.querySelector<HTMLButtonElement>('form button[type="submit"]')!.click();
+    await until(() => contacts.shadowRoot!.querySelector('[data-testid="add-notice"]')!.textContent!.includes('Carol'), 'added');
+  });
+});
