@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
-import { WAIT, acceptInvite, bubble, chatItem, createInvite, openChat, send, statusOf, waitForMessage, waitForStatus } from './chat-helpers.js';
+import { WAIT, bubble, chatItem, createInvite, openChat, send, statusOf, waitForMessage, waitForStatus } from './chat-helpers.js';
 
 const ALICE = 'Alice Zephyrine';
 const BOB = 'Bob <img src=x onerror=alert(1)>';
