@@ -10,13 +10,20 @@ import { summarize, type Summary } from './stats.js';
 const require = createRequire(import.meta.url);
 const GUN_JS = readFileSync(require.resolve('gun/gun.js'), 'utf8');
 
-/** A blank page on `origin` (served by Playwright, not the network) with raw GUN loaded. */
+/**
+ * A page on the relay's origin with raw GUN loaded. It must be a real loopback response: Chromium's Local Network
+ * Access checks block websockets to 127.0.0.1 from a page Playwright fulfilled itself. /health carries no CSP.
+ */
 export async function gunPage(context: BrowserContext, origin: string): Promise<Page> {
-  const page = await context.newPage();
-  const url = `${origin}/__bench.html`;
-  await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>bench</title>' }));
-  await page.goto(url);
+  const page = await blankPage(context, origin);
   await page.addScriptTag({ content: GUN_JS });
+  return page;
+}
+
+/** A secure-context (loopback) page without the app, for in-page measurements. */
+export async function blankPage(context: BrowserContext, origin: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${origin}/health`);
   return page;
 }
 
@@ -75,11 +82,10 @@ export interface CryptoResult {
 }
 
 /** WebCrypto AES-GCM-256 over 256 KiB chunks (the file-drop chunk size), fresh IV each. */
-export async function webCryptoThroughput(browser: Browser, totalMB = 64): Promise<CryptoResult> {
+export async function webCryptoThroughput(browser: Browser, origin: string, totalMB = 64): Promise<CryptoResult> {
   const ctx = await browser.newContext();
   try {
-    const page = await ctx.newPage();
-    await page.goto('about:blank');
+    const page = await blankPage(ctx, origin);
     return await page.evaluate(async (mb) => {
       const chunk = 256 * 1024;
       const n = (mb * 1024 * 1024) / chunk;
@@ -115,7 +121,7 @@ export interface WebSocketResult {
 /** Raw WebSocket upload bandwidth from Chromium to a Node `ws` server on loopback (256 KiB binary frames). */
 export async function webSocketBandwidth(browser: Browser, totalMB = 64): Promise<WebSocketResult> {
   const http = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>ws bench</title>'));
-  const wss = new WebSocket.Server({ server: http, maxPayload: 8 * 1024 * 1024 });
+  const wss = new WebSocket.Server({ server: http, maxPayload: 8 * 1024 * 1024, perMessageDeflate: false });
   wss.on('connection', (socket: WebSocket) => {
     let bytes = 0;
     socket.on('message', (data: Buffer) => {
@@ -135,6 +141,7 @@ export async function webSocketBandwidth(browser: Browser, totalMB = 64): Promis
         ws.binaryType = 'arraybuffer';
         await new Promise((ok, fail) => ((ws.onopen = ok), (ws.onerror = fail)));
         const chunk = new Uint8Array(256 * 1024);
+        for (let i = 0; i < chunk.length; i += 65536) crypto.getRandomValues(chunk.subarray(i, i + 65536)); // like ciphertext
         const n = (mb * 1024 * 1024) / chunk.length;
         const done = new Promise((ok) => (ws.onmessage = ok));
         const t = performance.now();
