@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   try {
     nodeBase = await step('node GUN baseline', () => nodeGunBaseline(relay.gunUrl, N, 5));
     browserBase = await step('browser GUN baseline', () => browserGunBaseline(browser, relay.url, N, 5));
-    app = await step('app 1:1 message latency', () => appMessageLatency1to1(browser, relay, N, 10));
+    app = await step("app 1:1 message latency", () => appMessageLatency1to1(browser, relay, N, 100));
     await step('WebCrypto AES-GCM', () => webCryptoThroughput(browser, relay.url, QUICK ? 16 : 64));
     await step('WebSocket bandwidth', () => webSocketBandwidth(browser, QUICK ? 16 : 64));
     await step('bundle size', () => bundleSizes());
