@@ -1,8 +1,9 @@
 // Issue 6.1 (relay side): relays started with --peers pointing at each other carry data between their clients.
 import { after, describe, it } from 'node:test';
 import { cleanup } from './harness.js';
-import { closeAllGuns } from './gun-node.js';
-import { connectedClient, proveDelivery, startMesh, waitForRelayPeers } from './relay-net.js';
+import { strict as assert } from 'node:assert';
+import { closeAllGuns, putAcked, sleep } from './gun-node.js';
+import { collect, connectedClient, proveDelivery, startMesh, uniqueSoul, waitForRelayPeers } from './relay-net.js';
 
 describe('meshed relays', { timeout: 90_000 }, () => {
   after(async () => {
@@ -36,5 +37,27 @@ describe('meshed relays', { timeout: 90_000 }, () => {
     const b = await connectedClient([r3!.gunUrl]);
     await proveDelivery(a, b, 'full-ab');
     await proveDelivery(b, a, 'full-ba');
+  });
+
+  it('a relay sends a client only the writes for nodes it asked for (not every write on the mesh)', async () => {
+    const [r1, r2] = await startMesh([[1], [0]]);
+    await waitForRelayPeers(r1!, 1);
+    const writer = await connectedClient([r1!.gunUrl]);
+    const reader = await connectedClient([r2!.gunUrl]);
+    const bystander = await connectedClient([r2!.gunUrl]);
+    // Count every frame the bystander's GUN hears from its relay.
+    const mesh = (bystander.gun._.opt as unknown as { mesh: { hear: ((raw: unknown, peer: unknown) => unknown) & object } }).mesh;
+    const hear = mesh.hear;
+    let frames = 0;
+    mesh.hear = Object.assign((raw: unknown, peer: unknown) => (frames++, hear(raw, peer)), hear);
+    const soul = uniqueSoul('routing');
+    const seen = new Map<string, string>();
+    collect(reader.gun.get(soul), seen);
+    await sleep(300);
+    frames = 0;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => putAcked(writer.gun.get(soul).get(`k${i}`), `v${i}`)));
+    await sleep(500);
+    assert.equal(seen.size, 50, 'the subscribed reader got every write');
+    assert.ok(frames < 5, `the bystander heard ${frames} frames for 50 writes it never asked for`);
   });
 });
