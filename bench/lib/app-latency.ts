@@ -90,7 +90,7 @@ export async function appMessageLatency1to1(browser: Browser, relay: RelayProces
       { ch: channelId, n: count, gap: gapMs },
     );
     await b
-      .waitForFunction((n) => Object.keys((window as unknown as { benchRendered: Record<string, number> }).benchRendered).length >= n, count, { timeout: 120_000, polling: 250 })
+      .waitForFunction((n) => Object.keys((window as unknown as { benchRendered: Record<string, number> }).benchRendered).length >= n, count, { timeout: 60_000, polling: 250 })
       .catch(() => undefined);
     const got = await b.evaluate(() => {
       const w = window as unknown as { benchDelivered: Record<string, number>; benchRendered: Record<string, number> };
