@@ -110,9 +110,14 @@ export class ChatService {
 
   private async process(channelId: string, signer: string, id: string, raw: string): Promise<void> {
     const channel = await getChannel(this.db, channelId);
-    if (!channel || channel.closed) return;
     const mine = signer === this.me.pair.pub;
-    if (!mine && !channel.members.includes(signer)) return;
+    if (!channel || channel.closed || (!mine && !channel.members.includes(signer))) {
+      // Not readable now; forget it so a later subscription (re-added to the group) reconsiders it.
+      this.seen.delete(`${channelId}|${signer}|${id}`);
+      return;
+    }
+    // GUN replays all history on every start: skip the crypto for messages already stored.
+    if (await this.db.getKey('messages', id)) return;
     const res = await openEnvelope(raw, {
       signer,
       channel: channelId,
@@ -149,7 +154,9 @@ export class ChatService {
     if (!(await addMessageIfNew(this.db, record))) return;
     await updateChannel(this.db, channelId, (c) => {
       c.lastMessageAt = Math.max(c.lastMessageAt, record.sentAt);
-      if (!mine && record.sentAt > c.lastReadAt) c.unread += 1;
+      // Every newly stored message from someone else is unread (dedup makes this once per id);
+      // comparing with the sender's clock would hide messages from a device whose clock is behind.
+      if (!mine) c.unread += 1;
     });
     if (!mine) {
       await this.outbox.enqueue({ id: `r:${id}`, path: [APP_ROOT, 'r', channelId, id], value: 1, messageId: '' });

@@ -22,6 +22,7 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
  */
 export class ContactsService {
   private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly db: MeshdropDatabase,
@@ -56,6 +57,10 @@ export class ContactsService {
     return contact;
   }
 
+  stop(): void {
+    this.stopped = true;
+  }
+
   list(): Promise<ContactRecord[]> {
     return listContacts(this.db);
   }
@@ -69,48 +74,53 @@ export class ContactsService {
     this.subs.ensure(`i|${inbox}`, '', [INBOX_SOUL_PREFIX + inbox], (value) => {
       if (typeof value !== 'string' || value.length > 16 * 1024) return;
       this.queue = this.queue
-        .then(() => this.onRequest(inbox, value))
-        .catch((err: unknown) => console.debug('meshdrop contacts: dropped a request', err));
+        .then(() => (this.stopped ? undefined : this.onRequest(inbox, value)))
+        .catch((err: unknown) => {
+          if (!this.stopped) console.debug('meshdrop contacts: dropped a request', err);
+        });
     });
   }
 
   private async onRequest(inbox: string, value: string): Promise<void> {
     const request = await openContactRequest(value, inbox, this.me.pair);
     if (!request || request.pub === this.me.pair.pub) return;
-    const { contact, added } = await this.addContact(request);
-    if (!added) return;
-    // Tell the invitee we are connected: the first message in our 1:1 channel.
-    const channel = await getChannel(this.db, contact.channelId);
-    if (!channel) return;
+    if (await getContact(this.db, request.pub)) return;
+    // The profile goes into the (durable) outbox before the contact is stored: if the app stops in
+    // between, the request is simply processed again on the next start.
+    const channel = await this.ensureDirectChannel(request);
     const id = await this.chat.sendSystem(channel, { type: 'profile', name: this.me.name });
-    await this.chat.addNote(channel.id, id, `${contact.name} accepted your invite. You are now connected.`);
+    const { contact, added } = await this.addContact(request);
+    if (added) await this.chat.addNote(channel.id, id, `${contact.name} accepted your invite. You are now connected.`);
   }
 
-  /** Creates the contact and its 1:1 channel if new; (re)subscribes to the channel either way. */
-  private async addContact(who: { pub: string; epub: string; name: string }): Promise<{ contact: ContactRecord; added: boolean }> {
+  private async ensureDirectChannel(who: { pub: string; epub: string; name: string }): Promise<ChannelRecord> {
     const secret = await sharedSecret(who.epub, this.me.pair);
     const channelId = await directChannelId(secret);
+    const existing = await getChannel(this.db, channelId);
+    if (existing) return existing;
     const now = Date.now();
-    // The channel is stored before the contact, so a stored contact always has its channel.
-    let channel = await getChannel(this.db, channelId);
-    if (!channel) {
-      channel = {
-        id: channelId,
-        kind: 'direct',
-        title: who.name,
-        members: [who.pub],
-        admin: '',
-        keys: [{ epoch: 0, key: secret }],
-        currentEpoch: 0,
-        createdAt: now,
-        lastMessageAt: now,
-        lastReadAt: now,
-        unread: 0,
-        closed: false,
-      } satisfies ChannelRecord;
-      await putChannel(this.db, channel);
-    }
-    const result = await addContactIfNew(this.db, { pub: who.pub, epub: who.epub, name: who.name, addedAt: now, channelId, verified: false });
+    const channel: ChannelRecord = {
+      id: channelId,
+      kind: 'direct',
+      title: who.name,
+      members: [who.pub],
+      admin: '',
+      keys: [{ epoch: 0, key: secret }],
+      currentEpoch: 0,
+      createdAt: now,
+      lastMessageAt: now,
+      lastReadAt: now,
+      unread: 0,
+      closed: false,
+    };
+    await putChannel(this.db, channel);
+    return channel;
+  }
+
+  /** Creates the contact and its 1:1 channel if new (channel first, so a stored contact always has one). */
+  private async addContact(who: { pub: string; epub: string; name: string }): Promise<{ contact: ContactRecord; added: boolean }> {
+    const channel = await this.ensureDirectChannel(who);
+    const result = await addContactIfNew(this.db, { pub: who.pub, epub: who.epub, name: who.name, addedAt: Date.now(), channelId: channel.id, verified: false });
     this.chat.watchChannel(channel);
     if (result.added) {
       this.events.contacts();

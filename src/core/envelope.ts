@@ -26,7 +26,7 @@ export type GroupMember = MemberProfile;
 
 export type SystemPayload =
   | { type: 'profile'; name: string }
-  | { type: 'group-key'; group: string; title: string; epoch: number; key: string; members: GroupMember[]; admin: string }
+  | { type: 'group-key'; group: string; nonce: string; title: string; epoch: number; key: string; members: GroupMember[]; admin: string }
   | { type: 'group-removed'; group: string }
   | { type: 'group-leave'; group: string };
 
@@ -81,7 +81,8 @@ export function isSystemPayload(v: unknown): v is SystemPayload {
       return isShortString(v.name, MAX_NAME_CHARS);
     case 'group-key':
       return (
-        isChannelId(v.group) && isShortString(v.title, MAX_NAME_CHARS) && isCount(v.epoch) &&
+        isChannelId(v.group) && typeof v.nonce === 'string' && /^[0-9a-f]{32}$/.test(v.nonce) &&
+        isShortString(v.title, MAX_NAME_CHARS) && isCount(v.epoch) &&
         isShortString(v.key, 256) && v.key.length >= 32 && isPub(v.admin) &&
         Array.isArray(v.members) && v.members.length <= MAX_GROUP_MEMBERS && v.members.every(isGroupMember)
       );

@@ -6,7 +6,7 @@ import type { ChatEvents } from './chat-events.js';
 import type { ChatService, SystemInner } from './chat-service.js';
 import { randomId } from './crypto.js';
 import { MAX_GROUP_MEMBERS, MAX_NAME_CHARS } from './envelope.js';
-import { newGroupChannelId } from './ids.js';
+import { groupChannelId } from './ids.js';
 
 export class GroupError extends Error {
   override name = 'GroupError';
@@ -48,8 +48,10 @@ export class GroupService {
     if (members.length === 0) throw new GroupError('Pick at least one contact for the group.');
     if (members.length + 1 > MAX_GROUP_MEMBERS) throw new GroupError(`A group can have at most ${MAX_GROUP_MEMBERS} members.`);
     const now = Date.now();
+    const nonce = randomId(16);
     const channel: ChannelRecord = {
-      id: newGroupChannelId(),
+      id: await groupChannelId(this.me.pair.pub, nonce),
+      groupNonce: nonce,
       kind: 'group',
       title,
       members: members.map((m) => m.pub),
@@ -136,10 +138,11 @@ export class GroupService {
 
   private async distribute(channel: ChannelRecord): Promise<void> {
     const key = channel.keys.find((k) => k.epoch === channel.currentEpoch)?.key;
-    if (!key) return;
+    if (!key || !channel.groupNonce) return;
     const payload = {
       type: 'group-key' as const,
       group: channel.id,
+      nonce: channel.groupNonce,
       title: channel.title,
       epoch: channel.currentEpoch,
       key,
@@ -163,6 +166,8 @@ export class GroupService {
 
   private async onGroupKey(from: string, body: Extract<SystemInner['body'], { type: 'group-key' }>, envelopeId: string): Promise<void> {
     if (body.admin !== from) return;
+    // Only the admin who made the id can announce it (stops a member from hijacking a group id).
+    if ((await groupChannelId(from, body.nonce)) !== body.group) return;
     const mePub = this.me.pair.pub;
     if (!body.members.some((m) => m.pub === mePub) || !body.members.some((m) => m.pub === from)) return;
     const existing = await getChannel(this.db, body.group);
@@ -185,6 +190,7 @@ export class GroupService {
         unread: 0,
         closed: false,
         profiles: body.members,
+        groupNonce: body.nonce,
       };
       await putChannel(this.db, channel);
       const adminName = body.members.find((m) => m.pub === from)?.name ?? 'The admin';

@@ -16,8 +16,12 @@ export function newMessageId(now = Date.now()): string {
   return now.toString(36).padStart(9, '0') + randomId(6);
 }
 
-export function newGroupChannelId(): string {
-  return randomId(16);
+/**
+ * Group channel id, bound to its admin: the first 32 hex chars of SHA-256(adminPub + ':group:' + nonce) with a
+ * random nonce. Still opaque to outsiders, but a member cannot announce a group under an id another admin owns.
+ */
+export async function groupChannelId(adminPub: string, nonce: string): Promise<string> {
+  return hex(await sha256Bytes(`${adminPub}:group:${nonce}`)).slice(0, 32);
 }
 
 async function sha256Bytes(text: string): Promise<Uint8Array> {

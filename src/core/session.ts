@@ -48,8 +48,10 @@ export class Session {
   }
 
   stop(): void {
+    this.contacts.stop();
     this.chat.stop();
     this.outbox.stop();
     this.subs.dropAll();
+    this.space.leave();
   }
 }

@@ -49,6 +49,8 @@ export interface ChannelRecord {
   closed: boolean;
   /** Group only: keys and names of every member (including me) as the admin announced them. */
   profiles?: MemberProfile[];
+  /** Group only: the nonce that binds the channel id to the admin (see core/ids.ts groupChannelId). */
+  groupNonce?: string;
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'received';

@@ -25,6 +25,16 @@ export class UserSpace {
     return this.ready;
   }
 
+  /** Signs out of GUN (the next identity on this GUN instance authenticates afresh). */
+  leave(): void {
+    try {
+      this.user.leave();
+    } catch {
+      /* not signed in */
+    }
+    this.ready = undefined;
+  }
+
   private chain(path: readonly string[]): GunChain {
     const [first, ...rest] = path;
     if (first === undefined) throw new Error('empty GUN path');

@@ -17,7 +17,7 @@ import type {
   SetVerifiedDetail,
 } from './events.js';
 import { messageOf } from './format.js';
-import { mergeIntoWindow, prependPage } from './messages-window.js';
+import { capWindow, mergeIntoWindow, prependPage } from './messages-window.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
 import './md-identity-panel.js';
@@ -125,7 +125,8 @@ export class MdApp extends LitElement {
         display: flex;
         flex-direction: column;
       }
-      .detail > * {
+      /* The chat view scrolls its own message list; every other screen scrolls with the pane. */
+      .detail > md-chat-view {
         flex: 1;
         min-height: 0;
       }
@@ -135,7 +136,26 @@ export class MdApp extends LitElement {
         text-align: center;
         flex: none;
       }
+      .narrow-back {
+        display: none;
+        flex: none;
+        padding: 0.5rem 1rem 0;
+      }
+      .short {
+        display: none;
+      }
       @media (max-width: 720px) {
+        .narrow-back,
+        .short {
+          display: block;
+        }
+        .long {
+          display: none;
+        }
+        header {
+          flex-wrap: nowrap;
+          padding: 0.4rem 0.5rem;
+        }
         .split {
           grid-template-columns: 1fr;
         }
@@ -172,6 +192,8 @@ export class MdApp extends LitElement {
   @state() private contacts: ContactView[] = [];
   @state() private messages: MessageView[] = [];
   @state() private hasMore = false;
+  /** Newer messages were dropped from the window to keep the DOM small (see capWindow). */
+  @state() private hasNewer = false;
   @state() private loadingOlder = false;
   @state() private busy = false;
   @state() private nameError = '';
@@ -187,6 +209,8 @@ export class MdApp extends LitElement {
   @state() private groupError = '';
   @state() private sendError = '';
   @state() private toast = '';
+  /** Lets the files feature render file messages with its own component (see md-chat-view). */
+  @property({ attribute: false }) renderFile?: (message: MessageView) => unknown;
 
   private hadIdentity = false;
   /** Increments whenever another chat is opened, so late pages of the previous chat are ignored. */
@@ -207,7 +231,7 @@ export class MdApp extends LitElement {
   private readonly onChannels = () => void this.refreshChannels();
   private readonly onMessages = (e: Event) => {
     const { channelId, messages } = (e as CustomEvent<{ channelId: string; messages: MessageView[] }>).detail;
-    if (channelId === this.chatId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore);
+    if (channelId === this.chatId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore, this.hasNewer);
   };
   private readonly onHash = () => {
     const link = inviteFromLocation(window.location);
@@ -250,7 +274,13 @@ export class MdApp extends LitElement {
     }
   }
 
-  protected override updated(): void {
+  private toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('toast') && this.toast) {
+      clearTimeout(this.toastTimer);
+      this.toastTimer = setTimeout(() => (this.toast = ''), 8000);
+    }
     const total = this.channels.reduce((n, c) => n + c.unread, 0);
     document.title = total > 0 ? `(${total}) Meshdrop` : 'Meshdrop';
     if (this.focusAfterRender) {
@@ -260,7 +290,7 @@ export class MdApp extends LitElement {
       );
       // The screen renders its own content after this update: focus once it has.
       if (target) void target.updateComplete.then(() => target.focusHeading?.());
-      else this.renderRoot.querySelector<HTMLElement>('md-chat-list')?.focus();
+      else this.renderRoot.querySelector('md-chat-list')?.focusList(this.returnTo);
     }
   }
 
@@ -274,21 +304,30 @@ export class MdApp extends LitElement {
     await Promise.all([this.refreshChannels(), this.refreshContacts()]);
   }
 
+  /** Bursts of 'channels' events start overlapping reloads: only the latest one may win. */
+  private channelsSeq = 0;
+
   private async refreshChannels(): Promise<void> {
     const app = this.app;
     if (!app?.identity) return;
+    const seq = ++this.channelsSeq;
     try {
-      this.channels = await app.listChannels();
+      const list = await app.listChannels();
+      if (seq === this.channelsSeq) this.channels = list;
     } catch (err) {
       this.toast = `Could not load chats: ${messageOf(err)}`;
     }
   }
 
+  private contactsSeq = 0;
+
   private async refreshContacts(): Promise<void> {
     const app = this.app;
     if (!app?.identity) return;
+    const seq = ++this.contactsSeq;
     try {
-      this.contacts = await app.listContacts();
+      const list = await app.listContacts();
+      if (seq === this.contactsSeq) this.contacts = list;
     } catch (err) {
       this.toast = `Could not load contacts: ${messageOf(err)}`;
     }
@@ -356,18 +395,27 @@ export class MdApp extends LitElement {
     this.chatId = channelId;
     this.messages = [];
     this.hasMore = false;
+    this.hasNewer = false;
     this.sendError = '';
     this.show('chats');
     if (!this.channels.some((c) => c.id === channelId)) {
       const ch = await app.getChannel(channelId);
       if (ch && token === this.loadToken) this.channels = [...this.channels.filter((c) => c.id !== ch.id), ch];
     }
+    await this.loadNewest(channelId, token);
+  }
+
+  /** Loads the newest page of the open chat (on open, and to jump back after scrolling far up). */
+  private async loadNewest(channelId: string, token = ++this.loadToken): Promise<void> {
+    const app = this.app;
+    if (!app) return;
     try {
       const page = await app.loadMessages(channelId, { limit: PAGE_SIZE });
       if (token !== this.loadToken) return;
-      // Live updates may have arrived while the page was loading: keep them.
-      this.messages = mergeIntoWindow(page.messages, this.messages, false);
+      // Live updates may have arrived while the page was loading: keep those newer than the page.
+      this.messages = mergeIntoWindow(page.messages, this.hasNewer ? [] : this.messages, page.hasMore);
       this.hasMore = page.hasMore;
+      this.hasNewer = false;
     } catch (err) {
       if (token === this.loadToken) this.toast = `Could not load messages: ${messageOf(err)}`;
     }
@@ -382,8 +430,10 @@ export class MdApp extends LitElement {
     try {
       const page = await app.loadMessages(this.chatId, { before: { sentAt: first.sentAt, id: first.id }, limit: PAGE_SIZE });
       if (token !== this.loadToken) return;
-      this.messages = prependPage(this.messages, page.messages);
+      const { messages, trimmed } = capWindow(prependPage(this.messages, page.messages));
+      this.messages = messages;
       this.hasMore = page.hasMore;
+      if (trimmed) this.hasNewer = true;
     } catch (err) {
       this.toast = `Could not load older messages: ${messageOf(err)}`;
     } finally {
@@ -396,8 +446,11 @@ export class MdApp extends LitElement {
     const channelId = this.chatId;
     if (!app || !channelId) return;
     this.sendError = '';
-    const sending = app.sendText(channelId, e.detail.text).then((m) => {
-      if (this.chatId === channelId) this.messages = mergeIntoWindow(this.messages, [m], false);
+    const sending = app.sendText(channelId, e.detail.text).then(async (m) => {
+      if (this.chatId !== channelId) return;
+      // Scrolled far back: show the conversation's end, where the new message is.
+      if (this.hasNewer) await this.loadNewest(channelId);
+      else this.messages = mergeIntoWindow(this.messages, [m], false);
     });
     e.detail.waitUntil(sending);
     sending.catch((err: unknown) => (this.sendError = `Not sent: ${messageOf(err)}`));
@@ -528,6 +581,7 @@ export class MdApp extends LitElement {
           @create-invite=${this.createInvite}
           @accept-invite=${this.acceptInvite}
           @set-verified=${this.setVerified}
+          @open-chat=${(e: CustomEvent<OpenChatDetail>) => void this.openChat(e.detail.channelId)}
         ></md-contacts>`;
       case 'new-group':
         return html`<md-group-create
@@ -557,8 +611,11 @@ export class MdApp extends LitElement {
           .channel=${ch}
           .messages=${this.messages}
           ?hasMore=${this.hasMore}
+          ?hasNewer=${this.hasNewer}
+          @load-newest=${() => void this.loadNewest(this.chatId)}
           ?loadingOlder=${this.loadingOlder}
           .sendError=${this.sendError}
+          .renderFile=${this.renderFile}
           @load-older=${() => void this.loadOlder()}
           @send-text=${this.onSendText}
           @attach-files=${this.onAttachFiles}
@@ -570,7 +627,11 @@ export class MdApp extends LitElement {
     }
   }
 
+  /** Chat to put focus on when returning to the list (the one just left). */
+  private returnTo = '';
+
   private readonly backToList = () => {
+    this.returnTo = this.chatId;
     this.chatId = '';
     this.view = 'chats';
     this.focusAfterRender = true;
@@ -600,7 +661,6 @@ export class MdApp extends LitElement {
       <div class="split" data-pane=${this.pane}>
         <div class="list">
           <md-chat-list
-            tabindex="-1"
             .channels=${this.channels}
             .selectedId=${this.view === 'chats' ? this.chatId : ''}
             ?hasContacts=${this.contacts.length > 0}
@@ -610,6 +670,9 @@ export class MdApp extends LitElement {
           ></md-chat-list>
         </div>
         <section class="detail" aria-label="Details">
+          ${this.view === 'contacts' || this.view === 'new-group' || this.view === 'identity'
+            ? html`<div class="narrow-back"><button class="secondary" @click=${this.backToList}>← Chats</button></div>`
+            : nothing}
           ${this.renderDetail(app)}
         </section>
       </div>
@@ -624,7 +687,7 @@ export class MdApp extends LitElement {
         ${this.app ? html`<md-connection-status .status=${this.app.status}></md-connection-status>` : nothing}
         ${identity
           ? html`<button class="secondary" aria-pressed=${this.view === 'identity'} @click=${() => (this.view === 'identity' ? this.backToList() : this.show('identity'))}>
-              ${this.view === 'identity' ? 'Back' : 'Identity & backup'}
+              ${this.view === 'identity' ? 'Back' : html`<span class="long">Identity & backup</span><span class="short">Identity</span>`}
             </button>`
           : nothing}
       </header>

@@ -109,6 +109,20 @@ export class MdChatList extends LitElement {
   @property() selectedId = '';
   @property({ type: Boolean }) hasContacts = false;
 
+  /**
+   * Puts keyboard focus in the list (on the selected chat, else the first one, else the first action). The host
+   * itself must not get a negative tabindex: that would take every button inside out of the Tab order.
+   */
+  focusList(channelId = ''): void {
+    const root = this.renderRoot;
+    const target =
+      (channelId ? root.querySelector<HTMLElement>(`[data-testid="chat-item"][data-channel="${CSS.escape(channelId)}"]`) : null) ??
+      root.querySelector<HTMLElement>('[data-testid="chat-item"][aria-current="true"]') ??
+      root.querySelector<HTMLElement>('[data-testid="chat-item"]') ??
+      root.querySelector<HTMLElement>('button');
+    target?.focus();
+  }
+
   private open(channelId: string) {
     emit<OpenChatDetail>(this, 'open-chat', { channelId });
   }

@@ -10,7 +10,8 @@ import './md-composer.js';
 /** How close to an edge (px) counts as "at the top/bottom". */
 const EDGE = 120;
 
-type ScrollPlan = { mode: 'bottom' } | { mode: 'keep'; fromBottom: number } | { mode: 'none' };
+/** 'anchor': keep the message `id` at the same place on screen (older page prepended, newest trimmed). */
+type ScrollPlan = { mode: 'bottom' } | { mode: 'anchor'; id: string; offset: number } | { mode: 'none' };
 
 /**
  * One conversation: a window of messages (the shell loads the newest page and older pages on demand, so a
@@ -65,6 +66,7 @@ export class MdChatView extends LitElement {
         }
       }
       .scroller {
+        position: relative; /* offsetParent of the messages, for scroll anchoring */
         flex: 1;
         overflow-y: auto;
         overscroll-behavior: contain;
@@ -155,8 +157,15 @@ export class MdChatView extends LitElement {
   /** The loaded window, oldest first. */
   @property({ attribute: false }) messages: MessageView[] = [];
   @property({ type: Boolean }) hasMore = false;
+  /** Newer messages than the window's last exist but are not loaded (the window was capped). */
+  @property({ type: Boolean }) hasNewer = false;
   @property({ type: Boolean }) loadingOlder = false;
   @property() sendError = '';
+  /**
+   * Renders the body of a file message (the files feature sets this to its own component); without it a file
+   * message shows its name and size.
+   */
+  @property({ attribute: false }) renderFile?: (message: MessageView) => unknown;
   @state() private announcement = '';
   @query('.scroller') private scroller?: HTMLElement;
 
@@ -205,9 +214,12 @@ export class MdChatView extends LitElement {
     const prevFirst = prev[0]!;
     const prevLast = prev[prev.length - 1]!;
     const nextLast = next[next.length - 1]!;
-    if (next[0]!.id !== prevFirst.id && s) {
-      // Older page prepended: keep what the user is looking at in place.
-      this.plan = { mode: 'keep', fromBottom: s.scrollHeight - s.scrollTop };
+    const anchor = s?.querySelector<HTMLElement>(`[data-id="${CSS.escape(prevFirst.id)}"]`);
+    if (changed.has('hasNewer') && !this.hasNewer) {
+      this.plan = { mode: 'bottom' };
+    } else if (next[0]!.id !== prevFirst.id && s && anchor) {
+      // Older page prepended (and maybe newest trimmed): keep what the user is looking at in place.
+      this.plan = { mode: 'anchor', id: prevFirst.id, offset: anchor.offsetTop - s.scrollTop };
     } else if (nextLast.id !== prevLast.id) {
       this.plan = this.nearBottom || nextLast.mine ? { mode: 'bottom' } : { mode: 'none' };
     } else if (this.plan.mode !== 'bottom') {
@@ -227,7 +239,10 @@ export class MdChatView extends LitElement {
     const s = this.scroller;
     if (s) {
       if (this.plan.mode === 'bottom') s.scrollTop = s.scrollHeight;
-      else if (this.plan.mode === 'keep') s.scrollTop = s.scrollHeight - this.plan.fromBottom;
+      else if (this.plan.mode === 'anchor') {
+        const el = s.querySelector<HTMLElement>(`[data-id="${CSS.escape(this.plan.id)}"]`);
+        if (el) s.scrollTop = el.offsetTop - this.plan.offset;
+      }
       this.plan = { mode: 'none' };
       // A first page that does not fill the screen leaves nothing to scroll: fetch more right away.
       // (Bounded, in case a layout leaves the scroller without a height limit.)
@@ -266,6 +281,7 @@ export class MdChatView extends LitElement {
   }
 
   private renderBody(m: MessageView) {
+    if (m.kind === 'file' && this.renderFile) return this.renderFile(m);
     if (m.kind === 'file' && m.file) {
       return html`<p class="text" data-testid="message-text">📎 ${m.file.name} <span class="muted">(${formatBytes(m.file.size)})</span></p>`;
     }
@@ -328,6 +344,11 @@ export class MdChatView extends LitElement {
             (r) => ('day' in r ? html`<li class="day" role="separator" aria-label=${formatDay(r.ts)}>${formatDay(r.ts)}</li>` : this.renderMessage(r)),
           )}
         </ol>
+        ${this.hasNewer
+          ? html`<div class="older">
+              <button class="secondary" data-testid="jump-newest" @click=${() => emit<ChannelDetail>(this, 'load-newest', { channelId: c.id })}>Jump to newest messages</button>
+            </div>`
+          : nothing}
       </div>
       <div class="visually-hidden" aria-live="polite" data-testid="chat-announcer">${this.announcement}</div>
       <md-composer ?disabled=${c.closed} .error=${this.sendError} disabledReason="This chat is closed: you left or were removed, so you can no longer send messages here."

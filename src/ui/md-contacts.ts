@@ -103,6 +103,11 @@ export class MdContacts extends LitElement {
       }
       .ok {
         color: var(--md-ok);
+        margin: 0;
+      }
+      md-qr-code {
+        justify-self: start;
+        --md-qr-size: min(300px, 70vw);
       }
     `,
   ];

@@ -22,7 +22,7 @@ export class MdGroupInfo extends LitElement {
         overflow-y: auto;
       }
       h2 {
-        margin: 0 0 0.75rem;
+        margin: 0.75rem 0;
         font-size: 1.2rem;
         overflow-wrap: anywhere;
       }
@@ -53,6 +53,9 @@ export class MdGroupInfo extends LitElement {
         background: var(--md-accent);
         color: var(--md-on-accent);
       }
+      .confirm p {
+        margin-top: 0;
+      }
       .confirm {
         border: 2px solid var(--md-error);
         border-radius: 8px;
@@ -67,7 +70,8 @@ export class MdGroupInfo extends LitElement {
       }
       button.danger {
         background: var(--md-error);
-        color: #fff;
+        /* --md-bg contrasts with the error colour in both themes (white would not on dark mode's light red). */
+        color: var(--md-bg);
       }
       fieldset {
         border: 1px solid var(--md-border);
@@ -104,9 +108,21 @@ export class MdGroupInfo extends LitElement {
     if (changed.has('confirm') && this.confirm) this.renderRoot.querySelector<HTMLElement>('.confirm button.danger')?.focus();
   }
 
+  /** The button that opened the confirmation, to return focus to when it is cancelled. */
+  private opener: HTMLElement | null = null;
+
   private ask(c: Confirm | undefined) {
+    if (c) this.opener = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
     this.confirm = c;
+    if (!c) void this.updateComplete.then(() => this.opener?.focus());
   }
+
+  private readonly onConfirmKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      this.ask(undefined);
+    }
+  };
 
   private doConfirm() {
     const ch = this.channel;
@@ -133,7 +149,7 @@ export class MdGroupInfo extends LitElement {
       c.kind === 'remove'
         ? `Remove ${c.member.name} from the group? They will not be able to read messages sent after this.`
         : 'Leave this group? You will stop receiving its messages and cannot rejoin unless the admin adds you again.';
-    return html`<div class="confirm" role="alertdialog" aria-labelledby="confirm-text" data-testid="confirm">
+    return html`<div class="confirm" role="alertdialog" aria-labelledby="confirm-text" data-testid="confirm" @keydown=${this.onConfirmKey}>
       <p id="confirm-text">${text}</p>
       <div class="buttons">
         <button class="danger" @click=${this.doConfirm}>${c.kind === 'remove' ? 'Yes, remove' : 'Yes, leave'}</button>

@@ -19,6 +19,9 @@ export class MdIdentityPanel extends LitElement {
         gap: 0.6em;
         max-width: 28rem;
       }
+      h2:focus {
+        outline: none;
+      }
       code {
         word-break: break-all;
       }
@@ -49,9 +52,14 @@ export class MdIdentityPanel extends LitElement {
     emit<ExportBackupDetail>(this, 'export-backup', { passphrase: this.pass1.value });
   }
 
+  /** Moves focus to the screen's heading (the shell calls this when switching to this screen). */
+  focusHeading(): void {
+    this.renderRoot.querySelector<HTMLElement>('#me')?.focus();
+  }
+
   override render() {
     return html`<section aria-labelledby="me">
-        <h2 id="me">Your identity</h2>
+        <h2 id="me" tabindex="-1">Your identity</h2>
         <p>Name: <strong data-testid="my-name">${this.name}</strong></p>
         <p>Public key: <code data-testid="my-pub">${this.pub}</code></p>
       </section>

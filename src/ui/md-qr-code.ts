@@ -12,7 +12,7 @@ function utf8Binary(text: string): string {
 /** Dark modules of a QR code as one SVG path (1 unit per module), or undefined if the text is too long. */
 export function qrPath(text: string): { size: number; d: string } | undefined {
   try {
-    const qr = qrcode(0, 'M');
+    const qr = qrcode(0, 'L');
     qr.addData(utf8Binary(text), 'Byte');
     qr.make();
     const n = qr.getModuleCount();
@@ -24,7 +24,7 @@ export function qrPath(text: string): { size: number; d: string } | undefined {
   }
 }
 
-/** Renders a QR code locally as SVG (no network, no HTML strings): black on white so scanners read it in dark mode too. */
+/** Renders a QR code locally as SVG (no network, no HTML strings). Error correction L keeps the long invite link's code as coarse as possible: black on white so scanners read it in dark mode too. */
 @customElement('md-qr-code')
 export class MdQrCode extends LitElement {
   static override styles = css`

@@ -7,17 +7,30 @@ export function compareMessages(a: Pick<MessageView, 'sentAt' | 'id'>, b: Pick<M
 
 /**
  * Merges live updates into the loaded window (oldest first). Known ids are replaced (status changes); new
- * messages are added unless they are older than the window's first message while older history exists
- * (they will come with that older page instead, so the window never has gaps).
+ * messages are added unless they fall outside the window on a side where more history exists (older than its
+ * first message while older pages exist, or newer than its last while newer ones were dropped), so the window
+ * never has gaps.
  */
-export function mergeIntoWindow(window: readonly MessageView[], updates: readonly MessageView[], hasMore: boolean): MessageView[] {
+export function mergeIntoWindow(window: readonly MessageView[], updates: readonly MessageView[], hasMore: boolean, hasNewer = false): MessageView[] {
   if (updates.length === 0) return window as MessageView[];
   const byId = new Map(window.map((m) => [m.id, m]));
   const first = window[0];
+  const last = window[window.length - 1];
   for (const m of updates) {
-    if (byId.has(m.id) || !hasMore || !first || compareMessages(m, first) >= 0) byId.set(m.id, m);
+    if (byId.has(m.id)) byId.set(m.id, m);
+    else if (hasMore && first && compareMessages(m, first) < 0) continue;
+    else if (hasNewer && last && compareMessages(m, last) > 0) continue;
+    else byId.set(m.id, m);
   }
   return [...byId.values()].sort(compareMessages);
+}
+
+/** Most messages kept in the DOM; scrolling further back drops the newest ones ("Jump to newest" reloads them). */
+export const MAX_WINDOW = 500;
+
+/** Keeps the oldest `max` messages of a window that grew by prepending; `trimmed` tells whether newer ones were dropped. */
+export function capWindow(window: MessageView[], max = MAX_WINDOW): { messages: MessageView[]; trimmed: boolean } {
+  return window.length > max ? { messages: window.slice(0, max), trimmed: true } : { messages: window, trimmed: false };
 }
 
 /** Prepends an older page, dropping any duplicates. */

@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { closeAll, newUser, openController, texts, waitFor } from '../helpers/controllers.js';
 import type { Meshdrop } from '../../src/core/meshdrop.js';
+import type { FileMeta, MessageRecord } from '../../src/store/schema.js';
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
@@ -12,7 +13,7 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 }
 
 describe('contacts and 1:1 chat through a real relay', function () {
-  this.timeout(60000);
+  this.timeout(120000);
   afterEach(closeAll);
 
   it('adds a contact by invite while the inviter is offline, then chats both ways', async () => {
@@ -46,6 +47,8 @@ describe('contacts and 1:1 chat through a real relay', function () {
     });
 
     const events: string[] = [];
+    let channelEvents = 0;
+    bob.md.addEventListener('channels', () => (channelEvents += 1));
     bob.md.addEventListener('messages', (e) => {
       for (const m of (e as CustomEvent<{ messages: { text: string }[] }>).detail.messages) events.push(m.text);
     });
@@ -53,7 +56,8 @@ describe('contacts and 1:1 chat through a real relay', function () {
     expect(sent.status).to.equal('pending');
     expect(sent.mine).to.equal(true);
     await waitFor('Bob receives', async () => (await texts(bob.md, contact.channelId)).includes('Hello Bob <b>not html</b>'));
-    expect(events).to.include('Hello Bob <b>not html</b>');
+    await waitFor('messages event', () => events.includes('Hello Bob <b>not html</b>')); // dispatched just after storing
+    expect(channelEvents).to.be.greaterThan(0);
     await bob.md.sendText(contact.channelId, 'Hi Alice');
     await waitFor('Alice receives', async () => (await texts(alice2, contact.channelId)).includes('Hi Alice'));
 
@@ -72,7 +76,10 @@ describe('contacts and 1:1 chat through a real relay', function () {
     await alice2.markRead(contact.channelId);
     expect((await alice2.getChannel(contact.channelId))?.unread).to.equal(0);
 
+    let contactEvents = 0;
+    alice2.addEventListener('contacts', () => (contactEvents += 1));
     await alice2.setContactVerified(aliceContacts[0]?.pub ?? '', true);
+    expect(contactEvents).to.equal(1);
     expect((await alice2.listContacts())[0]?.verified).to.equal(true);
   });
 
@@ -108,5 +115,23 @@ describe('contacts and 1:1 chat through a real relay', function () {
     expect(third.messages.filter((m) => m.kind === 'text').map((m) => m.text)).to.deep.equal(['m0', 'm1', 'm2', 'm3', 'm4']);
     expect(third.hasMore).to.equal(false);
     void (undefined as unknown as Meshdrop);
+  });
+
+  it('file messages: the sender announces a FileMeta, the receiver gets a file-message event', async () => {
+    const gil = await newUser('Gil');
+    const hal = await newUser('Hal');
+    const c = await hal.md.acceptInviteLink(await gil.md.createInviteLink());
+    await waitFor('Gil has Hal', async () => (await gil.md.listContacts()).length === 1);
+    const arrived: MessageRecord[] = [];
+    hal.md.addEventListener('file-message', (e) => arrived.push((e as CustomEvent<MessageRecord>).detail));
+    const meta: FileMeta = { fileId: 'ab'.repeat(16), name: 'photo.jpg', size: 1234, type: 'image/jpeg', sha256: 'x'.repeat(44), key: 'k'.repeat(43), chunkSize: 262144, chunkCount: 1 };
+    const sent = await gil.md.sendFileMessage(c.channelId, meta);
+    expect(sent.kind).to.equal('file');
+    const got = await waitFor('file message event', () => arrived[0]);
+    expect(got.file).to.deep.equal(meta);
+    expect(got.id).to.equal(sent.id);
+    expect((await hal.md.getChannel(c.channelId))?.lastMessagePreview).to.equal('📎 photo.jpg');
+    const err = await rejection(gil.md.sendFileMessage(c.channelId, { ...meta, fileId: 'not hex' }));
+    expect(err.message).to.match(/invalid/);
   });
 });

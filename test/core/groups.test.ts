@@ -3,6 +3,7 @@ import { closeAll, newUser, texts, waitFor } from '../helpers/controllers.js';
 import type { Meshdrop } from '../../src/core/meshdrop.js';
 import { openEnvelope } from '../../src/core/envelope.js';
 import { getChannel } from '../../src/store/channels-store.js';
+import { randomId } from '../../src/core/crypto.js';
 
 /** Makes `b` a contact of `a` (both sides) through an invite link. */
 async function connect(a: Meshdrop, b: Meshdrop): Promise<string> {
@@ -12,7 +13,7 @@ async function connect(a: Meshdrop, b: Meshdrop): Promise<string> {
 }
 
 describe('groups through a real relay', function () {
-  this.timeout(90000);
+  this.timeout(150000);
   afterEach(closeAll);
 
   it('group of three: everyone reads everyone; a removed member cannot read later messages; members can leave', async () => {
@@ -35,12 +36,13 @@ describe('groups through a real relay', function () {
     expect(benView?.members.map((m) => m.name).sort()).to.deep.equal(['Ann', 'Cat']); // Cat is not Ben's contact
     expect(benView?.isAdmin).to.equal(false);
 
-    await ann.md.sendText(group.id, 'from Ann');
+    const fromAnn = await ann.md.sendText(group.id, 'from Ann');
     await ben.md.sendText(group.id, 'from Ben');
     await cat.md.sendText(group.id, 'from Cat');
     for (const u of [ann, ben, cat]) {
       await waitFor('all three messages', async () => (await texts(u.md, group.id)).length === 3);
     }
+    await waitFor('delivered in the group', async () => (await ann.md.loadMessages(group.id, { limit: 20 })).messages.find((m) => m.id === fromAnn.id)?.status === 'delivered');
     const authors = (await cat.md.loadMessages(group.id, { limit: 20 })).messages.filter((m) => m.kind === 'text').map((m) => m.authorName);
     expect(authors.sort()).to.deep.equal(['Ann', 'Ben', 'Cat']);
 
@@ -91,6 +93,23 @@ describe('groups through a real relay', function () {
     await ben.md.leaveGroup(group.id);
     expect((await ben.md.getChannel(group.id))?.closed).to.equal(true);
     await waitFor('Ann drops Ben', async () => (await ann.md.getChannel(group.id))?.members.length === 0);
+
+    // Dropping their group subscriptions leaves the 1:1 chats with Ann working.
+    const annBen = (await ben.md.listContacts())[0]?.channelId ?? '';
+    const annCat = (await cat.md.listContacts())[0]?.channelId ?? '';
+    await ben.md.sendText(annBen, 'ben 1:1 after leaving');
+    await cat.md.sendText(annCat, 'cat 1:1 after removal');
+    await waitFor('Ann reads Ben 1:1', async () => (await texts(ann.md, annBen)).includes('ben 1:1 after leaving'));
+    await waitFor('Ann reads Cat 1:1', async () => (await texts(ann.md, annCat)).includes('cat 1:1 after removal'));
+
+    // Re-adding Cat: new epoch, the chat reopens for her, and both directions work again.
+    await ann.md.addGroupMembers(group.id, [catPub]);
+    await waitFor('Cat reopened', async () => (await cat.md.getChannel(group.id))?.closed === false);
+    await cat.md.sendText(group.id, 'cat is back');
+    await ann.md.sendText(group.id, 'welcome back');
+    await waitFor('Ann reads Cat again', async () => (await texts(ann.md, group.id)).includes('cat is back'));
+    await waitFor('Cat reads Ann again', async () => (await texts(cat.md, group.id)).includes('welcome back'));
+    expect(await texts(cat.md, group.id)).not.to.include('after removal');
   });
 
   it('admin adds a member later; the newcomer reads new messages', async () => {
@@ -101,8 +120,25 @@ describe('groups through a real relay', function () {
     const fayPub = await connect(fay.md, dan.md);
     const group = await dan.md.createGroup('Book club', [evePub]);
     await waitFor('Eve has the group', async () => !!(await eve.md.getChannel(group.id)));
+
+    // Eve (a member, and Fay's contact) tries to claim the group id before Fay is added.
+    const fayOfEve = await connect(fay.md, eve.md);
+    const eveSession = await eve.md.session();
+    const eveFay = await getChannel(eveSession.db, (await eve.md.listContacts()).find((c) => c.pub === fayOfEve)?.channelId ?? '');
+    const eveId = eve.md.identity?.pair;
+    const fayId = fay.md.identity?.pair;
+    if (!eveFay || !eveId || !fayId) throw new Error('setup');
+    const members = [{ pub: eveId.pub, epub: eveId.epub, name: 'Eve' }, { pub: fayId.pub, epub: fayId.epub, name: 'Fay' }];
+    await eveSession.chat.sendSystem(eveFay, { type: 'group-key', group: group.id, nonce: randomId(16), title: 'Fake club', epoch: 0, key: randomId(32), members, admin: eveId.pub });
+    // Control: a group Eve really owns does arrive, so the forged one was not merely slow.
+    const own = await eve.md.createGroup('Eve club', [fayOfEve]);
+    await waitFor('Fay has Eve club', async () => !!(await fay.md.getChannel(own.id)));
+    expect(await fay.md.getChannel(group.id)).to.equal(undefined);
+
     await dan.md.addGroupMembers(group.id, [fayPub]);
     await waitFor('Fay has the group', async () => !!(await fay.md.getChannel(group.id)));
+    expect((await fay.md.getChannel(group.id))?.title).to.equal('Book club');
+    expect((await fay.md.getChannel(group.id))?.admin).to.equal(dan.md.identity?.pair.pub);
     await waitFor('Eve sees Fay', async () => (await eve.md.getChannel(group.id))?.members.some((m) => m.name === 'Fay'));
     await fay.md.sendText(group.id, 'hi from Fay');
     await waitFor('Eve reads Fay', async () => (await texts(eve.md, group.id)).includes('hi from Fay'));

@@ -7,7 +7,7 @@ async function statusOf(md: Meshdrop, channelId: string, id: string): Promise<st
 }
 
 describe('offline-first: outbox and store-and-forward through a real relay', function () {
-  this.timeout(90000);
+  this.timeout(150000);
   afterEach(closeAll);
 
   it('a message written while offline stays pending, then goes out on reconnect and is delivered', async () => {

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
-import { WAIT, acceptInvite, bubble, chatItem, createInvite, openChat, send, waitForMessage } from './chat-helpers.js';
+import { WAIT, acceptInvite, assertNotStored, bubble, chatItem, createInvite, openChat, send, waitForMessage } from './chat-helpers.js';
 
 let relay: RelayProcess;
 let browser: Browser;
@@ -91,4 +91,9 @@ test('a member leaves after confirming', async () => {
   await b.getByTestId('composer-closed').waitFor(WAIT);
   await a.getByRole('button', { name: 'Group info' }).click();
   await a.getByTestId('group-member').filter({ hasText: 'Ben' }).waitFor({ state: 'detached', ...WAIT });
+});
+
+test("the relay's data folder holds no group title, member name or group message", async () => {
+  const bytes = await assertNotStored(relay.dataDir, ['Trio', '<b>bold', 'welcome to the trio', 'secret plan', 'ben says hi', 'cy says hi']);
+  assert.ok(bytes > 0, 'the relay stored something');
 });

@@ -1,4 +1,6 @@
 // Page-level steps shared by the chat e2e tests (all through the UI, as a user would do them).
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 export const WAIT = { timeout: 45_000 };
@@ -53,4 +55,25 @@ export async function statusOf(page: Page, text: string): Promise<string | null>
 /** Waits until my message shows the given delivery state. */
 export async function waitForStatus(page: Page, text: string, status: string): Promise<void> {
   await bubble(page, text).locator(`[data-testid="message-status"][data-status="${status}"]`).waitFor(WAIT);
+}
+
+/** Every file below `dir` with its text, for scanning what a relay stored on disk. */
+export async function readAllFiles(dir: string): Promise<{ path: string; text: string }[]> {
+  const out: { path: string; text: string }[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await readAllFiles(p)));
+    else out.push({ path: p, text: await readFile(p, 'utf8') });
+  }
+  return out;
+}
+
+/** Asserts that none of `needles` occurs in any file below `dir`; returns the number of bytes scanned. */
+export async function assertNotStored(dir: string, needles: string[]): Promise<number> {
+  let bytes = 0;
+  for (const f of await readAllFiles(dir)) {
+    bytes += f.text.length;
+    for (const n of needles) if (f.text.includes(n)) throw new Error(`${f.path} contains "${n}"`);
+  }
+  return bytes;
 }

@@ -39,7 +39,7 @@ export function closeAll(): void {
 }
 
 /** Polls until `check` returns a truthy value (no fixed sleeps: the machine may be slow). */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15000): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30000): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = await check();

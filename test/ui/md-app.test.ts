@@ -1,6 +1,8 @@
 import { expect } from '@esm-bundle/chai';
+import { sendKeys } from '@web/test-runner-commands';
 import { MdApp, PAGE_SIZE, inviteFromLocation } from '../../src/ui/md-app.js';
 import type { MdChatView } from '../../src/ui/md-chat-view.js';
+import { MAX_WINDOW } from '../../src/ui/messages-window.js';
 import { FakeApi, makeChannel, makeMessage, until } from './fake-api.js';
 
 async function shell(api: FakeApi): Promise<MdApp> {
@@ -97,5 +99,62 @@ describe('md-app with a 10,000-message chat', () => {
     expect(location.hash).to.equal('');
     contacts.shadowRoot!.querySelector<HTMLButtonElement>('form button[type="submit"]')!.click();
     await until(() => contacts.shadowRoot!.querySelector('[data-testid="add-notice"]')!.textContent!.includes('Carol'), 'added');
+  });
+
+  it('"Message" on a contact opens the chat with them', async () => {
+    const api = new FakeApi();
+    api.messages.set('c1', [makeMessage(1, { text: 'from contacts' })]);
+    const el = await shell(api);
+    el.shadowRoot!.querySelector('md-chat-list')!.shadowRoot!.querySelector<HTMLButtonElement>('.actions button')!.click();
+    await until(() => !!el.shadowRoot!.querySelector('md-contacts')?.shadowRoot?.querySelector('[data-testid="contact"]'), 'contacts');
+    el.shadowRoot!.querySelector('md-contacts')!.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="contact"] button')!.click();
+    await until(() => renderedMessages(el) === 1, 'chat opened');
+  });
+
+  it('caps the rendered window when scrolling far back, and jumps back to the newest messages', async () => {
+    const api = new FakeApi();
+    api.messages.set('c1', Array.from({ length: 10_000 }, (_, i) => makeMessage(i)));
+    const el = await shell(api);
+    const view = await openFirstChat(el);
+    const scroller = view.shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+    for (let pages = 2; pages <= MAX_WINDOW / PAGE_SIZE + 1; pages++) {
+      await until(() => !view.loadingOlder, 'idle');
+      scroller.scrollTop = 0;
+      scroller.dispatchEvent(new Event('scroll'));
+      await until(() => api.calls.filter((c) => c.method === 'loadMessages').length === pages, `page ${pages}`);
+    }
+    await until(() => !!view.shadowRoot!.querySelector('[data-testid="jump-newest"]'), 'jump button');
+    expect(renderedMessages(el)).to.equal(MAX_WINDOW);
+    const texts = () => [...view.shadowRoot!.querySelectorAll('[data-testid="message-text"]')].map((n) => n.textContent);
+    expect(texts()[texts().length - 1]).to.not.equal('message 9999');
+    // A live message newer than the window is not squeezed in after a gap.
+    api.emitMessages('c1', [makeMessage(20_000, { text: 'brand new' })]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(texts()).to.not.include('brand new');
+    view.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="jump-newest"]')!.click();
+    await until(() => renderedMessages(el) === PAGE_SIZE, 'newest page');
+    expect(texts()[texts().length - 1]).to.equal('brand new');
+    await until(() => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 5, 'scrolled to the end');
+  });
+
+  it('keyboard: Tab reaches the chats, Enter opens one and focus moves to its heading', async () => {
+    const api = new FakeApi();
+    api.messages.set('c1', [makeMessage(1)]);
+    await shell(api);
+    const deepActive = () => {
+      let a: Element | null = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      return a;
+    };
+    (document.activeElement as HTMLElement | null)?.blur();
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await sendKeys({ press: 'Tab' });
+      reached = deepActive()?.getAttribute('data-testid') === 'chat-item';
+    }
+    expect(reached, 'a chat item is reachable with Tab').to.equal(true);
+    await sendKeys({ press: 'Enter' });
+    await until(() => deepActive()?.tagName === 'H2', 'heading focused');
+    expect(deepActive()!.textContent).to.contain('Bob');
   });
 });

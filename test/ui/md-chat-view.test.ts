@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import { html } from 'lit';
 import { MdChatView } from '../../src/ui/md-chat-view.js';
 import { XSS, makeChannel, makeMessage, mount, until } from './fake-api.js';
 
@@ -95,6 +96,33 @@ describe('md-chat-view', () => {
     el.messages = [makeMessage(1), makeMessage(3)];
     await el.updateComplete;
     await until(() => marked === 'cx', 'mark-read');
+  });
+
+  it('renders file messages with the renderer the files feature provides, or name and size without one', async () => {
+    const el = await view();
+    el.channel = makeChannel();
+    const file = { fileId: 'f1', name: 'photo <1>.jpg', size: 2048, type: 'image/jpeg', sha256: 's', key: 'k', chunkSize: 1, chunkCount: 1 };
+    el.messages = [makeMessage(1, { kind: 'file', text: '', file })];
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[data-testid="message-text"]')!.textContent).to.contain('photo <1>.jpg').and.contain('2.0 KB');
+    el.renderFile = (m) => html`<span class="custom-file">${m.file?.name}</span>`;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.custom-file')!.textContent).to.equal('photo <1>.jpg');
+  });
+
+  it('forwards an attach control placed in its "attach" slot into the composer', async () => {
+    const el = await view();
+    el.channel = makeChannel();
+    const button = document.createElement('button');
+    button.slot = 'attach';
+    button.textContent = 'Attach';
+    el.append(button);
+    await el.updateComplete;
+    const composer = el.shadowRoot!.querySelector('md-composer')!;
+    await composer.updateComplete;
+    const slot = composer.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="attach"]')!;
+    expect(slot.assignedElements({ flatten: true })).to.deep.equal([button]);
+    expect(button.getBoundingClientRect().width).to.be.greaterThan(0);
   });
 
   it('disables the composer in a closed chat', async () => {

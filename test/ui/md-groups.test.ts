@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import { sendKeys } from '@web/test-runner-commands';
 import { MdGroupCreate } from '../../src/ui/md-group-create.js';
 import { MdGroupInfo } from '../../src/ui/md-group-info.js';
 import { ME, XSS, makeChannel, mount } from './fake-api.js';
@@ -64,7 +65,8 @@ describe('md-group-info', () => {
     expect(rows[0]!.querySelector('.badge')!.textContent).to.equal('admin');
     let removed: { channelId: string; pub: string } | undefined;
     el.addEventListener('remove-member', (e) => (removed = (e as CustomEvent<{ channelId: string; pub: string }>).detail));
-    root.querySelector<HTMLButtonElement>('[data-pub="pc"] button')!.click();
+    root.querySelector<HTMLButtonElement>('[data-pub="pc"] button')!.focus();
+    await sendKeys({ press: 'Enter' });
     await el.updateComplete;
     const confirm = root.querySelector('[data-testid="confirm"]')!;
     expect(confirm.getAttribute('role')).to.equal('alertdialog');
@@ -72,7 +74,16 @@ describe('md-group-info', () => {
     expect(removed).to.equal(undefined);
     // Focus moves to the confirming button so keyboard users land on the decision.
     expect(root.activeElement).to.equal(confirm.querySelector('button.danger'));
-    confirm.querySelector<HTMLButtonElement>('button.danger')!.click();
+    // Escape cancels; nothing is removed.
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(root.querySelector('[data-testid="confirm"]')).to.equal(null);
+    expect(removed).to.equal(undefined);
+    expect(root.activeElement).to.equal(root.querySelector('[data-pub="pc"] button'), 'focus back on Remove');
+    root.querySelector<HTMLButtonElement>('[data-pub="pc"] button')!.click();
+    await el.updateComplete;
+    // Enter on the focused confirm button removes.
+    await sendKeys({ press: 'Enter' });
     expect(removed).to.deep.equal({ channelId: 'g1', pub: 'pc' });
   });
 
