@@ -32,11 +32,11 @@ export interface RoutedMessage {
 interface Mesh {
   say(msg: RoutedMessage, peers?: RoutedPeer | Record<string, RoutedPeer>): unknown;
   way?: (msg: RoutedMessage) => unknown;
+  hear: { one(msg: RoutedMessage, peer: RoutedPeer, ...rest: unknown[]): unknown };
 }
 
 export interface RoutableRoot {
   opt: { peers: Record<string, RoutedPeer>; mesh?: Mesh };
-  on(event: 'in', cb: (this: { to: { next(msg: RoutedMessage): void } }, msg: RoutedMessage) => void): void;
 }
 
 /** Bounds what one peer can make the relay remember. */
@@ -60,18 +60,21 @@ export function installRouting(root: RoutableRoot): void {
   const mesh = root.opt.mesh;
   if (!mesh) throw new Error('GUN mesh not initialised');
 
-  root.on('in', function (msg) {
-    const via = msg._?.via;
-    const soul = msg.get?.['#'];
-    if (via && typeof soul === 'string' && !via.subsAll) {
-      const subs = (via.subs ??= new Set());
+  // Record subscriptions per message as it comes off the wire, before GUN's de-duplication: a client sends the
+  // same get (same id) to every relay it knows, and a relay may first receive it forwarded by another relay.
+  // Recorded after dedup, the client's own copy would be dropped and it would never get this relay's writes.
+  const one = mesh.hear.one;
+  mesh.hear.one = function (msg, peer, ...rest) {
+    const soul = msg?.get?.['#'];
+    if (peer && typeof soul === 'string' && !peer.subsAll) {
+      const subs = (peer.subs ??= new Set());
       if (subs.size >= MAX_SUBSCRIPTIONS_PER_PEER) {
-        via.subsAll = true;
-        via.subs = new Set();
+        peer.subsAll = true;
+        peer.subs = new Set();
       } else subs.add(soul);
     }
-    this.to.next(msg);
-  });
+    return one.call(this, msg, peer, ...rest);
+  };
 
   mesh.way = (msg) => {
     const peers = root.opt.peers;
