@@ -13,25 +13,48 @@ export const USAGE = `Usage: meshdrop-relay [options]
   --app DIR          built app to serve (default: the dist/app next to this program)
   --no-app           run a data-only relay that serves no app
   --max-message N    largest websocket message in bytes (default 4194304, env MESHDROP_MAX_MESSAGE)
+  --routing MODE     "subscribed" (default): send each write only to peers that asked for it and to other
+                     relays; "broadcast": GUN's default, every write to every peer (env MESHDROP_ROUTING)
+  --rate N           messages per second one client may send, bursts of 5×N (default 200, 0 = no limit;
+                     links from other relays are exempt) (env MESHDROP_RATE)
   --help             show this help`;
 
-function parsePort(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not "${raw}".`);
+function parsePort(raw: string, name = '--port'): number {
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${name} must be a whole number from 0 to 65535, not "${raw}".`);
   return n;
 }
 
-function parsePeers(raw: string): string[] {
+function parseMaxMessage(raw: string, name = '--max-message'): number {
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < 64 * 1024) {
+    throw new UsageError(`${name} must be a whole number of bytes, at least 65536, not "${raw}".`);
+  }
+  return n;
+}
+
+function parseRate(raw: string, name = '--rate'): number {
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${name} must be a whole number of messages per second (0 = no limit), not "${raw}".`);
+  return n;
+}
+
+function parseRouting(raw: string, name = '--routing'): 'subscribed' | 'broadcast' {
+  if (raw === 'subscribed' || raw === 'broadcast') return raw;
+  throw new UsageError(`${name} must be "subscribed" or "broadcast", not "${raw}".`);
+}
+
+function parsePeers(raw: string, name = '--peers'): string[] {
   const peers = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of peers) {
     let url: URL;
     try {
       url = new URL(p);
     } catch {
-      throw new UsageError(`--peers: "${p}" is not a URL (expected e.g. http://relay2:8765/gun).`);
+      throw new UsageError(`${name}: "${p}" is not a URL (expected e.g. http://relay2:8765/gun).`);
     }
     if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) {
-      throw new UsageError(`--peers: "${p}" must start with http://, https://, ws:// or wss://.`);
+      throw new UsageError(`${name}: "${p}" must start with http://, https://, ws:// or wss://.`);
     }
   }
   return peers;
@@ -40,12 +63,14 @@ function parsePeers(raw: string): string[] {
 /** Reads options from argv first, then the environment, then defaults. Throws UsageError with a clear message. */
 export function parseRelayOptions(argv: string[], env: Record<string, string | undefined>, defaultAppDir: string): RelayOptions | 'help' {
   const options: RelayOptions = {
-    port: env.PORT ? parsePort(env.PORT) : 8765,
+    port: env.PORT ? parsePort(env.PORT, 'PORT') : 8765,
     host: env.MESHDROP_HOST ?? '0.0.0.0',
     dataDir: env.MESHDROP_DATA ?? 'data/relay',
-    peers: env.MESHDROP_PEERS ? parsePeers(env.MESHDROP_PEERS) : [],
+    peers: env.MESHDROP_PEERS ? parsePeers(env.MESHDROP_PEERS, 'MESHDROP_PEERS') : [],
     appDir: defaultAppDir,
-    maxMessageBytes: env.MESHDROP_MAX_MESSAGE ? Number(env.MESHDROP_MAX_MESSAGE) : 4 * 1024 * 1024,
+    maxMessageBytes: env.MESHDROP_MAX_MESSAGE ? parseMaxMessage(env.MESHDROP_MAX_MESSAGE, 'MESHDROP_MAX_MESSAGE') : 4 * 1024 * 1024,
+    routing: env.MESHDROP_ROUTING ? parseRouting(env.MESHDROP_ROUTING, 'MESHDROP_ROUTING') : 'subscribed',
+    ratePerClient: env.MESHDROP_RATE ? parseRate(env.MESHDROP_RATE, 'MESHDROP_RATE') : 200,
   };
   const args = [...argv];
   const value = (flag: string): string => {
@@ -53,14 +78,22 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
     return v;
   };
+  const nonEmpty = (flag: string, v: string): string => {
+    if (v.trim() === '') throw new UsageError(`${flag} needs a value.`);
+    return v;
+  };
   while (args.length > 0) {
     const arg = args.shift() as string;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const take = () => inline ?? value(flag);
+    const take = () => nonEmpty(flag, inline ?? value(flag));
     switch (flag) {
       case '--help':
       case '-h':
         return 'help';
+      case '--no-app':
+        if (inline !== undefined) throw new UsageError('--no-app takes no value.');
+        delete options.appDir;
+        break;
       case '--port':
         options.port = parsePort(take());
         break;
@@ -76,18 +109,18 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
       case '--app':
         options.appDir = take();
         break;
-      case '--no-app':
-        delete options.appDir;
+      case '--rate':
+        options.ratePerClient = parseRate(take());
+        break;
+      case '--routing':
+        options.routing = parseRouting(take());
         break;
       case '--max-message':
-        options.maxMessageBytes = Number(take());
+        options.maxMessageBytes = parseMaxMessage(take());
         break;
       default:
         throw new UsageError(`Unknown option "${arg}". Run with --help to see the options.`);
     }
-  }
-  if (!Number.isInteger(options.maxMessageBytes) || options.maxMessageBytes < 64 * 1024) {
-    throw new UsageError('--max-message must be a whole number of bytes, at least 65536.');
   }
   return options;
 }

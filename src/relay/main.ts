@@ -44,9 +44,14 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`\n${signal}: stopping relay…`);
-    // Give GUN's disk batch a moment to flush, then exit: GUN keeps timers that never end on their own.
-    void relay.close().then(() => setTimeout(() => process.exit(0), 300));
+    log(`\n${signal}: stopping relay (${relay.pendingWrites()} write(s) still going to disk)…`);
+    // close() waits until radisk has written everything received; then exit, as GUN keeps timers that never end.
+    void relay.close().then(() => {
+      const left = relay.pendingWrites();
+      if (left > 0) console.error(`meshdrop-relay: ${left} write(s) were still not on disk when stopping.`);
+      else log('all data on disk; bye.');
+      process.exit(left > 0 ? 1 : 0);
+    });
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,4 +1,5 @@
 import { Gun } from './gun-runtime.js';
+import { keepPeersDialed, type RedialableGun } from './redial.js';
 import type { GunInstance, GunPeer } from '../types/gun.js';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected';
@@ -28,6 +29,7 @@ export class RelayConnection extends EventTarget {
   readonly gun: GunInstance;
   private readonly relays: string[];
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly stopRedial: () => void;
   private last: ConnectionStatus;
 
   constructor(relays: string[]) {
@@ -35,6 +37,8 @@ export class RelayConnection extends EventTarget {
     this.relays = [...new Set(relays)];
     this.gun = Gun({ peers: this.relays, localStorage: false, radisk: false, axe: false, multicast: false });
     this.last = this.compute();
+    // GUN gives up on a relay after one failed redial; keep dialing every configured relay until close().
+    this.stopRedial = keepPeersDialed(this.gun as unknown as RedialableGun, this.relays);
     this.gun.on('hi', () => this.refresh());
     this.gun.on('bye', () => this.refresh());
     globalThis.addEventListener?.('online', this.refresh);
@@ -68,6 +72,7 @@ export class RelayConnection extends EventTarget {
 
   close(): void {
     clearInterval(this.timer);
+    this.stopRedial();
     globalThis.removeEventListener?.('online', this.refresh);
     globalThis.removeEventListener?.('offline', this.refresh);
     const peers = this.gun._.opt.peers ?? {};

@@ -68,6 +68,10 @@ export interface GunOptions {
   stats?: boolean;
   web?: unknown;
   retry?: number;
+  /** Node only: gun/lib/server.js defaults this to true (relay mode: lazy connect, no resubscribe on reconnect). */
+  super?: boolean;
+  /** Relay option: how the relay's websocket server is mounted. */
+  ws?: { path?: string; maxPayload?: number };
 }
 
 export interface GunInstance extends GunChain {

@@ -23,6 +23,8 @@ export interface RelayProcess {
   /** GUN websocket URL of this relay, for --peers and raw clients. */
   readonly gunUrl: string;
   readonly dataDir: string;
+  /** OS process id (for /proc sampling in benchmarks). */
+  readonly pid: number;
   readonly output: () => string;
   /** Kills the process (SIGKILL by default) and waits for it to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -77,6 +79,7 @@ export async function startRelay(options: RelayStartOptions = {}): Promise<Relay
     url,
     gunUrl: `${url}/gun`,
     dataDir,
+    pid: child.pid as number,
     output: () => out,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

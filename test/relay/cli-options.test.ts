@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { parseRelayOptions, UsageError } from '../../src/relay/cli-options.js';
+
+const APP = '/srv/app';
+const parse = (argv: string[], env: Record<string, string | undefined> = {}) => parseRelayOptions(argv, env, APP);
+
+/** Asserts that parsing fails with a UsageError whose message matches `message`. */
+function rejects(argv: string[], message: RegExp, env: Record<string, string | undefined> = {}): void {
+  assert.throws(() => parse(argv, env), (err: unknown) => {
+    assert.ok(err instanceof UsageError, `expected a UsageError, got ${String(err)}`);
+    assert.match(err.message, message);
+    return true;
+  });
+}
+
+describe('relay command line', () => {
+  it('has sensible defaults', () => {
+    assert.deepEqual(parse([]), { port: 8765, host: '0.0.0.0', dataDir: 'data/relay', peers: [], appDir: APP, maxMessageBytes: 4 * 1024 * 1024, routing: 'subscribed', ratePerClient: 200 });
+  });
+
+  it('reads every flag, in both "--flag value" and "--flag=value" forms', () => {
+    const o = parse(['--port', '0', '--host=127.0.0.1', '--data', '/tmp/d', '--peers=http://a:1/gun, ws://b:2/gun', '--max-message', '65536', '--no-app', '--routing', 'broadcast', '--rate=0']);
+    assert.deepEqual(o, { port: 0, host: '127.0.0.1', dataDir: '/tmp/d', peers: ['http://a:1/gun', 'ws://b:2/gun'], maxMessageBytes: 65536, routing: 'broadcast', ratePerClient: 0 });
+    assert.equal((parse(['--app', '/x']) as { appDir?: string }).appDir, '/x');
+  });
+
+  it('takes the environment as defaults and lets flags win', () => {
+    const env = { PORT: '9000', MESHDROP_HOST: '::1', MESHDROP_DATA: '/var/md', MESHDROP_PEERS: 'https://r2.example/gun', MESHDROP_MAX_MESSAGE: '100000', MESHDROP_ROUTING: 'broadcast', MESHDROP_RATE: '50' };
+    assert.deepEqual(parse([], env), { port: 9000, host: '::1', dataDir: '/var/md', peers: ['https://r2.example/gun'], appDir: APP, maxMessageBytes: 100000, routing: 'broadcast', ratePerClient: 50 });
+    assert.equal((parse(['--port', '1234'], env) as { port: number }).port, 1234);
+  });
+
+  it('returns "help" for --help and -h', () => {
+    assert.equal(parse(['--help']), 'help');
+    assert.equal(parse(['--port', '1', '-h']), 'help');
+  });
+
+  it('rejects bad ports with the offending value', () => {
+    rejects(['--port', 'abc'], /--port must be a whole number from 0 to 65535, not "abc"/);
+    rejects(['--port', '70000'], /not "70000"/);
+    rejects(['--port', '-1'], /not "-1"/);
+  });
+
+  it('rejects ports that only look numeric', () => {
+    rejects(['--port=1.5'], /not "1.5"/);
+    rejects(['--port=0x10'], /not "0x10"/);
+    rejects([], /PORT must be a whole number/, { PORT: 'eighty' });
+  });
+
+  it('says which flag is missing its value', () => {
+    rejects(['--port'], /--port needs a value/);
+    rejects(['--data', '--port', '1'], /--data needs a value/);
+    rejects(['--data='], /--data needs a value/);
+    rejects(['--host', ''], /--host needs a value/);
+  });
+
+  it('rejects peers that are not http(s)/ws(s) URLs, naming the bad one', () => {
+    rejects(['--peers', 'relay2:8765'], /--peers: "relay2:8765" must start with http:\/\/, https:\/\/, ws:\/\/ or wss:\/\//);
+    rejects(['--peers', 'http://ok/gun,not a url'], /--peers: "not a url" is not a URL/);
+    rejects([], /MESHDROP_PEERS: "ftp:\/\/x" must start with/, { MESHDROP_PEERS: 'ftp://x' });
+  });
+
+  it('rejects too small or non-numeric --max-message', () => {
+    rejects(['--max-message', '1000'], /--max-message must be a whole number of bytes, at least 65536, not "1000"/);
+    rejects(['--max-message=4MB'], /not "4MB"/);
+    rejects([], /MESHDROP_MAX_MESSAGE must be/, { MESHDROP_MAX_MESSAGE: 'lots' });
+  });
+
+  it('rejects a bad --rate', () => {
+    rejects(['--rate', 'fast'], /--rate must be a whole number of messages per second \(0 = no limit\), not "fast"/);
+    rejects([], /MESHDROP_RATE must be/, { MESHDROP_RATE: '-5' });
+  });
+
+  it('rejects an unknown routing mode', () => {
+    rejects(['--routing', 'axe'], /--routing must be "subscribed" or "broadcast", not "axe"/);
+    rejects([], /MESHDROP_ROUTING must be/, { MESHDROP_ROUTING: 'all' });
+  });
+
+  it('rejects unknown options and stray values', () => {
+    rejects(['--prot', '80'], /Unknown option "--prot"\. Run with --help/);
+    rejects(['8765'], /Unknown option "8765"/);
+    rejects(['--no-app=yes'], /--no-app takes no value/);
+  });
+});
