@@ -48,8 +48,8 @@ export class ContactsService {
   }
 
   /** Adds the inviter as a contact at once and queues the request for them (delivered when they are online). */
-  async acceptInviteLink(link: string, origin: string): Promise<ContactRecord> {
-    const invite = parseInviteLink(link, origin);
+  async acceptInviteLink(link: string): Promise<ContactRecord> {
+    const invite = parseInviteLink(link);
     if (invite.pub === this.me.pair.pub) throw new InviteError('This is your own invite link. Send it to the person you want to add.');
     const { key, value } = await sealContactRequest(invite, this.me);
     await this.outbox.enqueue({ id: `inbox:${key}`, path: [INBOX_SOUL_PREFIX + invite.inbox, key], value, messageId: '' });

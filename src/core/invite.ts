@@ -56,8 +56,12 @@ export function encodeInviteLink(payload: InvitePayload, origin: string): string
   return `${origin}/${INVITE_FRAGMENT}${toBase64Url(JSON.stringify(payload))}`;
 }
 
-/** Parses an invite link created on `origin`. Throws InviteError with a message for the user. */
-export function parseInviteLink(link: string, origin: string): InvitePayload {
+/**
+ * Parses an invite link. Any http(s) origin is accepted: a link made on another Meshdrop deployment is
+ * legitimate, since the payload (keys + inbox) is what matters and the contact request is self-authenticating.
+ * Throws InviteError with a message for the user.
+ */
+export function parseInviteLink(link: string): InvitePayload {
   const text = link.trim();
   let url: URL;
   try {
@@ -68,8 +72,8 @@ export function parseInviteLink(link: string, origin: string): InvitePayload {
   if (!url.hash.startsWith(INVITE_FRAGMENT)) {
     throw new InviteError('This link is not a Meshdrop invite (it has no "#invite=" part).');
   }
-  if (url.origin !== origin) {
-    throw new InviteError(`This invite is for another Meshdrop server (${url.origin}). Open it there, or ask for a link made on ${origin}.`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InviteError('This is not a Meshdrop invite link (it must start with https:// or http://).');
   }
   const damaged = new InviteError('This invite link is damaged or incomplete. Ask for a new one.');
   let parsed: unknown;

@@ -199,7 +199,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
 
   async acceptInviteLink(link: string): Promise<ContactView> {
     const s = await this.session();
-    return toContactView(await s.contacts.acceptInviteLink(link, this.origin), s.identity);
+    return toContactView(await s.contacts.acceptInviteLink(link), s.identity);
   }
 
   async setContactVerified(pub: string, verified: boolean): Promise<void> {

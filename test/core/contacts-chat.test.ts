@@ -90,10 +90,10 @@ describe('contacts and 1:1 chat through a real relay', function () {
     expect((await rejection(carol.md.acceptInviteLink('hello'))).message).to.match(/not a Meshdrop invite link/);
     expect((await rejection(carol.md.acceptInviteLink(`${location.origin}/#other=1`))).message).to.match(/no "#invite=" part/);
     expect((await rejection(carol.md.acceptInviteLink(own.slice(0, -10)))).message).to.match(/damaged or incomplete/);
-    expect((await rejection(carol.md.acceptInviteLink(own.replace(location.origin, 'https://evil.example')))).message).to.match(/another Meshdrop server/);
+    expect((await rejection(carol.md.acceptInviteLink(own.replace(location.origin, 'ftp://other.example')))).message).to.match(/must start with https:\/\/ or http:\/\//);
 
     const dave = await newUser('Dave');
-    const c = await dave.md.acceptInviteLink(own);
+    const c = await dave.md.acceptInviteLink(own.replace(location.origin, 'https://other-deployment.example')); // another deployment's link is fine
     expect((await rejection(dave.md.sendText(c.channelId, 'x'.repeat(4001)))).message).to.match(/at most 4000 characters/);
     expect((await rejection(dave.md.sendText(c.channelId, '   '))).message).to.match(/Type a message/);
     expect((await rejection(dave.md.sendText('0'.repeat(32), 'hi'))).message).to.match(/does not exist/);
