@@ -1,0 +1,157 @@
+// Issue 6 at the app level: users on different relays of a mesh, a relay SIGKILLed mid-transfer, a long
+// offline period, and failover between two configured relays — all through the real UI and relay program.
+// Relays: r1 ← r2 ← r3 (r2 peers r1, r3 peers r2). Alice's app is served by r1, Bob's by r3.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
+import { WAIT, acceptInvite, bubble, chatItem, createInvite, openChat, send, waitForMessage, waitForStatus } from './chat-helpers.js';
+import { closeAllGuns, nodeGun, waitUntil } from './gun-node.js';
+
+const ALICE = 'Alice Mesh';
+const BOB = 'Bob Mesh';
+const LONG = { timeout: 90_000 };
+
+let r1: RelayProcess;
+let r2: RelayProcess;
+let r3: RelayProcess;
+let browser: Browser;
+let alice: BrowserContext;
+let bob: BrowserContext;
+let a: Page;
+let b: Page;
+
+const sha = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
+
+async function profile(): Promise<BrowserContext> {
+  const ctx = await newProfile(browser);
+  // tsx names inner functions with a helper that does not exist in the page; make it a no-op there.
+  await ctx.addInitScript('globalThis.__name = (f) => f');
+  return ctx;
+}
+
+function fileBubble(page: Page, name: string): Locator {
+  return page.getByTestId('file-message').filter({ has: page.getByTestId('file-name').getByText(name, { exact: true }) });
+}
+
+async function waitForFileStatus(page: Page, name: string, status: string, wait = LONG): Promise<void> {
+  await page.locator(`[data-testid="file-message"][data-status="${status}"]`).filter({ has: page.getByText(name, { exact: true }) }).waitFor(wait);
+}
+
+async function attach(page: Page, files: { name: string; buffer: Buffer }[]): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: f.buffer })));
+}
+
+/** SHA-256 (hex) of the verified file the app stores for this bubble (read through the controller, as files.test does). */
+async function storedHash(page: Page, name: string): Promise<string> {
+  const fileId = await fileBubble(page, name).getAttribute('data-file-id');
+  return page.evaluate(async (id) => {
+    const app = (document.querySelector('md-app') as unknown as { app: { getFile(id: string): Promise<{ status: string; blob?: Blob } | undefined> } }).app;
+    const rec = await app.getFile(id);
+    if (!rec?.blob || (rec.status !== 'complete' && rec.status !== 'sent')) return `no verified file (${rec?.status ?? 'none'})`;
+    const h = await crypto.subtle.digest('SHA-256', await rec.blob.arrayBuffer());
+    return Array.from(new Uint8Array(h), (x) => x.toString(16).padStart(2, '0')).join('');
+  }, fileId ?? '');
+}
+
+/** Every message of the chat with `title`, oldest first, as the app stored them (all history pages). */
+async function history(page: Page, title: string): Promise<{ id: string; kind: string; text: string; name?: string }[]> {
+  const channelId = await chatItem(page, title).first().getAttribute('data-channel');
+  return page.evaluate(async (id) => {
+    type Msg = { id: string; kind: string; text: string; sentAt: number; file?: { name: string } };
+    const app = (document.querySelector('md-app') as unknown as {
+      app: { loadMessages(c: string, o: { before?: { sentAt: number; id: string }; limit: number }): Promise<{ messages: Msg[]; hasMore: boolean }> };
+    }).app;
+    const out: Msg[] = [];
+    let before: { sentAt: number; id: string } | undefined;
+    for (;;) {
+      const page = await app.loadMessages(id, { before, limit: 100 });
+      out.unshift(...page.messages);
+      const first = page.messages[0];
+      if (!page.hasMore || !first) break;
+      before = { sentAt: first.sentAt, id: first.id };
+    }
+    return out.map((m) => ({ id: m.id, kind: m.kind, text: m.text, name: m.file?.name }));
+  }, channelId ?? '');
+}
+
+async function openAs(ctx: BrowserContext, relay: RelayProcess, name: string): Promise<Page> {
+  const page = await openApp(ctx, relay);
+  await page.getByTestId('signed-in-name').filter({ hasText: name }).waitFor(WAIT);
+  return page;
+}
+
+before(async () => {
+  r1 = await startRelay();
+  r2 = await startRelay({ peers: [r1.gunUrl] });
+  r3 = await startRelay({ peers: [r2.gunUrl] });
+  browser = await launchBrowser();
+  alice = await profile();
+  bob = await profile();
+  a = await openApp(alice, r1);
+  b = await openApp(bob, r3);
+  await Promise.all([onboard(a, ALICE), onboard(b, BOB)]);
+});
+
+after(async () => {
+  closeAllGuns();
+  await browser?.close();
+  await cleanup();
+});
+
+test('mesh: users on the two ends of a relay chain become contacts, chat both ways and share a file', async () => {
+  await a.getByText('Connected to 1 relay').waitFor(WAIT);
+  await b.getByText('Connected to 1 relay').waitFor(WAIT);
+  // The link names r1's origin; Bob's app (served by r3) accepts it: the payload is what matters.
+  const link = await createInvite(a);
+  assert.ok(link.startsWith(r1.url));
+  await acceptInvite(b, link);
+  await a.getByTestId('contact-name').filter({ hasText: BOB }).waitFor(LONG);
+  await openChat(b, ALICE);
+  await openChat(a, BOB);
+
+  await send(b, 'hello from relay 3');
+  await waitForMessage(a, 'hello from relay 3');
+  await send(a, 'hello from relay 1');
+  await waitForMessage(b, 'hello from relay 1');
+  await waitForStatus(a, 'hello from relay 1', 'delivered');
+  await waitForStatus(b, 'hello from relay 3', 'delivered');
+
+  const file = { name: 'across-the-mesh.bin', buffer: randomBytes(200 * 1024) };
+  await attach(a, [file]);
+  await waitForFileStatus(b, file.name, 'complete');
+  assert.equal(await storedHash(b, file.name), sha(file.buffer));
+});
+
+test('restart: the relay is SIGKILLed mid-transfer and restarted; the transfer completes and history survives', async () => {
+  await send(a, 'written before the kill');
+  await waitForStatus(a, 'written before the kill', 'delivered');
+  const beforeId = await bubble(a, 'written before the kill').getAttribute('data-id');
+  assert.ok(beforeId);
+
+  const file = { name: 'three-mb.bin', buffer: randomBytes(3 * 1024 * 1024) };
+  await attach(a, [file]);
+  // Some chunks are acknowledged, the rest still in flight: kill Alice's only relay now.
+  await fileBubble(a, file.name).locator('[role="progressbar"]:not([aria-valuenow="0"])').waitFor(LONG);
+  const sentBefore = Number(await fileBubble(a, file.name).getByRole('progressbar').getAttribute('aria-valuenow'));
+  await r1.kill('SIGKILL');
+  await a.locator('md-connection-status [data-state]:not([data-state="connected"])').waitFor(WAIT);
+  r1 = await startRelay({ port: r1.port, dataDir: r1.dataDir });
+  await a.getByText('Connected to 1 relay').waitFor(LONG);
+
+  await waitForFileStatus(b, file.name, 'complete');
+  assert.equal(await storedHash(b, file.name), sha(file.buffer), 'byte-identical after the relay restart');
+  await waitForFileStatus(a, file.name, 'sent');
+  assert.ok(sentBefore < file.buffer.length, 'the relay was killed before the upload finished');
+
+  // A fresh reader connected only to the restarted relay gets the message written before the kill.
+  const alicePub = await a.evaluate(() => (document.querySelector('md-app') as unknown as { app: { identity: { pair: { pub: string } } } }).app.identity.pair.pub);
+  const channelId = await chatItem(a, BOB).first().getAttribute('data-channel');
+  assert.ok(channelId);
+  const reader = nodeGun([r1.gunUrl]);
+  let served: unknown;
+  reader.gun.get('~' + alicePub).get('md1').get('c').get(channelId).get(beforeId).on((v) => (served = v));
+  await waitUntil(() => typeof served === 'string' && served.length > 0, 30_000, 'the pre-kill envelope is served by the restarted relay');
+  reader.close();
+});
