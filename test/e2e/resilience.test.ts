@@ -56,10 +56,10 @@ async function storedHash(page: Page, name: string): Promise<string> {
 }
 
 /** Every message of the chat with `title`, oldest first, as the app stored them (all history pages). */
-async function history(page: Page, title: string): Promise<{ id: string; kind: string; text: string; name?: string }[]> {
+async function history(page: Page, title: string): Promise<{ id: string; kind: string; text: string; status: string; name?: string }[]> {
   const channelId = await chatItem(page, title).first().getAttribute('data-channel');
   return page.evaluate(async (id) => {
-    type Msg = { id: string; kind: string; text: string; sentAt: number; file?: { name: string } };
+    type Msg = { id: string; kind: string; text: string; status: string; sentAt: number; file?: { name: string } };
     const app = (document.querySelector('md-app') as unknown as {
       app: { loadMessages(c: string, o: { before?: { sentAt: number; id: string }; limit: number }): Promise<{ messages: Msg[]; hasMore: boolean }> };
     }).app;
@@ -72,7 +72,7 @@ async function history(page: Page, title: string): Promise<{ id: string; kind: s
       if (!page.hasMore || !first) break;
       before = { sentAt: first.sentAt, id: first.id };
     }
-    return out.map((m) => ({ id: m.id, kind: m.kind, text: m.text, name: m.file?.name }));
+    return out.map((m) => ({ id: m.id, kind: m.kind, text: m.text, status: m.status, name: m.file?.name }));
   }, channelId ?? '');
 }
 
@@ -155,3 +155,82 @@ test('restart: the relay is SIGKILLed mid-transfer and restarted; the transfer c
   await waitUntil(() => typeof served === 'string' && served.length > 0, 30_000, 'the pre-kill envelope is served by the restarted relay');
   reader.close();
 });
+
+test('long offline: 60 messages and 2 files sent while the recipient is away all arrive, in order, once, counted unread', async () => {
+  await b.close();
+  const texts = Array.from({ length: 60 }, (_, i) => `while you were away #${String(i + 1).padStart(2, '0')}`);
+  const files = [
+    { name: 'away-one.bin', buffer: randomBytes(40 * 1024) },
+    { name: 'away-two.bin', buffer: randomBytes(70 * 1024) },
+  ];
+  for (const t of texts.slice(0, 30)) await send(a, t);
+  await attach(a, [files[0]!]);
+  await fileBubble(a, files[0]!.name).waitFor(WAIT); // the file message is in the chat before the next text
+  for (const t of texts.slice(30)) await send(a, t);
+  await attach(a, [files[1]!]);
+  await fileBubble(a, files[1]!.name).waitFor(WAIT);
+  // Everything is acknowledged by the relay before Bob comes back.
+  const newest = () => history(a, BOB).then((h) => h.filter((m) => texts.includes(m.text) || files.some((f) => f.name === m.name)));
+  await waitUntil2(async () => {
+    const mine = await newest();
+    return mine.length === 62 && mine.every((m) => m.status === 'sent' || m.status === 'delivered');
+  }, 90_000, 'all 62 messages acknowledged by the relay');
+
+  b = await openAs(bob, r3, BOB);
+  // The chat list counts every message that arrived while away (the app opens on the list).
+  await chatItem(b, ALICE).getByTestId('unread-badge').and(b.getByLabel('62 unread messages')).waitFor(LONG);
+  for (const f of files) await waitUntil2(async () => (await history(b, ALICE)).some((m) => m.name === f.name), 60_000, `${f.name} arrived`);
+  const got = (await history(b, ALICE)).filter((m) => texts.includes(m.text) || files.some((f) => f.name === m.name));
+  assert.deepEqual(
+    got.map((m) => m.name ?? m.text),
+    [...texts.slice(0, 30), files[0]!.name, ...texts.slice(30), files[1]!.name],
+    `every message exactly once, in the order sent; got ${JSON.stringify(got.map((m) => m.name ?? m.text.slice(-3)))}`,
+  );
+  assert.equal(new Set(got.map((m) => m.id)).size, got.length);
+
+  await openChat(b, ALICE);
+  await waitForMessage(b, texts[59]!);
+  for (const f of files) {
+    await waitForFileStatus(b, f.name, 'complete');
+    assert.equal(await storedHash(b, f.name), sha(f.buffer));
+  }
+  assert.equal(await bubble(b, texts[59]!).count(), 1);
+});
+
+test('failover: with two meshed relays configured, killing the one that served the page loses nothing', async () => {
+  await a.getByRole('button', { name: 'Identity & backup' }).click();
+  await a.getByLabel('Relay address').fill(`ws://127.0.0.1:${r3.port}`);
+  await a.getByRole('button', { name: 'Add relay' }).click();
+  await Promise.all([a.waitForEvent('load'), a.getByRole('button', { name: 'Save and reconnect' }).click()]);
+  await a.getByText('Connected to 2 relays').waitFor(LONG);
+  await a.evaluate(async () => void (await navigator.serviceWorker.ready));
+  await openChat(a, BOB);
+  await openChat(b, ALICE);
+
+  await r1.kill('SIGKILL');
+  const texts = Array.from({ length: 10 }, (_, i) => `after failover #${i + 1}`);
+  for (const t of texts.slice(0, 5)) await send(a, t);
+  await a.getByText('Connected to 1 relay').waitFor(LONG);
+  for (const t of texts.slice(5)) await send(a, t);
+  for (const t of texts) await waitForMessage(b, t);
+  for (const t of texts) await waitForStatus(a, t, 'delivered');
+  const got = (await history(b, ALICE)).filter((m) => texts.includes(m.text));
+  assert.deepEqual(got.map((m) => m.text), texts, 'each message exactly once, in order');
+  for (const t of texts) assert.equal(await bubble(b, t).count(), 1);
+
+  // The serving relay is gone: the service worker serves the shell, and the app talks to the relay left.
+  await a.reload();
+  await a.getByTestId('signed-in-name').filter({ hasText: ALICE }).waitFor(WAIT);
+  await a.getByText('Connected to 1 relay').waitFor(LONG);
+  await openChat(a, BOB);
+  await send(a, 'after the reload');
+  await waitForMessage(b, 'after the reload');
+});
+
+async function waitUntil2(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
