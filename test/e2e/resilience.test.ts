@@ -145,7 +145,8 @@ test('restart: the relay is SIGKILLed mid-transfer and restarted; the transfer c
   await waitForFileStatus(a, file.name, 'sent');
   assert.ok(sentBefore < file.buffer.length, 'the relay was killed before the upload finished');
 
-  // A fresh reader connected only to the restarted relay gets the message written before the kill.
+  // A fresh reader connected only to the restarted relay gets the message written before the kill. (r2 still
+  // peers r1, so r1 could also fetch it through the mesh; relay-restart.test.ts proves the disk part alone.)
   const alicePub = await a.evaluate(() => (document.querySelector('md-app') as unknown as { app: { identity: { pair: { pub: string } } } }).app.identity.pair.pub);
   const channelId = await chatItem(a, BOB).first().getAttribute('data-channel');
   assert.ok(channelId);
