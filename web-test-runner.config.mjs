@@ -70,7 +70,7 @@ const relayScanPlugin = {
 };
 
 export default {
-  files: ['test/**/*.test.ts', '!test/e2e/**'],
+  files: ['test/**/*.test.ts', '!test/e2e/**', '!test/relay/**'],
   nodeResolve: { browser: true },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), relayScanPlugin],
   browsers: [
