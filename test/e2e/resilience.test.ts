@@ -1,6 +1,7 @@
 // Issue 6 at the app level: users on different relays of a mesh, a relay SIGKILLed mid-transfer, a long
 // offline period, and failover between two configured relays — all through the real UI and relay program.
 // Relays: r1 ← r2 ← r3 (r2 peers r1, r3 peers r2). Alice's app is served by r1, Bob's by r3.
+// A group with Carol (app served by r2) closes the file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -21,6 +22,8 @@ let alice: BrowserContext;
 let bob: BrowserContext;
 let a: Page;
 let b: Page;
+/** Alice's invite link (it stays open: Carol uses it too). */
+let link = '';
 
 const sha = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
 
@@ -104,7 +107,7 @@ test('mesh: users on the two ends of a relay chain become contacts, chat both wa
   await a.getByText('Connected to 1 relay').waitFor(WAIT);
   await b.getByText('Connected to 1 relay').waitFor(WAIT);
   // The link names r1's origin; Bob's app (served by r3) accepts it: the payload is what matters.
-  const link = await createInvite(a);
+  link = await createInvite(a);
   assert.ok(link.startsWith(r1.url));
   await acceptInvite(b, link);
   await a.getByTestId('contact-name').filter({ hasText: BOB }).waitFor(LONG);
@@ -226,6 +229,32 @@ test('failover: with two meshed relays configured, killing the one that served t
   await openChat(a, BOB);
   await send(a, 'after the reload');
   await waitForMessage(b, 'after the reload');
+});
+
+test('group across the mesh: Carol on the middle relay joins a group with Alice and Bob', async () => {
+  // r1 is gone by now: Alice talks through r3 (her second relay), Bob through r3, Carol through r2.
+  const carol = await profile();
+  const c = await openApp(carol, r2);
+  await onboard(c, 'Carol Mesh');
+  await acceptInvite(c, link);
+  await a.getByRole('button', { name: 'Contacts', exact: true }).click();
+  await a.getByTestId('contact-name').filter({ hasText: 'Carol Mesh' }).waitFor(LONG);
+  await a.getByRole('button', { name: 'New group' }).click();
+  await a.getByLabel('Group name').fill('Mesh trio');
+  await a.getByRole('checkbox', { name: BOB }).check();
+  await a.getByRole('checkbox', { name: 'Carol Mesh' }).check();
+  await a.getByRole('button', { name: 'Create group' }).click();
+  await a.getByTestId('chat-title').filter({ hasText: 'Mesh trio' }).waitFor(WAIT);
+  await send(a, 'trio: hello from Alice');
+  await openChat(b, 'Mesh trio');
+  await openChat(c, 'Mesh trio');
+  await waitForMessage(b, 'trio: hello from Alice');
+  await waitForMessage(c, 'trio: hello from Alice');
+  await send(c, 'trio: hello from Carol');
+  await waitForMessage(a, 'trio: hello from Carol');
+  await waitForMessage(b, 'trio: hello from Carol');
+  assert.equal(await bubble(b, 'trio: hello from Carol').getByTestId('message-author').textContent(), 'Carol Mesh');
+  await carol.close();
 });
 
 async function waitUntil2(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
