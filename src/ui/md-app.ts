@@ -516,9 +516,18 @@ export class MdApp extends LitElement {
   // ---- files ----
 
   /** File message bodies; a new function whenever transfer state changes, so the chat view re-renders. */
+  private fileBubbleCache: { views: ReadonlyMap<string, FileView>; render: (m: MessageView) => unknown } | undefined;
+
+  /** The same function while the file states are unchanged, so the chat view can skip re-rendering its list. */
   private fileBubble(views: ReadonlyMap<string, FileView>) {
-    return (m: MessageView) =>
-      m.file ? html`<md-file-message .file=${m.file} .state=${views.get(m.file.fileId)} ?mine=${m.mine}></md-file-message>` : nothing;
+    if (this.fileBubbleCache?.views !== views) {
+      this.fileBubbleCache = {
+        views,
+        render: (m: MessageView) =>
+          m.file ? html`<md-file-message .file=${m.file} .state=${views.get(m.file.fileId)} ?mine=${m.mine}></md-file-message>` : nothing,
+      };
+    }
+    return this.fileBubbleCache.render;
   }
 
 
