@@ -172,6 +172,9 @@ function report(r: ReportInput): string {
     `| Load (recorded 60 s run: ${record ? `${record.at}, \`${record.command}\`` : 'none yet'}) | ${record ? describeLoad(record.result) : 'run `node --import tsx bench/relay-load.ts --record`'} |`,
     '',
   ];
+  // Hand-written before/after notes of past optimisations, kept across runs.
+  const notes = fileURLToPath(new URL('./OPTIMISATIONS.md', import.meta.url));
+  if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trimEnd(), '');
   if (errors.length) {
     lines.push('## Steps that failed in this run', '');
     for (const [name, v] of errors) lines.push(`- ${name}: ${(v as { error: string }).error}`);

@@ -33,7 +33,14 @@ async function signedInApp(page: Page, name: string): Promise<void> {
   await page.getByTestId('signed-in-name').or(page.getByRole('button', { name: 'Contacts', exact: true })).first().waitFor({ timeout: 30_000 });
 }
 
-export async function appMessageLatency1to1(browser: Browser, relay: RelayProcess, count = 500, gapMs = 10): Promise<AppLatencyResult> {
+export interface AppLatencyHooks {
+  /** Runs just before the measured sends start (e.g. to start a profiler on both pages). */
+  beforeSend?(a: Page, b: Page): Promise<void>;
+  /** Runs after the receiver got everything (or gave up). */
+  afterReceive?(a: Page, b: Page): Promise<void>;
+}
+
+export async function appMessageLatency1to1(browser: Browser, relay: RelayProcess, count = 500, gapMs = 10, hooks: AppLatencyHooks = {}): Promise<AppLatencyResult> {
   const ctxA = await browser.newContext();
   const ctxB = await browser.newContext();
   try {
@@ -70,6 +77,7 @@ export async function appMessageLatency1to1(browser: Browser, relay: RelayProces
     }, channelId);
     // Warm-up message (first message of a chat pays one-off costs).
     await a.evaluate((ch) => (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.sendText(ch, 'bench-warmup'), channelId);
+    await hooks.beforeSend?.(a, b);
     const sent = await a.evaluate(
       async ({ ch, n, gap }) => {
         const app = (document.querySelector('md-app') as unknown as { app: ControllerLike }).app;
@@ -92,6 +100,7 @@ export async function appMessageLatency1to1(browser: Browser, relay: RelayProces
     await b
       .waitForFunction((n) => Object.keys((window as unknown as { benchRendered: Record<string, number> }).benchRendered).length >= n, count, { timeout: 60_000, polling: 250 })
       .catch(() => undefined);
+    await hooks.afterReceive?.(a, b);
     const got = await b.evaluate(() => {
       const w = window as unknown as { benchDelivered: Record<string, number>; benchRendered: Record<string, number> };
       return { delivered: w.benchDelivered, rendered: w.benchRendered };

@@ -1,6 +1,6 @@
 import type { MeshdropDatabase } from '../store/db.js';
 import { getChannel, updateChannel } from '../store/channels-store.js';
-import { addMessageIfNew, advanceMessageStatus, getMessage, loadMessagePage } from '../store/messages-store.js';
+import { addMessageAndUpdateChannel, addMessageIfNew, advanceMessageStatus, getChannelAndKnown, getMessage, loadMessagePage } from '../store/messages-store.js';
 import type { ChannelRecord, FileMeta, IdentityRecord, MessageRecord } from '../store/schema.js';
 import type { Outbox, OutboxAckDetail } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
@@ -109,7 +109,8 @@ export class ChatService {
   }
 
   private async process(channelId: string, signer: string, id: string, raw: string): Promise<void> {
-    const channel = await getChannel(this.db, channelId);
+    // One read transaction for both (every await on IndexedDB here delays every later message in the queue).
+    const { channel, known } = await getChannelAndKnown(this.db, channelId, id);
     const mine = signer === this.me.pair.pub;
     if (!channel || channel.closed || (!mine && !channel.members.includes(signer))) {
       // Not readable now; forget it so a later subscription (re-added to the group) reconsiders it.
@@ -117,7 +118,7 @@ export class ChatService {
       return;
     }
     // GUN replays all history on every start: skip the crypto for messages already stored.
-    if (await this.db.getKey('messages', id)) return;
+    if (known) return;
     const res = await openEnvelope(raw, {
       signer,
       channel: channelId,
@@ -151,18 +152,19 @@ export class ChatService {
       receivedAt: Date.now(),
     };
     if (inner.kind === 'file') record.file = inner.body;
-    if (!(await addMessageIfNew(this.db, record))) return;
-    await updateChannel(this.db, channelId, (c) => {
+    const stored = await addMessageAndUpdateChannel(this.db, record, (c) => {
       c.lastMessageAt = Math.max(c.lastMessageAt, record.sentAt);
       // Every newly stored message from someone else is unread (dedup makes this once per id);
       // comparing with the sender's clock would hide messages from a device whose clock is behind.
       if (!mine) c.unread += 1;
     });
+    if (!stored) return;
+    // Show it first: the receipt is a separate durable write the reader does not wait for.
+    this.events.messages(channelId, [record]);
+    this.events.channels();
     if (!mine) {
       await this.outbox.enqueue({ id: `r:${id}`, path: [APP_ROOT, 'r', channelId, id], value: 1, messageId: '' });
     }
-    this.events.messages(channelId, [record]);
-    this.events.channels();
     if (!mine && record.kind === 'file') this.events.fileMessage(record);
   }
 

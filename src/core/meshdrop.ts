@@ -90,8 +90,10 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   private async emitMessages(channelId: string, records: MessageRecord[]): Promise<void> {
     const me = this.current;
     if (!me) return;
-    const names = new NameBook(me, await listContacts(this.db));
-    const channel = await getChannel(this.db, channelId);
+    // One read transaction for both: this runs for every incoming message and status change.
+    const tx = this.db.transaction(['contacts', 'channels'], 'readonly');
+    const [contacts, channel] = await Promise.all([tx.objectStore('contacts').getAll(), tx.objectStore('channels').get(channelId), tx.done]);
+    const names = new NameBook(me, contacts);
     const messages = records.map((m) => toMessageView(m, me, names, channel));
     this.dispatchEvent(new CustomEvent<{ channelId: string; messages: MessageView[] }>('messages', { detail: { channelId, messages } }));
   }

@@ -1,5 +1,5 @@
 import type { MeshdropDatabase } from './db.js';
-import type { MessageRecord, MessageStatus } from './schema.js';
+import type { ChannelRecord, MessageRecord, MessageStatus } from './schema.js';
 
 export function getMessage(db: MeshdropDatabase, id: string): Promise<MessageRecord | undefined> {
   return db.get('messages', id);
@@ -55,4 +55,33 @@ export async function loadMessagePage(
 export async function latestMessage(db: MeshdropDatabase, channelId: string): Promise<MessageRecord | undefined> {
   const page = await loadMessagePage(db, channelId, undefined, 1);
   return page.messages[0];
+}
+
+/**
+ * Stores a message unless its id exists and, in the same transaction, applies `change` to its channel
+ * (last activity, unread count): one transaction instead of two on the receive path. Returns true when stored.
+ */
+export async function addMessageAndUpdateChannel(db: MeshdropDatabase, message: MessageRecord, change: (c: ChannelRecord) => void): Promise<boolean> {
+  const tx = db.transaction(['messages', 'channels'], 'readwrite');
+  const messages = tx.objectStore('messages');
+  const channels = tx.objectStore('channels');
+  if (await messages.getKey(message.id)) {
+    await tx.done;
+    return false;
+  }
+  await messages.put(message);
+  const c = await channels.get(message.channelId);
+  if (c) {
+    change(c);
+    await channels.put(c);
+  }
+  await tx.done;
+  return true;
+}
+
+/** The channel and whether a message id is already stored, read in one transaction. */
+export async function getChannelAndKnown(db: MeshdropDatabase, channelId: string, messageId: string): Promise<{ channel: ChannelRecord | undefined; known: boolean }> {
+  const tx = db.transaction(['channels', 'messages'], 'readonly');
+  const [channel, key] = await Promise.all([tx.objectStore('channels').get(channelId), tx.objectStore('messages').getKey(messageId), tx.done]);
+  return { channel, known: key !== undefined };
 }

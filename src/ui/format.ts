@@ -2,6 +2,16 @@ import type { MessageStatus } from '../store/schema.js';
 
 /** Display helpers shared by the chat components; pure functions so they are easy to test. */
 
+// Intl.DateTimeFormat instances are built once: `toLocale*String(locale, options)` builds a new formatter on
+// every call (about a millisecond each), and the chat view formats every visible message on every render.
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const weekdayShort = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
+const shortDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const shortDateYear = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+/** Same fields as `Date.prototype.toLocaleString()` without options. */
+const fullDate = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+const longDay = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+
 const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 
 /** Time of day for today, weekday for the last week, otherwise a short date. */
@@ -9,24 +19,24 @@ export function formatListTime(ts: number, now = Date.now()): string {
   if (!ts) return '';
   const d = new Date(ts);
   const n = new Date(now);
-  if (sameDay(d, n)) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  if (now - ts < 6 * 86_400_000 && ts < now) return d.toLocaleDateString(undefined, { weekday: 'short' });
-  return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: d.getFullYear() === n.getFullYear() ? undefined : 'numeric' });
+  if (sameDay(d, n)) return timeOfDay.format(d);
+  if (now - ts < 6 * 86_400_000 && ts < now) return weekdayShort.format(d);
+  return (d.getFullYear() === n.getFullYear() ? shortDate : shortDateYear).format(d);
 }
 
 export function formatTime(ts: number): string {
-  return new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return timeOfDay.format(ts);
 }
 
 export function formatFullDate(ts: number): string {
-  return new Date(ts).toLocaleString();
+  return fullDate.format(ts);
 }
 
 export function formatDay(ts: number, now = Date.now()): string {
   const d = new Date(ts);
   if (sameDay(d, new Date(now))) return 'Today';
   if (sameDay(d, new Date(now - 86_400_000))) return 'Yesterday';
-  return d.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  return longDay.format(d);
 }
 
 export function dayKey(ts: number): string {

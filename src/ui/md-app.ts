@@ -301,7 +301,8 @@ export class MdApp extends LitElement {
       this.toastTimer = setTimeout(() => (this.toast = ''), 8000);
     }
     const total = this.channels.reduce((n, c) => n + c.unread, 0);
-    document.title = total > 0 ? `(${total}) Meshdrop` : 'Meshdrop';
+    const title = total > 0 ? `(${total}) Meshdrop` : 'Meshdrop';
+    if (document.title !== title) document.title = title; // setting it, even unchanged, costs a document update
     if (this.focusAfterRender) {
       this.focusAfterRender = false;
       const target = this.renderRoot.querySelector<LitElement & { focusHeading?: () => void }>(
@@ -323,16 +324,33 @@ export class MdApp extends LitElement {
     await Promise.all([this.refreshChannels(), this.refreshContacts()]);
   }
 
-  /** Bursts of 'channels' events start overlapping reloads: only the latest one may win. */
-  private channelsSeq = 0;
+  /**
+   * Bursts of 'channels' events (two or three per incoming message) would each reload every chat summary and
+   * re-render: while a reload runs, further requests fold into one more reload after it. The returned promise
+   * settles once a reload that started after the call has finished.
+   */
+  private channelsLoading: Promise<void> | undefined;
+  private channelsAgain = false;
 
-  private async refreshChannels(): Promise<void> {
+  private refreshChannels(): Promise<void> {
+    if (this.channelsLoading) {
+      this.channelsAgain = true;
+      return this.channelsLoading;
+    }
+    this.channelsLoading = (async () => {
+      do {
+        this.channelsAgain = false;
+        await this.loadChannels();
+      } while (this.channelsAgain);
+    })().finally(() => (this.channelsLoading = undefined));
+    return this.channelsLoading;
+  }
+
+  private async loadChannels(): Promise<void> {
     const app = this.app;
     if (!app?.identity) return;
-    const seq = ++this.channelsSeq;
     try {
-      const list = await app.listChannels();
-      if (seq === this.channelsSeq) this.channels = list;
+      this.channels = await app.listChannels();
     } catch (err) {
       this.toast = `Could not load chats: ${messageOf(err)}`;
     }
@@ -498,9 +516,18 @@ export class MdApp extends LitElement {
   // ---- files ----
 
   /** File message bodies; a new function whenever transfer state changes, so the chat view re-renders. */
+  private fileBubbleCache: { views: ReadonlyMap<string, FileView>; render: (m: MessageView) => unknown } | undefined;
+
+  /** The same function while the file states are unchanged, so the chat view can skip re-rendering its list. */
   private fileBubble(views: ReadonlyMap<string, FileView>) {
-    return (m: MessageView) =>
-      m.file ? html`<md-file-message .file=${m.file} .state=${views.get(m.file.fileId)} ?mine=${m.mine}></md-file-message>` : nothing;
+    if (this.fileBubbleCache?.views !== views) {
+      this.fileBubbleCache = {
+        views,
+        render: (m: MessageView) =>
+          m.file ? html`<md-file-message .file=${m.file} .state=${views.get(m.file.fileId)} ?mine=${m.mine}></md-file-message>` : nothing,
+      };
+    }
+    return this.fileBubbleCache.render;
   }
 
 

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChannelSummary, MessageView } from '../core/api.js';
 import { baseStyles } from './styles.js';
@@ -338,10 +339,13 @@ export class MdChatView extends LitElement {
           : nothing}
         ${this.messages.length === 0 ? html`<p class="muted empty">No messages yet. Say hello!</p>` : nothing}
         <ol data-testid="message-list">
-          ${repeat(
-            this.rows(),
-            (r) => ('day' in r ? `day-${r.day}` : r.id),
-            (r) => ('day' in r ? html`<li class="day" role="separator" aria-label=${formatDay(r.ts)}>${formatDay(r.ts)}</li>` : this.renderMessage(r)),
+          ${guard([this.messages, c.kind, this.renderFile], () =>
+            // The list only depends on these: other updates (unread count, send errors) skip re-rendering every row.
+            repeat(
+              this.rows(),
+              (r) => ('day' in r ? `day-${r.day}` : r.id),
+              (r) => ('day' in r ? html`<li class="day" role="separator" aria-label=${formatDay(r.ts)}>${formatDay(r.ts)}</li>` : this.renderMessage(r)),
+            ),
           )}
         </ol>
         ${this.hasNewer
