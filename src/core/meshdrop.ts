@@ -108,6 +108,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     });
     this.connection.addEventListener('status', () => {
       if (this.connection.status.state === 'connected') void this.files.reconnected();
+      else net.abortPending('The connection to the relays was lost');
     });
     void this.files.resume();
   }

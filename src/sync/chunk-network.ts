@@ -29,8 +29,19 @@ export class GunChunkNetwork implements ChunkNetwork {
     private readonly isOnline: () => boolean,
   ) {}
 
+  /** Rejecters of puts still waiting for an ack, so a lost connection can fail them at once. */
+  private readonly waiting = new Set<(err: Error) => void>();
+
   get online(): boolean {
     return this.isOnline();
+  }
+
+  /**
+   * Fails every put still waiting for an ack. Called when the last relay socket closes: GUN never re-sends
+   * a put made over a socket that died, so waiting out the ack timeout would only idle the upload.
+   */
+  abortPending(reason: string): void {
+    for (const reject of [...this.waiting]) reject(new ChunkPutError(reason));
   }
 
   async put(fileId: string, index: number, value: string, timeoutMs: number): Promise<void> {
@@ -41,10 +52,12 @@ export class GunChunkNetwork implements ChunkNetwork {
         if (settled) return; // GUN may ack more than once
         settled = true;
         clearTimeout(timer);
+        this.waiting.delete(settle);
         if (err) fail(err);
         else ok();
       };
       const timer = setTimeout(() => settle(new ChunkPutError('No relay acknowledged the chunk in time')), timeoutMs);
+      this.waiting.add(settle);
       space
         .put([APP_ROOT, FILES_BRANCH, fileId, String(index)], value, (ack) => settle(ack.err ? new ChunkPutError(`Relay refused the chunk: ${ack.err}`) : undefined))
         .catch((err: unknown) => settle(err instanceof Error ? err : new ChunkPutError(String(err))));
