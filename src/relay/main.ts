@@ -1,15 +1,8 @@
+import { relayLog as log } from './quiet-gun-greeting.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseRelayOptions, USAGE, UsageError } from './cli-options.js';
 import { startRelay } from './relay.js';
-
-// GUN greets on load; keep the relay's own output readable.
-const greeting = /Hello wonderful person|AXE relay enabled|Multicast on/;
-const log = console.log.bind(console);
-console.log = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && greeting.test(args[0])) return;
-  log(...args);
-};
 
 async function main(): Promise<void> {
   const defaultAppDir = fileURLToPath(new URL('../app/', import.meta.url));

@@ -2,12 +2,17 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import Gun from 'gun';
-import 'gun/sea.js';
+import { createRequire } from 'node:module';
+import type GunModule from 'gun';
 import { keepPeersDialed } from '../sync/redial.js';
 import { installRouting, relayLinkUrl, RELAY_LINK_QUERY, type RoutableRoot } from './routing.js';
 import { createStaticHandler } from './static-files.js';
 import { installThrottle, type ThrottleStats } from './throttle.js';
+
+// Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
+const require = createRequire(import.meta.url);
+const Gun = require('gun') as typeof GunModule;
+require('gun/sea.js');
 
 export interface RelayOptions {
   /** 0 picks a free port. */
