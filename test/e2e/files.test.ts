@@ -3,13 +3,14 @@
 // the SHA-256 of the random bytes generated here.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import Gun from 'gun';
 import 'gun/sea.js';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { GunFactory, GunInstance } from '../../src/types/gun.js';
 import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, tempDir, type RelayProcess } from './harness.js';
 import { WAIT, acceptInvite, createInvite, openChat } from './chat-helpers.js';
+import { attach, fileBubble, sha, storedHash, waitForFileStatus } from './file-helpers.js';
 
 const ALICE = 'Alice Files';
 const BOB = 'Bob Files';
@@ -22,22 +23,7 @@ let bob: BrowserContext;
 let a: Page;
 let b: Page;
 
-const sha = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
-
-async function profile(): Promise<BrowserContext> {
-  const ctx = await newProfile(browser);
-  // tsx names inner functions with a helper that does not exist in the page; make it a no-op there.
-  await ctx.addInitScript('globalThis.__name = (f) => f');
-  return ctx;
-}
-
-function fileBubble(page: Page, name: string): Locator {
-  return page.getByTestId('file-message').filter({ has: page.getByTestId('file-name').getByText(name, { exact: true }) });
-}
-
-async function waitForFileStatus(page: Page, name: string, status: string, wait = LONG): Promise<void> {
-  await page.locator(`[data-testid="file-message"][data-status="${status}"]`).filter({ has: page.getByText(name, { exact: true }) }).waitFor(wait);
-}
+const profile = (): Promise<BrowserContext> => newProfile(browser);
 
 /**
  * SHA-256 (hex) of the file the receiver's app stores and offers: the bubble must offer Save (a blob: link
@@ -50,18 +36,7 @@ async function offeredHash(page: Page, name: string): Promise<string> {
   await save.waitFor(WAIT);
   assert.match((await save.getAttribute('href')) ?? '', /^blob:/);
   assert.equal(await save.getAttribute('download'), name);
-  const fileId = await bubble.getAttribute('data-file-id');
-  return page.evaluate(async (id) => {
-    const app = (document.querySelector('md-app') as unknown as { app: { getFile(id: string): Promise<{ status: string; blob?: Blob } | undefined> } }).app;
-    const rec = await app.getFile(id);
-    if (!rec?.blob || (rec.status !== 'complete' && rec.status !== 'sent')) return `no verified file (${rec?.status ?? 'none'})`;
-    const h = await crypto.subtle.digest('SHA-256', await rec.blob.arrayBuffer());
-    return Array.from(new Uint8Array(h), (x) => x.toString(16).padStart(2, '0')).join('');
-  }, fileId ?? '');
-}
-
-async function attach(page: Page, files: { name: string; buffer: Buffer; mimeType?: string }[]): Promise<void> {
-  await page.getByTestId('file-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.mimeType ?? 'application/octet-stream', buffer: f.buffer })));
+  return storedHash(page, name);
 }
 
 async function openAs(ctx: BrowserContext, name: string): Promise<Page> {
@@ -105,10 +80,10 @@ test('1 KB, 1 MB and 10 MB files arrive byte-identical, with progress on both si
   await fileBubble(b, 'ten-mb.bin').locator('[role="progressbar"]:not([aria-valuenow="0"])').waitFor(LONG);
   assert.match(await fileBubble(b, 'ten-mb.bin').getByTestId('file-progress-text').innerText(), /[KM]B of 10\.0 MB \(\d+%\)/);
   for (const f of files) {
-    await waitForFileStatus(b, f.name, 'complete');
+    await waitForFileStatus(b, f.name, 'complete', LONG);
     assert.equal(await offeredHash(b, f.name), sha(f.buffer), `${f.name} is byte-identical`);
   }
-  for (const f of files) await waitForFileStatus(a, f.name, 'sent');
+  for (const f of files) await waitForFileStatus(a, f.name, 'sent', LONG);
   assert.equal(await offeredHash(a, 'one-mb.bin'), sha(files[1]!.buffer), "the sender keeps its own copy");
 });
 
@@ -132,9 +107,9 @@ test('the sender closes the app mid-transfer and the upload resumes on the next 
   await a.close();
   a = await openAs(alice, ALICE);
   await openChat(a, BOB);
-  await waitForFileStatus(b, file.name, 'complete');
+  await waitForFileStatus(b, file.name, 'complete', LONG);
   assert.equal(await offeredHash(b, file.name), sha(file.buffer));
-  await waitForFileStatus(a, file.name, 'sent');
+  await waitForFileStatus(a, file.name, 'sent', LONG);
 });
 
 test('a file dropped while offline is queued locally and uploads on reconnect', async () => {
@@ -145,8 +120,8 @@ test('a file dropped while offline is queued locally and uploads on reconnect', 
   await waitForFileStatus(a, file.name, 'queued', WAIT);
   await fileBubble(a, file.name).getByText('Waiting for a connection to send').waitFor(WAIT);
   await alice.setOffline(false);
-  await waitForFileStatus(a, file.name, 'sent');
-  await waitForFileStatus(b, file.name, 'complete');
+  await waitForFileStatus(a, file.name, 'sent', LONG);
+  await waitForFileStatus(b, file.name, 'complete', LONG);
   assert.equal(await offeredHash(b, file.name), sha(file.buffer));
 });
 
@@ -154,7 +129,7 @@ test('a recipient offline at send time gets the file later; a raw gun client tam
   await b.close();
   const file = { name: 'while-away.bin', buffer: randomBytes(300 * 1024) };
   await attach(a, [file]);
-  await waitForFileStatus(a, file.name, 'sent');
+  await waitForFileStatus(a, file.name, 'sent', LONG);
   const fileId = await fileBubble(a, file.name).getAttribute('data-file-id');
   const alicePub = await a.evaluate(() => (document.querySelector('md-app') as unknown as { app: { identity: { pair: { pub: string } } } }).app.identity.pair.pub);
   assert.ok(fileId && alicePub);
@@ -186,7 +161,7 @@ test('a recipient offline at send time gets the file later; a raw gun client tam
 
   b = await openAs(bob, BOB);
   await openChat(b, ALICE);
-  await waitForFileStatus(b, file.name, 'complete');
+  await waitForFileStatus(b, file.name, 'complete', LONG);
   assert.equal(await offeredHash(b, file.name), sha(file.buffer), 'Bob gets the original bytes, never the tampered ones');
 });
 
@@ -232,7 +207,7 @@ test('a share_target POST lands in the service worker and is sent to the chosen 
   await b.getByRole('radio', { name: ALICE }).check();
   await b.getByRole('button', { name: 'Send', exact: true }).click();
   await b.getByTestId('chat-title').filter({ hasText: ALICE }).waitFor(WAIT);
-  await waitForFileStatus(a, 'shared-photo.png', 'complete');
+  await waitForFileStatus(a, 'shared-photo.png', 'complete', LONG);
   assert.equal(await offeredHash(a, 'shared-photo.png'), expected);
   await fileBubble(a, 'shared-photo.png').getByRole('img', { name: 'Preview of shared-photo.png' }).waitFor(WAIT);
   await a.getByTestId('message-text').filter({ hasText: 'look at this' }).waitFor(WAIT);

@@ -94,7 +94,11 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** An isolated profile (own IndexedDB, service workers, cache): one user. */
 export async function newProfile(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext();
+  const context = await browser.newContext();
+  // tsx names functions with a `__name` helper that does not exist in the page; functions passed to
+  // page.evaluate would throw without this no-op.
+  await context.addInitScript('globalThis.__name = (f) => f');
+  return context;
 }
 
 export async function openApp(context: BrowserContext, relay: RelayProcess, path = '/'): Promise<Page> {

@@ -4,9 +4,10 @@
 // A group with Carol (app served by r2) closes the file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
+import { attach, fileBubble, sha, storedHash, waitForFileStatus } from './file-helpers.js';
 import { WAIT, acceptInvite, bubble, chatItem, createInvite, openChat, send, waitForMessage, waitForStatus } from './chat-helpers.js';
 import { closeAllGuns, nodeGun, waitUntil } from './gun-node.js';
 
@@ -25,38 +26,7 @@ let b: Page;
 /** Alice's invite link (it stays open: Carol uses it too). */
 let link = '';
 
-const sha = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
-
-async function profile(): Promise<BrowserContext> {
-  const ctx = await newProfile(browser);
-  // tsx names inner functions with a helper that does not exist in the page; make it a no-op there.
-  await ctx.addInitScript('globalThis.__name = (f) => f');
-  return ctx;
-}
-
-function fileBubble(page: Page, name: string): Locator {
-  return page.getByTestId('file-message').filter({ has: page.getByTestId('file-name').getByText(name, { exact: true }) });
-}
-
-async function waitForFileStatus(page: Page, name: string, status: string, wait = LONG): Promise<void> {
-  await page.locator(`[data-testid="file-message"][data-status="${status}"]`).filter({ has: page.getByText(name, { exact: true }) }).waitFor(wait);
-}
-
-async function attach(page: Page, files: { name: string; buffer: Buffer }[]): Promise<void> {
-  await page.getByTestId('file-input').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: f.buffer })));
-}
-
-/** SHA-256 (hex) of the verified file the app stores for this bubble (read through the controller, as files.test does). */
-async function storedHash(page: Page, name: string): Promise<string> {
-  const fileId = await fileBubble(page, name).getAttribute('data-file-id');
-  return page.evaluate(async (id) => {
-    const app = (document.querySelector('md-app') as unknown as { app: { getFile(id: string): Promise<{ status: string; blob?: Blob } | undefined> } }).app;
-    const rec = await app.getFile(id);
-    if (!rec?.blob || (rec.status !== 'complete' && rec.status !== 'sent')) return `no verified file (${rec?.status ?? 'none'})`;
-    const h = await crypto.subtle.digest('SHA-256', await rec.blob.arrayBuffer());
-    return Array.from(new Uint8Array(h), (x) => x.toString(16).padStart(2, '0')).join('');
-  }, fileId ?? '');
-}
+const profile = (): Promise<BrowserContext> => newProfile(browser);
 
 /** Every message of the chat with `title`, oldest first, as the app stored them (all history pages). */
 async function history(page: Page, title: string): Promise<{ id: string; kind: string; text: string; status: string; name?: string }[]> {
@@ -123,7 +93,7 @@ test('mesh: users on the two ends of a relay chain become contacts, chat both wa
 
   const file = { name: 'across-the-mesh.bin', buffer: randomBytes(200 * 1024) };
   await attach(a, [file]);
-  await waitForFileStatus(b, file.name, 'complete');
+  await waitForFileStatus(b, file.name, 'complete', LONG);
   assert.equal(await storedHash(b, file.name), sha(file.buffer));
 });
 
@@ -143,9 +113,9 @@ test('restart: the relay is SIGKILLed mid-transfer and restarted; the transfer c
   r1 = await startRelay({ port: r1.port, dataDir: r1.dataDir });
   await a.getByText('Connected to 1 relay').waitFor(LONG);
 
-  await waitForFileStatus(b, file.name, 'complete');
+  await waitForFileStatus(b, file.name, 'complete', LONG);
   assert.equal(await storedHash(b, file.name), sha(file.buffer), 'byte-identical after the relay restart');
-  await waitForFileStatus(a, file.name, 'sent');
+  await waitForFileStatus(a, file.name, 'sent', LONG);
   assert.ok(sentBefore < file.buffer.length, 'the relay was killed before the upload finished');
 
   // A fresh reader connected only to the restarted relay gets the message written before the kill. (r2 still
@@ -195,7 +165,7 @@ test('long offline: 60 messages and 2 files sent while the recipient is away all
   await openChat(b, ALICE);
   await waitForMessage(b, texts[59]!);
   for (const f of files) {
-    await waitForFileStatus(b, f.name, 'complete');
+    await waitForFileStatus(b, f.name, 'complete', LONG);
     assert.equal(await storedHash(b, f.name), sha(f.buffer));
   }
   assert.equal(await bubble(b, texts[59]!).count(), 1);
