@@ -8,6 +8,7 @@ import type { Subscriptions } from '../sync/subscriptions.js';
 import { INBOX_SOUL_PREFIX } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
 import type { ChatService, SystemInner } from './chat-service.js';
+import { newChannelRecord } from './channels.js';
 import { randomId, sharedSecret } from './crypto.js';
 import { directChannelId } from './ids.js';
 import { validateDisplayName } from './identity.js';
@@ -98,21 +99,7 @@ export class ContactsService {
     const channelId = await directChannelId(secret);
     const existing = await getChannel(this.db, channelId);
     if (existing) return existing;
-    const now = Date.now();
-    const channel: ChannelRecord = {
-      id: channelId,
-      kind: 'direct',
-      title: who.name,
-      members: [who.pub],
-      admin: '',
-      keys: [{ epoch: 0, key: secret }],
-      currentEpoch: 0,
-      createdAt: now,
-      lastMessageAt: now,
-      lastReadAt: now,
-      unread: 0,
-      closed: false,
-    };
+    const channel = newChannelRecord({ id: channelId, kind: 'direct', title: who.name, members: [who.pub], admin: '', key: { epoch: 0, key: secret } });
     await putChannel(this.db, channel);
     return channel;
   }

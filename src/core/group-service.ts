@@ -4,6 +4,7 @@ import { getContact } from '../store/contacts-store.js';
 import type { ChannelRecord, IdentityRecord, MemberProfile } from '../store/schema.js';
 import type { ChatEvents } from './chat-events.js';
 import type { ChatService, SystemInner } from './chat-service.js';
+import { newChannelRecord } from './channels.js';
 import { randomId } from './crypto.js';
 import { MAX_GROUP_MEMBERS, MAX_NAME_CHARS } from './envelope.js';
 import { groupChannelId } from './ids.js';
@@ -47,24 +48,17 @@ export class GroupService {
     const members = await this.contactProfiles(memberPubs);
     if (members.length === 0) throw new GroupError('Pick at least one contact for the group.');
     if (members.length + 1 > MAX_GROUP_MEMBERS) throw new GroupError(`A group can have at most ${MAX_GROUP_MEMBERS} members.`);
-    const now = Date.now();
     const nonce = randomId(16);
-    const channel: ChannelRecord = {
+    const channel = newChannelRecord({
       id: await groupChannelId(this.me.pair.pub, nonce),
       groupNonce: nonce,
       kind: 'group',
       title,
       members: members.map((m) => m.pub),
       admin: this.me.pair.pub,
-      keys: [{ epoch: 0, key: randomId(32) }],
-      currentEpoch: 0,
-      createdAt: now,
-      lastMessageAt: now,
-      lastReadAt: now,
-      unread: 0,
-      closed: false,
+      key: { epoch: 0, key: randomId(32) },
       profiles: [this.myProfile, ...members],
-    };
+    });
     await putChannel(this.db, channel);
     this.chat.watchChannel(channel);
     await this.distribute(channel);
@@ -176,22 +170,20 @@ export class GroupService {
     const others = body.members.filter((m) => m.pub !== mePub);
     const now = Date.now();
     if (!existing) {
-      const channel: ChannelRecord = {
-        id: body.group,
-        kind: 'group',
-        title: body.title,
-        members: others.map((m) => m.pub),
-        admin: from,
-        keys: [{ epoch: body.epoch, key: body.key }],
-        currentEpoch: body.epoch,
-        createdAt: now,
-        lastMessageAt: now,
-        lastReadAt: 0,
-        unread: 0,
-        closed: false,
-        profiles: body.members,
-        groupNonce: body.nonce,
-      };
+      const channel = newChannelRecord(
+        {
+          id: body.group,
+          kind: 'group',
+          title: body.title,
+          members: others.map((m) => m.pub),
+          admin: from,
+          key: { epoch: body.epoch, key: body.key },
+          lastReadAt: 0,
+          profiles: body.members,
+          groupNonce: body.nonce,
+        },
+        now,
+      );
       await putChannel(this.db, channel);
       const adminName = body.members.find((m) => m.pub === from)?.name ?? 'The admin';
       await this.chat.addNote(channel.id, envelopeId, `${adminName} added you to “${body.title}”.`);
