@@ -48,9 +48,8 @@ export async function signWith(data: unknown, pair: SeaPair): Promise<string> {
   return out;
 }
 
-/** Returns the signed payload, or undefined if the signature does not match `pub`. */
+/** Returns the signed payload (a "SEA{…}" string or its parsed form), or undefined if the signature does not match `pub`. */
 export async function verifySigned(signed: unknown, pub: string): Promise<unknown> {
-  if (typeof signed !== 'string') return undefined;
   try {
     const out = await SEA.verify(signed, pub);
     return out === false ? undefined : out;

@@ -1,7 +1,6 @@
 import type { FileMeta, MemberProfile } from '../store/schema.js';
 import type { SeaPair } from '../types/gun.js';
-import { decryptWith, encryptWith, signWith } from './crypto.js';
-import { SEA } from '../sync/gun-runtime.js';
+import { decryptWith, encryptWith, signWith, verifySigned } from './crypto.js';
 import { isChannelId, isMessageId, isPub } from './ids.js';
 
 /**
@@ -126,7 +125,7 @@ export async function openEnvelope(raw: unknown, ctx: OpenContext): Promise<Open
     if (typeof raw !== 'string') return { ok: false, reason: 'malformed' };
     if (raw.length > MAX_ENVELOPE_CHARS) return { ok: false, reason: 'oversized' };
     if (!raw.startsWith('SEA{')) return { ok: false, reason: 'malformed' };
-    const outer = await SEA.verify(raw, ctx.signer).catch(() => undefined);
+    const outer = await verifySigned(raw, ctx.signer);
     if (!isObject(outer)) return { ok: false, reason: 'signature' };
     if (outer.v !== 1 || !isCount(outer.e) || typeof outer.ct !== 'string') return { ok: false, reason: 'malformed' };
     const key = ctx.keyFor(outer.e);

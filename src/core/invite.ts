@@ -1,7 +1,6 @@
 import type { IdentityRecord } from '../store/schema.js';
 import type { SeaPair } from '../types/gun.js';
-import { decryptWith, encryptWith, sha256Base64, sharedSecret, signWith } from './crypto.js';
-import { SEA } from '../sync/gun-runtime.js';
+import { createKeyPair, decryptWith, encryptWith, sha256Base64, sharedSecret, signWith, verifySigned } from './crypto.js';
 import { isPub } from './ids.js';
 import { validateDisplayName } from './identity.js';
 
@@ -96,7 +95,7 @@ export function parseInviteLink(link: string): InvitePayload {
 
 /** Builds the request value and the key (its SHA-256) it must be stored under. */
 export async function sealContactRequest(invite: InvitePayload, me: IdentityRecord, sentAt = Date.now()): Promise<{ key: string; value: string }> {
-  const ephemeral = await SEA.pair();
+  const ephemeral = await createKeyPair();
   const secret = await sharedSecret(invite.epub, ephemeral);
   const request: ContactRequest = { pub: me.pair.pub, epub: me.pair.epub, name: me.name, sentAt, inbox: invite.inbox };
   const signed = await signWith(request, me.pair);
@@ -110,14 +109,14 @@ export async function openContactRequest(raw: unknown, inbox: string, mine: SeaP
     if (typeof raw !== 'string' || raw.length > MAX_REQUEST_CHARS) return undefined;
     const outer: unknown = JSON.parse(raw);
     if (!isObject(outer) || !isEpub(outer.e) || typeof outer.ct !== 'string') return undefined;
-    const secret = await SEA.secret({ epub: outer.e }, mine).catch(() => undefined);
+    const secret = await sharedSecret(outer.e, mine).catch(() => undefined);
     if (!secret) return undefined;
     const signed = await decryptWith(outer.ct, secret);
     // SEA may hand back the signed string or its parsed { m, s } form.
     const parsedSigned: unknown = typeof signed === 'string' && signed.startsWith('SEA{') ? JSON.parse(signed.slice(3)) : signed;
     if (!isObject(parsedSigned) || !isObject(parsedSigned.m) || !isPub(parsedSigned.m.pub)) return undefined;
     const claimed = parsedSigned.m.pub;
-    const verified = await SEA.verify(parsedSigned, claimed).catch(() => undefined);
+    const verified = await verifySigned(parsedSigned, claimed);
     if (!isObject(verified)) return undefined;
     const { pub, epub, name, sentAt } = verified;
     if (pub !== claimed || !isEpub(epub) || typeof name !== 'string' || typeof sentAt !== 'number' || verified.inbox !== inbox) return undefined;
