@@ -17,11 +17,6 @@ export function emit<T>(el: HTMLElement, type: string, detail: T): void {
   el.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
 }
 
-/** Reads a File as text; kept here so components stay declarative. */
-export function readFileText(file: File): Promise<string> {
-  return file.text();
-}
-
 // Chats, contacts and groups (all bubble + composed so the shell hears them through shadow roots).
 
 export interface OpenChatDetail {

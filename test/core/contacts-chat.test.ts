@@ -2,15 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { closeAll, newUser, openController, texts, waitFor } from '../helpers/controllers.js';
 import type { Meshdrop } from '../../src/core/meshdrop.js';
 import type { FileMeta, MessageRecord } from '../../src/store/schema.js';
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 describe('contacts and 1:1 chat through a real relay', function () {
   this.timeout(120000);

@@ -6,15 +6,7 @@ import {
   importIdentityBackup,
   validateDisplayName,
 } from '../../src/core/identity.js';
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.js';
 
 describe('identity', () => {
   it('creates a SEA key pair with a trimmed display name', async () => {
