@@ -2,7 +2,8 @@
 // in the UI) receives it through its controller; "delivered" = B's controller announces the message, "rendered"
 // = two animation frames later (the frame that paints Lit's update). Clocks: both pages share one browser.
 import type { Browser, Page } from 'playwright-core';
-import { openApp, type RelayProcess } from '../../test/e2e/harness.js';
+import type { RelayProcess } from '../../test/e2e/harness.js';
+import { closeProfiles, connect, signedInProfile, type ControllerLike } from './app-session.js';
 import { openChat } from '../../test/e2e/chat-helpers.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -15,24 +16,6 @@ export interface AppLatencyResult {
   gapMs: number;
 }
 
-interface ControllerLike extends EventTarget {
-  identity?: unknown;
-  createIdentity(name: string): Promise<unknown>;
-  createInviteLink(): Promise<string>;
-  acceptInviteLink(link: string): Promise<{ channelId: string }>;
-  listChannels(): Promise<{ id: string }[]>;
-  sendText(channelId: string, text: string): Promise<unknown>;
-}
-
-async function signedInApp(page: Page, name: string): Promise<void> {
-  await page.waitForFunction(() => !!(document.querySelector('md-app') as unknown as { app?: unknown } | null)?.app, undefined, { timeout: 30_000 });
-  await page.evaluate(async (n) => {
-    const app = (document.querySelector('md-app') as unknown as { app: ControllerLike }).app;
-    if (!app.identity) await app.createIdentity(n);
-  }, name);
-  await page.getByTestId('signed-in-name').or(page.getByRole('button', { name: 'Contacts', exact: true })).first().waitFor({ timeout: 30_000 });
-}
-
 export interface AppLatencyHooks {
   /** Runs just before the measured sends start (e.g. to start a profiler on both pages). */
   beforeSend?(a: Page, b: Page): Promise<void>;
@@ -41,21 +24,12 @@ export interface AppLatencyHooks {
 }
 
 export async function appMessageLatency1to1(browser: Browser, relay: RelayProcess, count = 500, gapMs = 10, hooks: AppLatencyHooks = {}): Promise<AppLatencyResult> {
-  const ctxA = await browser.newContext();
-  const ctxB = await browser.newContext();
+  const alice = await signedInProfile(browser, relay, 'Bench Alice');
+  const bob = await signedInProfile(browser, relay, 'Bench Bob');
   try {
-    const a = await openApp(ctxA, relay);
-    const b = await openApp(ctxB, relay);
-    await signedInApp(a, 'Bench Alice');
-    await signedInApp(b, 'Bench Bob');
-    const link = await a.evaluate(() => (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.createInviteLink());
-    const channelId = await b.evaluate(async (l) => (await (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.acceptInviteLink(l)).channelId, link);
-    // A learns about B through the contact request: wait until A has the chat too.
-    await a.waitForFunction(
-      async (ch) => (await (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.listChannels()).some((c) => c.id === ch),
-      channelId,
-      { timeout: 60_000, polling: 200 },
-    );
+    const { page: a } = alice;
+    const { page: b } = bob;
+    const channelId = await connect(alice, bob);
     await openChat(b, 'Bench Alice');
     await b.evaluate((ch) => {
       const w = window as unknown as { benchDelivered: Record<string, number>; benchRendered: Record<string, number> };
@@ -110,7 +84,6 @@ export async function appMessageLatency1to1(browser: Browser, relay: RelayProces
     const r = lat(got.rendered);
     return { delivered: { ...summarize(d), lost: count - d.length }, rendered: { ...summarize(r), lost: count - r.length }, sendCall: summarize(sent.calls), count, gapMs };
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await closeProfiles([alice, bob]);
   }
 }

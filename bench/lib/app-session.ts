@@ -1,0 +1,60 @@
+// Signed-in app profiles for benchmarks: real pages of the built app on a loopback relay, driven through the
+// controller (`md-app`.app), which is what the UI itself calls. Contacts are made with real invite links.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { newProfile, openApp, type RelayProcess } from '../../test/e2e/harness.js';
+
+/** The part of the controller (src/core/api.ts) the benchmarks call from inside the page. */
+export interface ControllerLike extends EventTarget {
+  identity?: { pair: { pub: string } };
+  createIdentity(name: string): Promise<unknown>;
+  createInviteLink(): Promise<string>;
+  acceptInviteLink(link: string): Promise<{ channelId: string; pub: string }>;
+  listChannels(): Promise<{ id: string; kind: string; members: { pub: string }[] }[]>;
+  sendText(channelId: string, text: string): Promise<unknown>;
+  createGroup(title: string, memberPubs: string[]): Promise<{ id: string }>;
+  sendFiles(channelId: string, files: File[]): Promise<void>;
+  loadMessages(channelId: string, options: { limit: number }): Promise<{ messages: unknown[]; hasMore: boolean }>;
+}
+
+export interface AppProfile {
+  context: BrowserContext;
+  page: Page;
+  pub: string;
+}
+
+/** Opens the app in a fresh isolated profile and creates an identity through the controller. */
+export async function signedInProfile(browser: Browser, relay: RelayProcess, name: string): Promise<AppProfile> {
+  const context = await newProfile(browser);
+  const page = await openApp(context, relay);
+  await page.waitForFunction(() => !!(document.querySelector('md-app') as unknown as { app?: unknown } | null)?.app, undefined, { timeout: 30_000 });
+  const pub = await page.evaluate(async (n) => {
+    const app = (document.querySelector('md-app') as unknown as { app: ControllerLike }).app;
+    if (!app.identity) await app.createIdentity(n);
+    return app.identity?.pair.pub ?? '';
+  }, name);
+  await page.getByTestId('signed-in-name').or(page.getByRole('button', { name: 'Contacts', exact: true })).first().waitFor({ timeout: 30_000 });
+  return { context, page, pub };
+}
+
+/**
+ * Makes `inviter` and `invitee` contacts with a real invite link and waits until both have the 1:1 chat.
+ * Returns the chat's channel id.
+ */
+export async function connect(inviter: AppProfile, invitee: AppProfile): Promise<string> {
+  const link = await inviter.page.evaluate(() => (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.createInviteLink());
+  const channelId = await invitee.page.evaluate(
+    async (l) => (await (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.acceptInviteLink(l)).channelId,
+    link,
+  );
+  // The inviter learns about the invitee through the contact request.
+  await inviter.page.waitForFunction(
+    async (ch) => (await (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.listChannels()).some((c) => c.id === ch),
+    channelId,
+    { timeout: 60_000, polling: 200 },
+  );
+  return channelId;
+}
+
+export async function closeProfiles(profiles: readonly AppProfile[]): Promise<void> {
+  await Promise.all(profiles.map((p) => p.context.close().catch(() => undefined)));
+}
