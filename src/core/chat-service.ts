@@ -1,8 +1,8 @@
 import type { MeshdropDatabase } from '../store/db.js';
 import { getChannel, updateChannel } from '../store/channels-store.js';
-import { addMessageAndUpdateChannel, addMessageIfNew, advanceMessageStatus, getChannelAndKnown, getMessage, loadMessagePage } from '../store/messages-store.js';
+import { addMessageAndUpdateChannel, addMessageIfNew, addOutgoingMessage, advanceMessageStatus, getChannelAndKnown, loadMessagePage } from '../store/messages-store.js';
 import type { ChannelRecord, FileMeta, IdentityRecord, MessageRecord } from '../store/schema.js';
-import type { Outbox, OutboxAckDetail } from '../sync/outbox.js';
+import { Outbox, type OutboxAckDetail } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
 import { APP_ROOT } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
@@ -25,6 +25,9 @@ interface Parked {
   raw: string;
 }
 
+/** Where a reader puts its delivery receipts for one author's messages in a channel (in the reader's space). */
+export const receiptsFor = (channelId: string, authorPub: string): string[] => [APP_ROOT, 'r', channelId, authorPub];
+
 /** A sent message may carry its envelope date at most this far in the future (clock skew). */
 const MAX_FUTURE_MS = 60_000;
 
@@ -36,6 +39,8 @@ export class ChatService {
   private queue: Promise<void> = Promise.resolve();
   private readonly seen = new Set<string>();
   private readonly parked = new Map<string, Parked[]>();
+  /** Ids of my messages known to be delivered, so further receipts for them skip IndexedDB. */
+  private readonly delivered = new Set<string>();
   private systemHandler: SystemHandler = async () => undefined;
   private stopped = false;
 
@@ -76,8 +81,10 @@ export class ChatService {
     for (const pub of [...channel.members, this.me.pair.pub]) {
       this.subs.ensure(`c|${channel.id}|${pub}`, pub, [APP_ROOT, 'c', channel.id], (v, k) => this.receive(channel.id, pub, k, v));
     }
+    // Only receipts for my own messages: in a group, every member receipting every message to every member
+    // would cost n² deliveries (and serial queue work) per message.
     for (const pub of channel.members) {
-      this.subs.ensure(`r|${channel.id}|${pub}`, pub, [APP_ROOT, 'r', channel.id], (v, k) => this.receipt(channel.id, pub, k, v));
+      this.subs.ensure(`r|${channel.id}|${pub}`, pub, receiptsFor(channel.id, this.me.pair.pub), (v, k) => this.receipt(channel.id, k, v));
     }
   }
 
@@ -152,31 +159,42 @@ export class ChatService {
       receivedAt: Date.now(),
     };
     if (inner.kind === 'file') record.file = inner.body;
-    const stored = await addMessageAndUpdateChannel(this.db, record, (c) => {
-      c.lastMessageAt = Math.max(c.lastMessageAt, record.sentAt);
-      // Every newly stored message from someone else is unread (dedup makes this once per id);
-      // comparing with the sender's clock would hide messages from a device whose clock is behind.
-      if (!mine) c.unread += 1;
-    });
+    // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
+    const receipt = mine ? undefined : Outbox.entry({ id: `r:${id}`, path: [...receiptsFor(channelId, signer), id], value: 1, messageId: '' });
+    const stored = await addMessageAndUpdateChannel(
+      this.db,
+      record,
+      (c) => {
+        c.lastMessageAt = Math.max(c.lastMessageAt, record.sentAt);
+        // Every newly stored message from someone else is unread (dedup makes this once per id);
+        // comparing with the sender's clock would hide messages from a device whose clock is behind.
+        if (!mine) c.unread += 1;
+      },
+      receipt,
+    );
     if (!stored) return;
-    // Show it first: the receipt is a separate durable write the reader does not wait for.
     this.events.messages(channelId, [record]);
     this.events.channels();
-    if (!mine) {
-      await this.outbox.enqueue({ id: `r:${id}`, path: [APP_ROOT, 'r', channelId, id], value: 1, messageId: '' });
-    }
+    if (receipt) this.outbox.sendStored(receipt);
     if (!mine && record.kind === 'file') this.events.fileMessage(record);
   }
 
-  private receipt(channelId: string, from: string, id: string, value: unknown): void {
+  private receipt(channelId: string, id: string, value: unknown): void {
     if (!isMessageId(id) || (value !== 1 && value !== '1')) return;
+    // In a group every member receipts; the first one makes the message "delivered", the rest change nothing.
+    if (this.delivered.has(id)) return;
     void this.serial(async () => {
-      const m = await getMessage(this.db, id);
-      if (!m || m.channelId !== channelId || m.author !== this.me.pair.pub) return;
-      const updated = await advanceMessageStatus(this.db, id, 'delivered');
-      if (updated) this.events.messages(channelId, [updated]);
-      void from;
+      const updated = await advanceMessageStatus(this.db, id, 'delivered', (m) => m.channelId === channelId && m.author === this.me.pair.pub);
+      if (updated) {
+        this.rememberDelivered(id);
+        this.events.messages(channelId, [updated]);
+      }
     });
+  }
+
+  private rememberDelivered(id: string): void {
+    if (this.delivered.size >= 10_000) this.delivered.clear(); // only a shortcut: forgetting costs one lookup
+    this.delivered.add(id);
   }
 
   private readonly onAcked = (e: Event): void => {
@@ -242,12 +260,17 @@ export class ChatService {
     };
     if (content.kind === 'file') record.file = content.body;
     this.seen.add(`${channel.id}|${this.me.pair.pub}|${id}`);
-    await addMessageIfNew(this.db, record);
-    await updateChannel(this.db, channel.id, (c) => {
-      c.lastMessageAt = Math.max(c.lastMessageAt, sentAt);
-      c.lastReadAt = Math.max(c.lastReadAt, sentAt);
-    });
-    await this.outbox.enqueue({ id, path, value: envelope, messageId: id });
+    const write = Outbox.entry({ id, path, value: envelope, messageId: id });
+    await addOutgoingMessage(
+      this.db,
+      record,
+      (c) => {
+        c.lastMessageAt = Math.max(c.lastMessageAt, sentAt);
+        c.lastReadAt = Math.max(c.lastReadAt, sentAt);
+      },
+      write,
+    );
+    this.outbox.sendStored(write);
     this.events.messages(channel.id, [record]);
     this.events.channels();
     return record;

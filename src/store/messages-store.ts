@@ -1,5 +1,5 @@
 import type { MeshdropDatabase } from './db.js';
-import type { ChannelRecord, MessageRecord, MessageStatus } from './schema.js';
+import type { ChannelRecord, MessageRecord, MessageStatus, OutboxRecord } from './schema.js';
 
 export function getMessage(db: MeshdropDatabase, id: string): Promise<MessageRecord | undefined> {
   return db.get('messages', id);
@@ -19,11 +19,19 @@ export async function addMessageIfNew(db: MeshdropDatabase, message: MessageReco
 
 const RANK: Record<MessageStatus, number> = { failed: 0, pending: 1, sent: 2, delivered: 3, received: 3 };
 
-/** Moves a message's status forward only (a late relay ack never turns "delivered" back into "sent"). */
-export async function advanceMessageStatus(db: MeshdropDatabase, id: string, status: MessageStatus): Promise<MessageRecord | undefined> {
+/**
+ * Moves a message's status forward only (a late relay ack never turns "delivered" back into "sent"), and only
+ * if `applies` accepts the stored message (e.g. a receipt must be for my message in that channel).
+ */
+export async function advanceMessageStatus(
+  db: MeshdropDatabase,
+  id: string,
+  status: MessageStatus,
+  applies: (m: MessageRecord) => boolean = () => true,
+): Promise<MessageRecord | undefined> {
   const tx = db.transaction('messages', 'readwrite');
   const m = await tx.store.get(id);
-  if (!m || RANK[m.status] >= RANK[status]) {
+  if (!m || RANK[m.status] >= RANK[status] || !applies(m)) {
     await tx.done;
     return undefined;
   }
@@ -59,10 +67,16 @@ export async function latestMessage(db: MeshdropDatabase, channelId: string): Pr
 
 /**
  * Stores a message unless its id exists and, in the same transaction, applies `change` to its channel
- * (last activity, unread count): one transaction instead of two on the receive path. Returns true when stored.
+ * (last activity, unread count) and queues `write` (the delivery receipt) in the outbox: one transaction instead
+ * of three on the receive path. Returns true when stored (and only then is `write` queued).
  */
-export async function addMessageAndUpdateChannel(db: MeshdropDatabase, message: MessageRecord, change: (c: ChannelRecord) => void): Promise<boolean> {
-  const tx = db.transaction(['messages', 'channels'], 'readwrite');
+export async function addMessageAndUpdateChannel(
+  db: MeshdropDatabase,
+  message: MessageRecord,
+  change: (c: ChannelRecord) => void,
+  write?: OutboxRecord,
+): Promise<boolean> {
+  const tx = db.transaction(['messages', 'channels', 'outbox'], 'readwrite');
   const messages = tx.objectStore('messages');
   const channels = tx.objectStore('channels');
   if (await messages.getKey(message.id)) {
@@ -70,6 +84,7 @@ export async function addMessageAndUpdateChannel(db: MeshdropDatabase, message: 
     return false;
   }
   await messages.put(message);
+  if (write) await tx.objectStore('outbox').put(write);
   const c = await channels.get(message.channelId);
   if (c) {
     change(c);
@@ -77,6 +92,18 @@ export async function addMessageAndUpdateChannel(db: MeshdropDatabase, message: 
   }
   await tx.done;
   return true;
+}
+
+/**
+ * Stores a message I am sending, applies `change` to its channel and queues its write in the outbox, all in one
+ * transaction: the message is never stored without its outbox entry, and sending costs one IndexedDB round trip.
+ */
+export async function addOutgoingMessage(db: MeshdropDatabase, message: MessageRecord, change: (c: ChannelRecord) => void, write: OutboxRecord): Promise<void> {
+  const tx = db.transaction(['messages', 'channels', 'outbox'], 'readwrite');
+  const channels = tx.objectStore('channels');
+  const c = await channels.get(message.channelId);
+  if (c) change(c);
+  await Promise.all([tx.objectStore('messages').put(message), c ? channels.put(c) : undefined, tx.objectStore('outbox').put(write), tx.done]);
 }
 
 /** The channel and whether a message id is already stored, read in one transaction. */

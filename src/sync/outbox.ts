@@ -54,9 +54,19 @@ export class Outbox extends EventTarget {
 
   /** Stores the write durably, then tries to send it at once. */
   async enqueue(record: Omit<OutboxRecord, 'createdAt' | 'attempts'>): Promise<void> {
-    const full: OutboxRecord = { ...record, createdAt: Date.now(), attempts: 0 };
+    const full = Outbox.entry(record);
     await putOutbox(this.db, full);
-    if (!this.stopped) this.send(full);
+    this.sendStored(full);
+  }
+
+  /** The outbox entry for a write, for callers that store it in their own transaction (then call `sendStored`). */
+  static entry(record: Omit<OutboxRecord, 'createdAt' | 'attempts'>): OutboxRecord {
+    return { ...record, createdAt: Date.now(), attempts: 0 };
+  }
+
+  /** Sends an entry the caller has already stored in the outbox store. */
+  sendStored(record: OutboxRecord): void {
+    if (!this.stopped) this.send(record);
   }
 
   /** Number of writes still waiting for a relay. */

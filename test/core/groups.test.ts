@@ -4,6 +4,20 @@ import type { Meshdrop } from '../../src/core/meshdrop.js';
 import { openEnvelope } from '../../src/core/envelope.js';
 import { getChannel } from '../../src/store/channels-store.js';
 import { randomId } from '../../src/core/crypto.js';
+import { Gun } from '../../src/sync/gun-runtime.js';
+import { soulOf } from '../../src/sync/user-space.js';
+import { relayGun } from '../helpers/controllers.js';
+
+/** What a fresh GUN client reads at `~pub/keys...` through the relay (undefined if nothing is there). */
+async function readRaw(pub: string, keys: string[]): Promise<unknown> {
+  const gun = Gun({ peers: [relayGun()], localStorage: false, radisk: false, axe: false, multicast: false });
+  try {
+    const node = gun.get(soulOf(pub, keys.slice(0, -1))).get(keys[keys.length - 1] ?? '');
+    return await new Promise((resolve) => node.once((v) => resolve(v), { wait: 1500 }));
+  } finally {
+    for (const peer of Object.values(gun._.opt.peers)) peer.wire?.close?.();
+  }
+}
 
 /** Makes `b` a contact of `a` (both sides) through an invite link. */
 async function connect(a: Meshdrop, b: Meshdrop): Promise<string> {
@@ -43,6 +57,11 @@ describe('groups through a real relay', function () {
       await waitFor('all three messages', async () => (await texts(u.md, group.id)).length === 3);
     }
     await waitFor('delivered in the group', async () => (await ann.md.loadMessages(group.id, { limit: 20 })).messages.find((m) => m.id === fromAnn.id)?.status === 'delivered');
+    // Receipts are filed under the author they acknowledge, so only Ann is subscribed to receipts for her
+    // message (members would otherwise receive every member's receipt for every message: n² per message).
+    const annMe = ann.md.identity?.pair.pub ?? '';
+    await waitFor('Ben receipted under Ann', async () => (await readRaw(benPub, ['md1', 'r', group.id, annMe, fromAnn.id])) === 1);
+    expect(await readRaw(benPub, ['md1', 'r', group.id, fromAnn.id])).to.equal(undefined);
     const authors = (await cat.md.loadMessages(group.id, { limit: 20 })).messages.filter((m) => m.kind === 'text').map((m) => m.authorName);
     expect(authors.sort()).to.deep.equal(['Ann', 'Ben', 'Cat']);
 
@@ -70,7 +89,7 @@ describe('groups through a real relay', function () {
     await waitFor('Ben reads it', async () => (await texts(ben.md, group.id)).includes('after removal'));
     // Cat, even reading the raw envelope from Ann's space, has no key for epoch 1.
     const raw = await new Promise<unknown>((resolve) =>
-      catSession.space.gun.user(ann.md.identity?.pair.pub ?? '').get('md1').get('c').get(group.id).get(secret.id).once((v) => resolve(v)),
+      catSession.space.gun.get(soulOf(ann.md.identity?.pair.pub ?? '', ['md1', 'c', group.id])).get(secret.id).once((v) => resolve(v)),
     );
     expect(raw).to.be.a('string');
     const res = await openEnvelope(raw, {
