@@ -4,7 +4,7 @@
  * author can change a chunk; the receiver still authenticates every chunk (AES-GCM) before using it.
  */
 import type { GunChain, GunInstance } from '../types/gun.js';
-import { APP_ROOT, type UserSpace } from './user-space.js';
+import { APP_ROOT, soulOf, type UserSpace } from './user-space.js';
 
 export interface ChunkNetwork {
   /** True while at least one relay socket is open (a put can be acknowledged). */
@@ -65,7 +65,7 @@ export class GunChunkNetwork implements ChunkNetwork {
   }
 
   watch(authorPub: string, fileId: string, index: number, onValue: (value: unknown) => void): () => void {
-    const node: GunChain = this.gun.get('~' + authorPub).get(APP_ROOT).get(FILES_BRANCH).get(fileId).get(String(index));
+    const node: GunChain = this.gun.get(soulOf(authorPub, [APP_ROOT, FILES_BRANCH, fileId])).get(String(index));
     let active = true;
     node.on((data) => {
       if (active) onValue(data);

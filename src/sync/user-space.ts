@@ -6,6 +6,15 @@ export const APP_ROOT = 'md1';
 export const INBOX_SOUL_PREFIX = '#md1inbox';
 
 /**
+ * The soul of the node at `path` in `pub`'s user space: the one GUN itself gives a node reached by
+ * `user.get(a).get(b)` (`~pub/a/b`). GUN and every relay check that writes to it are signed by `pub`.
+ * Path parts never contain '/' (ids are hex/base36, keys are base64url).
+ */
+export function soulOf(pub: string, path: readonly string[]): string {
+  return ['~' + pub, ...path].join('/');
+}
+
+/**
  * GUN wiring for one signed-in user: writes go into my own signed space (`~<pub>/md1/...`) or into a
  * content-addressed root soul (`#...`); reads subscribe to anyone's space.
  */
@@ -35,18 +44,24 @@ export class UserSpace {
     this.ready = undefined;
   }
 
-  private chain(path: readonly string[]): GunChain {
-    const [first, ...rest] = path;
-    if (first === undefined) throw new Error('empty GUN path');
-    let node: GunChain = first.startsWith('#') ? this.gun.get(first) : this.user.get(first);
-    for (const key of rest) node = node.get(key);
-    return node;
+  /** My user-space node (or a root soul) holding the last key of `path`, and that key. */
+  private leaf(path: readonly string[]): { node: GunChain; key: string } {
+    const key = path[path.length - 1];
+    if (key === undefined) throw new Error('empty GUN path');
+    const parent = path.slice(0, -1);
+    const first = parent[0] ?? '';
+    return { node: this.gun.get(first.startsWith('#') ? parent.join('/') : soulOf(this.pair.pub, parent)), key };
   }
 
-  /** Puts a value; `onAck` runs for every peer ack (GUN may ack more than once, or never while offline). */
+  /**
+   * Puts a value; `onAck` runs for every peer ack (GUN may ack more than once, or never while offline).
+   * The write goes straight to the leaf node's soul: a put through `user.get(a).get(b)…` would re-sign and
+   * re-send every parent node, and every contact subscribed to my root node would receive (and verify) it.
+   */
   async put(path: readonly string[], value: GunPutValue, onAck: (ack: GunAck) => void): Promise<void> {
     await this.auth();
-    this.chain(path).put(value, onAck);
+    const { node, key } = this.leaf(path);
+    node.get(key).put(value, onAck);
   }
 
   /**
@@ -54,8 +69,8 @@ export class UserSpace {
    * Returns an unsubscribe function; callbacks after it are suppressed even if GUN keeps firing.
    */
   subscribe(pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void): () => void {
-    let node: GunChain = pub ? this.gun.user(pub) : this.gun;
-    for (const key of path) node = node.get(key);
+    // Straight to the node's soul (no chain of gets from `~pub`): the relay then routes us only that node's writes.
+    const node = this.gun.get(pub ? soulOf(pub, path) : path.join('/'));
     let active = true;
     const mapped = node.map();
     mapped.on((value, key) => {

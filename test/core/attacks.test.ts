@@ -2,6 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { closeAll, newUser, relayGun, waitFor } from '../helpers/controllers.js';
 import { Gun } from '../../src/sync/gun-runtime.js';
+import { soulOf } from '../../src/sync/user-space.js';
 import { encryptWith, sha256Base64, signWith } from '../../src/core/crypto.js';
 import { newMessageId } from '../../src/core/ids.js';
 import { sealContactRequest } from '../../src/core/invite.js';
@@ -90,8 +91,11 @@ describe('attackers writing into the paths the app uses', function () {
     const forgedEnv = await signWith({ v: 1, e: 0, ct: await encryptWith({ id: forgedId, channel: ab.channelId, author: alicePub, sentAt: Date.now(), epoch: 0, kind: 'text', body: 'FORGED' }, 'wrong') }, malloryPair);
     const r1 = await put(path(outsider.get(`~${alicePub}`), ['md1', 'c', ab.channelId, forgedId]), forgedEnv);
     const r1b = await put(outsider.get(`~${alicePub}`).get('md1'), { c: 'overwritten' });
+    // Straight at the node the app reads (the app writes and subscribes to `~pub/md1/c/<channel>` directly).
+    const r1c = await put(outsider.get(soulOf(alicePub, ['md1', 'c', ab.channelId])).get(newMessageId()), forgedEnv);
     expect(r1).not.to.equal('ok');
     expect(r1b).not.to.equal('ok');
+    expect(r1c).not.to.equal('ok');
 
     // 2. Mallory, signed in with her own key, writes into Alice's space.
     const mal = rawGun();
@@ -99,7 +103,9 @@ describe('attackers writing into the paths the app uses', function () {
     const malUser = mal.user();
     await new Promise<void>((resolve) => malUser.auth(malloryPair, () => resolve()));
     const r2 = await put(path(mal.get(`~${alicePub}`), ['md1', 'c', group.id, newMessageId()]), forgedEnv);
+    const r2b = await put(mal.get(soulOf(alicePub, ['md1', 'c', group.id])).get(newMessageId()), forgedEnv);
     expect(r2).not.to.equal('ok');
+    expect(r2b).not.to.equal('ok');
 
     // 3. Mallory writes hostile envelopes into her own space, in the group Bob reads.
     const own = (id: string) => path(malUser, ['md1', 'c', group.id, id]);
@@ -110,11 +116,11 @@ describe('attackers writing into the paths the app uses', function () {
     const goodCt = await encryptWith(inner(tampered), groupKey);
     await put(own(tampered), await signWith({ v: 1, e: 0, ct: goodCt.replace(/"ct":"(.)/, (_s, c: string) => `"ct":"${c === 'A' ? 'B' : 'A'}`) }, malloryPair));
     // Replay of Alice's real group envelope into Mallory's space (same id): signed by Alice, read from Mallory.
-    const aliceEnv = await new Promise<unknown>((resolve) => path(mal.user(alicePub), ['md1', 'c', group.id, g1.id]).once((v) => resolve(v)));
+    const aliceEnv = await new Promise<unknown>((resolve) => mal.get(soulOf(alicePub, ['md1', 'c', group.id])).get(g1.id).once((v) => resolve(v)));
     expect(aliceEnv).to.be.a('string');
     await put(own(g1.id), aliceEnv as string);
     // Cross-channel replay: Mallory's own valid 1:1 envelope copied into the group.
-    const mEnv = await new Promise<unknown>((resolve) => path(mal.user(malloryPair.pub), ['md1', 'c', bm.channelId, m1.id]).once((v) => resolve(v)));
+    const mEnv = await new Promise<unknown>((resolve) => mal.get(soulOf(malloryPair.pub, ['md1', 'c', bm.channelId])).get(m1.id).once((v) => resolve(v)));
     expect(mEnv).to.be.a('string');
     await put(own(m1.id), mEnv as string);
     // Same ciphertext re-labelled under another id in the 1:1 channel.

@@ -145,7 +145,7 @@ test('a recipient offline at send time gets the file later; a raw gun client tam
     stats: false,
   });
   try {
-    const node = attacker.get('~' + alicePub).get('md1').get('f').get(fileId);
+    const node = attacker.get(`~${alicePub}/md1/f/${fileId}`); // the node the app writes and reads
     const chunk1 = await new Promise<unknown>((ok) => node.get('1').once((v) => ok(v), { wait: 3000 }));
     const acks = await Promise.all(
       [

@@ -125,7 +125,7 @@ test('restart: the relay is SIGKILLed mid-transfer and restarted; the transfer c
   assert.ok(channelId);
   const reader = nodeGun([r1.gunUrl]);
   let served: unknown;
-  reader.gun.get('~' + alicePub).get('md1').get('c').get(channelId).get(beforeId).on((v) => (served = v));
+  reader.gun.get(`~${alicePub}/md1/c/${channelId}`).get(beforeId).on((v) => (served = v));
   await waitUntil(() => typeof served === 'string' && served.length > 0, 30_000, 'the pre-kill envelope is served by the restarted relay');
   reader.close();
 });
