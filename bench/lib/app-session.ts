@@ -10,6 +10,7 @@ export interface ControllerLike extends EventTarget {
   createInviteLink(): Promise<string>;
   acceptInviteLink(link: string): Promise<{ channelId: string; pub: string }>;
   listChannels(): Promise<{ id: string; kind: string; members: { pub: string }[] }[]>;
+  listContacts(): Promise<{ pub: string; channelId: string }[]>;
   sendText(channelId: string, text: string): Promise<unknown>;
   createGroup(title: string, memberPubs: string[]): Promise<{ id: string }>;
   sendFiles(channelId: string, files: File[]): Promise<void>;
@@ -48,7 +49,7 @@ export async function connect(inviter: AppProfile, invitee: AppProfile): Promise
   );
   // The inviter learns about the invitee through the contact request.
   await inviter.page.waitForFunction(
-    async (ch) => (await (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.listChannels()).some((c) => c.id === ch),
+    async (ch) => (await (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.listContacts()).some((c) => c.channelId === ch),
     channelId,
     { timeout: 60_000, polling: 200 },
   );

@@ -75,6 +75,50 @@ export async function browserGunBaseline(browser: Browser, relayOrigin: string, 
   }
 }
 
+/** Raw GUN messages/s between two browser profiles through the relay: puts back to back, rate at the receiver. */
+export async function browserGunThroughput(browser: Browser, relayOrigin: string, count = 1000): Promise<{ sent: number; delivered: number; deliveredPerSecond: number }> {
+  const ctxA = await browser.newContext();
+  const ctxB = await browser.newContext();
+  try {
+    const a = await gunPage(ctxA, relayOrigin);
+    const b = await gunPage(ctxB, relayOrigin);
+    const soul = `browser-throughput-${Date.now().toString(36)}`;
+    const setup = `window.gun = Gun({ peers: [${JSON.stringify(`${relayOrigin}/gun`)}], localStorage: false, radisk: false, axe: false, multicast: false });`;
+    await a.evaluate(setup);
+    await b.evaluate(setup);
+    await b.evaluate((s) => {
+      const w = window as unknown as { gun: { get(k: string): { map(): { on(cb: (v: unknown, k: string) => void): void } } }; recv: Record<string, number> };
+      w.recv = {};
+      w.gun.get(s).map().on((_v, k) => {
+        if (!(k in w.recv)) w.recv[k] = performance.timeOrigin + performance.now();
+      });
+    }, soul);
+    await a.evaluate((s) => (window as unknown as { gun: { get(k: string): { get(k: string): { put(v: string): void } } } }).gun.get(s).get('warmup').put('w'), soul);
+    await b.waitForFunction(() => 'warmup' in (window as unknown as { recv: Record<string, number> }).recv, undefined, { timeout: 15_000 });
+    const startedAt = await a.evaluate(
+      async ({ s, n }) => {
+        const gun = (window as unknown as { gun: { get(k: string): { get(k: string): { put(v: string): void } } } }).gun;
+        const t = performance.timeOrigin + performance.now();
+        for (let i = 0; i < n; i++) {
+          gun.get(s).get(`t${i}`).put(`v${i}`);
+          if (i % 50 === 49) await new Promise((r) => setTimeout(r, 0)); // let the socket drain
+        }
+        return t;
+      },
+      { s: soul, n: count },
+    );
+    await b
+      .waitForFunction((n) => Object.keys((window as unknown as { recv: Record<string, number> }).recv).length >= n + 1, count, { timeout: 60_000, polling: 250 })
+      .catch(() => undefined);
+    const times = await b.evaluate(() => Object.entries((window as unknown as { recv: Record<string, number> }).recv).flatMap(([k, t]) => (k === 'warmup' ? [] : [t])));
+    const last = Math.max(...times);
+    return { sent: count, delivered: times.length, deliveredPerSecond: times.length / ((last - startedAt) / 1000) };
+  } finally {
+    await ctxA.close();
+    await ctxB.close();
+  }
+}
+
 export interface CryptoResult {
   encryptMBps: number;
   decryptMBps: number;

@@ -2,7 +2,7 @@
 // contacts with nine profiles through real invite links, creates the group, and every member must hold the group
 // (key delivered over the 1:1 chats) before anything is timed. One member has the group open in the UI ("rendered");
 // all nine record when their controller announces each message ("delivered").
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { RelayProcess } from '../../test/e2e/harness.js';
 import { openChat } from '../../test/e2e/chat-helpers.js';
 import { arrivals, latencies, listen, sendSeries, throughput, waitForArrivals, type LatencySummary, type ThroughputFigure } from './app-messages.js';
@@ -25,7 +25,21 @@ export interface GroupBenchResult {
 
 const TITLE = 'Bench group';
 
-export async function appGroupBench(browser: Browser, relay: RelayProcess, members = 10, count = 500, gapMs = 100, throughputCount = 0): Promise<GroupBenchResult> {
+export interface GroupBenchHooks {
+  /** Runs just before the timed latency series with [admin (sender), viewer, another member]. */
+  beforeSend?(pages: Page[]): Promise<void>;
+  afterReceive?(pages: Page[]): Promise<void>;
+}
+
+export async function appGroupBench(
+  browser: Browser,
+  relay: RelayProcess,
+  members = 10,
+  count = 500,
+  gapMs = 100,
+  throughputCount = 0,
+  hooks: GroupBenchHooks = {},
+): Promise<GroupBenchResult> {
   const started = Date.now();
   const profiles: AppProfile[] = [];
   try {
@@ -35,7 +49,13 @@ export async function appGroupBench(browser: Browser, relay: RelayProcess, membe
     const others = profiles.slice(1);
     for (const member of others) await connect(admin, member);
     const channelId = await admin.page.evaluate(
-      async ({ title, pubs }) => (await (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.createGroup(title, pubs)).id,
+      async ({ title, pubs }) => {
+        const app = (document.querySelector('md-app') as unknown as { app: ControllerLike }).app;
+        const contacts = (await app.listContacts()).map((c) => c.pub);
+        const missing = pubs.filter((p) => !contacts.includes(p));
+        if (missing.length) throw new Error(`not contacts: ${JSON.stringify(missing)} of ${JSON.stringify(pubs)}; contacts ${JSON.stringify(contacts)}`);
+        return (await app.createGroup(title, pubs)).id;
+      },
       { title: TITLE, pubs: others.map((m) => m.pub) },
     );
     for (const member of others) {
@@ -53,9 +73,12 @@ export async function appGroupBench(browser: Browser, relay: RelayProcess, membe
     const setupMs = Date.now() - started;
 
     for (const member of others) await listen(member.page, channelId, 'glat', member === viewer);
+    const watched = [admin, viewer, ...others.slice(1, 2)].map((p) => p.page);
+    await hooks.beforeSend?.(watched);
     const sent = await sendSeries(admin.page, channelId, 'glat', count, gapMs);
     await waitForArrivals(viewer.page, 'glat', count, true, 60_000);
     for (const member of others) await waitForArrivals(member.page, 'glat', count, false, 30_000);
+    await hooks.afterReceive?.(watched);
     const got = await Promise.all(others.map((m) => arrivals(m.page, 'glat')));
     const pooled: Record<string, number>[] = got.map((g) => g.delivered);
     const delivered = poolLatencies(sent.at, pooled);
