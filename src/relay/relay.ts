@@ -8,6 +8,7 @@ import { keepPeersDialed } from '../sync/redial.js';
 import { installRouting, relayLinkUrl, RELAY_LINK_QUERY, type RoutableRoot } from './routing.js';
 import { createStaticHandler } from './static-files.js';
 import { installThrottle, type ThrottleStats } from './throttle.js';
+import { installForgeryFilter } from '../sync/forgery-filter.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
 const require = createRequire(import.meta.url);
@@ -74,6 +75,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const sockets = new Set<Socket>();
   let peersOf: () => GunPeerLike[] = () => [];
   let dropped = () => 0;
+  let forgedWrites = () => 0;
   let pendingWrites = () => 0;
 
   const server: Server = createServer((req, res) => {
@@ -81,7 +83,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       const peers = peersOf();
       res.writeHead(200, { 'Content-Type': 'application/json' });
       const open = peers.filter((p) => p.wire?.readyState === 1).length;
-      res.end(JSON.stringify({ ok: true, peers: peers.length, open, dropped: dropped(), pendingWrites: pendingWrites() }));
+      res.end(JSON.stringify({ ok: true, peers: peers.length, open, dropped: dropped(), forged: forgedWrites(), pendingWrites: pendingWrites() }));
       return;
     }
     if (serveApp) {
@@ -130,6 +132,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     if (req.url?.includes(RELAY_LINK_QUERY)) wire.meshdropRelay = true;
   });
   if (options.routing !== 'broadcast') installRouting(root as unknown as RoutableRoot);
+  // Writes into a user space signed by another key (GUN's unchecked '*' signer) are never stored or forwarded.
+  let forged = 0;
+  if (root.opt.mesh) installForgeryFilter(root.opt.mesh as unknown as Parameters<typeof installForgeryFilter>[0], (n) => (forged += n));
   const rate = options.ratePerClient ?? DEFAULT_RATE_PER_CLIENT;
   const throttle: ThrottleStats = rate > 0 && root.opt.mesh ? installThrottle(root.opt.mesh, rate) : { dropped: 0 };
 
@@ -146,6 +151,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   });
 
   dropped = () => throttle.dropped;
+  forgedWrites = () => forged;
   pendingWrites = () => pending.size;
 
   let closing: Promise<void> | undefined;

@@ -1,3 +1,4 @@
+import { installForgeryFilter } from './forgery-filter.js';
 import { Gun } from './gun-runtime.js';
 import { keepPeersDialed, type RedialableGun } from './redial.js';
 import type { GunInstance, GunPeer } from '../types/gun.js';
@@ -36,6 +37,9 @@ export class RelayConnection extends EventTarget {
     super();
     this.relays = [...new Set(relays)];
     this.gun = Gun({ peers: this.relays, localStorage: false, radisk: false, axe: false, multicast: false });
+    // A relay (or another relay in its mesh) may not filter these: drop them here too (see forgery-filter.ts).
+    const mesh = (this.gun._.opt as { mesh?: Parameters<typeof installForgeryFilter>[0] }).mesh;
+    if (mesh) installForgeryFilter(mesh);
     this.last = this.compute();
     // GUN gives up on a relay after one failed redial; keep dialing every configured relay until close().
     this.stopRedial = keepPeersDialed(this.gun as unknown as RedialableGun, this.relays);
