@@ -17,6 +17,18 @@ export interface ControllerLike extends EventTarget {
   loadMessages(channelId: string, options: { limit: number }): Promise<{ messages: unknown[]; hasMore: boolean }>;
 }
 
+/**
+ * Polls an async in-page condition until it returns true. (Playwright's `waitForFunction` does not await a
+ * predicate's promise: an async predicate is "truthy" at once.)
+ */
+export async function waitForApp(page: Page, condition: (arg: string) => Promise<boolean>, arg: string, what: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await page.evaluate(condition, arg))) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export interface AppProfile {
   context: BrowserContext;
   page: Page;
@@ -48,10 +60,11 @@ export async function connect(inviter: AppProfile, invitee: AppProfile): Promise
     link,
   );
   // The inviter learns about the invitee through the contact request.
-  await inviter.page.waitForFunction(
+  await waitForApp(
+    inviter.page,
     async (ch) => (await (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.listContacts()).some((c) => c.channelId === ch),
     channelId,
-    { timeout: 60_000, polling: 200 },
+    'the contact request to reach the inviter',
   );
   return channelId;
 }

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { RelayProcess } from '../../test/e2e/harness.js';
 import { openChat } from '../../test/e2e/chat-helpers.js';
 import { arrivals, latencies, listen, sendSeries, throughput, waitForArrivals, type LatencySummary, type ThroughputFigure } from './app-messages.js';
-import { closeProfiles, connect, signedInProfile, type AppProfile, type ControllerLike } from './app-session.js';
+import { closeProfiles, connect, signedInProfile, waitForApp, type AppProfile, type ControllerLike } from './app-session.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface GroupBenchResult {
@@ -51,18 +51,16 @@ export async function appGroupBench(
     const channelId = await admin.page.evaluate(
       async ({ title, pubs }) => {
         const app = (document.querySelector('md-app') as unknown as { app: ControllerLike }).app;
-        const contacts = (await app.listContacts()).map((c) => c.pub);
-        const missing = pubs.filter((p) => !contacts.includes(p));
-        if (missing.length) throw new Error(`not contacts: ${JSON.stringify(missing)} of ${JSON.stringify(pubs)}; contacts ${JSON.stringify(contacts)}`);
         return (await app.createGroup(title, pubs)).id;
       },
       { title: TITLE, pubs: others.map((m) => m.pub) },
     );
     for (const member of others) {
-      await member.page.waitForFunction(
+      await waitForApp(
+        member.page,
         async (ch) => (await (document.querySelector('md-app') as unknown as { app: ControllerLike }).app.listChannels()).some((c) => c.id === ch),
         channelId,
-        { timeout: 60_000, polling: 250 },
+        'the group to reach every member',
       );
     }
     const [viewer] = others as [AppProfile];
