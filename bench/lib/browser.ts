@@ -27,16 +27,22 @@ export async function blankPage(context: BrowserContext, origin: string): Promis
   return page;
 }
 
-/** Raw GUN put→on latency between two isolated browser profiles through the relay (no encryption, no UI). */
-export async function browserGunBaseline(browser: Browser, relayOrigin: string, count = 500, gapMs = 5): Promise<Summary & { lost: number }> {
+/**
+ * Two isolated profiles with raw GUN connected to the relay: `b` records when each key of `soul` first arrives
+ * (window.recv), and one warm-up value has made it across, so both are connected and subscribed.
+ */
+async function gunPair(browser: Browser, relayOrigin: string, label: string): Promise<{ a: Page; b: Page; soul: string; close(): Promise<void> }> {
   const ctxA = await browser.newContext();
   const ctxB = await browser.newContext();
+  const close = async () => {
+    await ctxA.close();
+    await ctxB.close();
+  };
   try {
     const a = await gunPage(ctxA, relayOrigin);
     const b = await gunPage(ctxB, relayOrigin);
-    const soul = `browser-baseline-${Date.now().toString(36)}`;
-    const gunUrl = `${relayOrigin}/gun`;
-    const setup = `window.gun = Gun({ peers: [${JSON.stringify(gunUrl)}], localStorage: false, radisk: false, axe: false, multicast: false });`;
+    const soul = `${label}-${Date.now().toString(36)}`;
+    const setup = `window.gun = Gun({ peers: [${JSON.stringify(`${relayOrigin}/gun`)}], localStorage: false, radisk: false, axe: false, multicast: false });`;
     await a.evaluate(setup);
     await b.evaluate(setup);
     await b.evaluate((s) => {
@@ -46,9 +52,19 @@ export async function browserGunBaseline(browser: Browser, relayOrigin: string, 
         if (!(k in w.recv)) w.recv[k] = performance.timeOrigin + performance.now();
       });
     }, soul);
-    // Both connected and subscribed: one warm-up value must make it across.
     await a.evaluate((s) => (window as unknown as { gun: { get(k: string): { get(k: string): { put(v: string): void } } } }).gun.get(s).get('warmup').put('w'), soul);
     await b.waitForFunction(() => 'warmup' in (window as unknown as { recv: Record<string, number> }).recv, undefined, { timeout: 15_000 });
+    return { a, b, soul, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Raw GUN put→on latency between two isolated browser profiles through the relay (no encryption, no UI). */
+export async function browserGunBaseline(browser: Browser, relayOrigin: string, count = 500, gapMs = 5): Promise<Summary & { lost: number }> {
+  const { a, b, soul, close } = await gunPair(browser, relayOrigin, 'browser-baseline');
+  try {
     const sent = await a.evaluate(
       async ({ s, n, gap }) => {
         const gun = (window as unknown as { gun: { get(k: string): { get(k: string): { put(v: string): void } } } }).gun;
@@ -70,31 +86,14 @@ export async function browserGunBaseline(browser: Browser, relayOrigin: string, 
     const latencies = Object.entries(sent).flatMap(([k, t]) => (recv[k] !== undefined ? [recv[k] - t] : []));
     return { ...summarize(latencies), lost: count - latencies.length };
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await close();
   }
 }
 
 /** Raw GUN messages/s between two browser profiles through the relay: puts back to back, rate at the receiver. */
 export async function browserGunThroughput(browser: Browser, relayOrigin: string, count = 1000): Promise<{ sent: number; delivered: number; deliveredPerSecond: number }> {
-  const ctxA = await browser.newContext();
-  const ctxB = await browser.newContext();
+  const { a, b, soul, close } = await gunPair(browser, relayOrigin, 'browser-throughput');
   try {
-    const a = await gunPage(ctxA, relayOrigin);
-    const b = await gunPage(ctxB, relayOrigin);
-    const soul = `browser-throughput-${Date.now().toString(36)}`;
-    const setup = `window.gun = Gun({ peers: [${JSON.stringify(`${relayOrigin}/gun`)}], localStorage: false, radisk: false, axe: false, multicast: false });`;
-    await a.evaluate(setup);
-    await b.evaluate(setup);
-    await b.evaluate((s) => {
-      const w = window as unknown as { gun: { get(k: string): { map(): { on(cb: (v: unknown, k: string) => void): void } } }; recv: Record<string, number> };
-      w.recv = {};
-      w.gun.get(s).map().on((_v, k) => {
-        if (!(k in w.recv)) w.recv[k] = performance.timeOrigin + performance.now();
-      });
-    }, soul);
-    await a.evaluate((s) => (window as unknown as { gun: { get(k: string): { get(k: string): { put(v: string): void } } } }).gun.get(s).get('warmup').put('w'), soul);
-    await b.waitForFunction(() => 'warmup' in (window as unknown as { recv: Record<string, number> }).recv, undefined, { timeout: 15_000 });
     const startedAt = await a.evaluate(
       async ({ s, n }) => {
         const gun = (window as unknown as { gun: { get(k: string): { get(k: string): { put(v: string): void } } } }).gun;
@@ -114,8 +113,7 @@ export async function browserGunThroughput(browser: Browser, relayOrigin: string
     const last = Math.max(...times);
     return { sent: count, delivered: times.length, deliveredPerSecond: times.length / ((last - startedAt) / 1000) };
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await close();
   }
 }
 

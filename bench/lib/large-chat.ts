@@ -4,6 +4,7 @@
 // frames (the painted frame). Memory: JS heap after a forced GC, before and after opening, via CDP.
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import type { RelayProcess } from '../../test/e2e/harness.js';
+import { seedHistory } from '../../test/e2e/chat-helpers.js';
 import { closeProfiles, connect, signedInProfile } from './app-session.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -21,45 +22,6 @@ export interface LargeChatResult {
 }
 
 const NEWEST_TEXT = (n: number) => `bulk message ${n - 1}`;
-
-async function seed(page: Page, channelId: string, otherPub: string, count: number): Promise<void> {
-  await page.evaluate(
-    async ({ channel, other, n }) => {
-      const db = await new Promise<IDBDatabase>((ok, fail) => {
-        const req = indexedDB.open('meshdrop');
-        req.onsuccess = () => ok(req.result);
-        req.onerror = () => fail(req.error);
-      });
-      const me = await new Promise<{ pair: { pub: string } }>((ok) => {
-        const req = db.transaction('identity').objectStore('identity').get('self');
-        req.onsuccess = () => ok(req.result as { pair: { pub: string } });
-      });
-      const tx = db.transaction('messages', 'readwrite');
-      const t0 = Date.now() - n * 60_000;
-      for (let i = 0; i < n; i++) {
-        const sentAt = t0 + i * 60_000;
-        const id = sentAt.toString(36).padStart(9, '0') + i.toString(16).padStart(12, '0');
-        const mine = i % 2 === 0;
-        tx.objectStore('messages').put({
-          id,
-          channelId: channel,
-          author: mine ? me.pair.pub : other,
-          sentAt,
-          kind: 'text',
-          text: `bulk message ${i}`,
-          status: mine ? 'delivered' : 'received',
-          receivedAt: sentAt,
-        });
-      }
-      await new Promise<void>((ok, fail) => {
-        tx.oncomplete = () => ok();
-        tx.onerror = () => fail(tx.error);
-      });
-      db.close();
-    },
-    { channel: channelId, other: otherPub, n: count },
-  );
-}
 
 async function heapMB(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
@@ -102,7 +64,7 @@ export async function openLargeChat(browser: Browser, relay: RelayProcess, count
   const bob = await signedInProfile(browser, relay, 'Bench Bob');
   try {
     const channelId = await connect(alice, bob);
-    await seed(alice.page, channelId, bob.pub, count);
+    await seedHistory(alice.page, channelId, count, { otherPub: bob.pub });
     const page = alice.page;
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');

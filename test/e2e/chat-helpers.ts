@@ -77,3 +77,47 @@ export async function assertNotStored(dir: string, needles: string[]): Promise<n
   }
   return bytes;
 }
+
+/**
+ * Writes `count` old text messages of a chat straight into the page's IndexedDB (the app's own store), as if
+ * they had been received over months: `bulk message 0` … `bulk message <count-1>`, one minute apart, ending
+ * `endsAt`. With `otherPub`, every second message is from that contact; otherwise all are mine.
+ */
+export async function seedHistory(page: Page, channelId: string, count: number, options: { otherPub?: string; endsAt?: number } = {}): Promise<void> {
+  await page.evaluate(
+    async ({ channel, other, n, end }) => {
+      const db = await new Promise<IDBDatabase>((ok, fail) => {
+        const req = indexedDB.open('meshdrop');
+        req.onsuccess = () => ok(req.result);
+        req.onerror = () => fail(req.error);
+      });
+      const me = await new Promise<{ pair: { pub: string } }>((ok) => {
+        const req = db.transaction('identity').objectStore('identity').get('self');
+        req.onsuccess = () => ok(req.result as { pair: { pub: string } });
+      });
+      const tx = db.transaction('messages', 'readwrite');
+      const t0 = end - n * 60_000;
+      for (let i = 0; i < n; i++) {
+        const sentAt = t0 + i * 60_000;
+        const id = sentAt.toString(36).padStart(9, '0') + i.toString(16).padStart(12, '0');
+        const mine = !other || i % 2 === 0;
+        tx.objectStore('messages').put({
+          id,
+          channelId: channel,
+          author: mine ? me.pair.pub : other,
+          sentAt,
+          kind: 'text',
+          text: `bulk message ${i}`,
+          status: mine ? 'sent' : 'received',
+          receivedAt: sentAt,
+        });
+      }
+      await new Promise<void>((ok, fail) => {
+        tx.oncomplete = () => ok();
+        tx.onerror = () => fail(tx.error);
+      });
+      db.close();
+    },
+    { channel: channelId, other: options.otherPub ?? '', n: count, end: options.endsAt ?? Date.now() },
+  );
+}

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
-import { WAIT, assertNotStored, bubble, chatItem, createInvite, openChat, send, statusOf, waitForMessage, waitForStatus } from './chat-helpers.js';
+import { WAIT, assertNotStored, bubble, chatItem, createInvite, openChat, send, statusOf, waitForMessage, waitForStatus, seedHistory } from './chat-helpers.js';
 
 const ALICE = 'Alice Zephyrine';
 const BOB = 'Bob <img src=x onerror=alert(1)>';
@@ -114,30 +114,8 @@ test("the relay's data folder holds no message text or display name", async () =
 test('a chat with 10,000 stored messages opens quickly and renders only a window of them', async () => {
   const channelId = await chatItem(a, BOB).getAttribute('data-channel');
   assert.ok(channelId);
-  // Fill Alice's real IndexedDB (the app's own store) with 10,000 old messages of this chat.
-  await a.evaluate(async (channel) => {
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const req = indexedDB.open('meshdrop');
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-    });
-    const me = await new Promise<{ pair: { pub: string } }>((ok) => {
-      const req = db.transaction('identity').objectStore('identity').get('self');
-      req.onsuccess = () => ok(req.result as { pair: { pub: string } });
-    });
-    const tx = db.transaction('messages', 'readwrite');
-    const t0 = Date.now() - 30 * 86_400_000;
-    for (let i = 0; i < 10_000; i++) {
-      const sentAt = t0 + i * 60_000;
-      const id = sentAt.toString(36).padStart(9, '0') + i.toString(16).padStart(12, '0');
-      tx.objectStore('messages').put({ id, channelId: channel, author: me.pair.pub, sentAt, kind: 'text', text: `bulk message ${i}`, status: 'sent', receivedAt: sentAt });
-    }
-    await new Promise<void>((ok, fail) => {
-      tx.oncomplete = () => ok();
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-  }, channelId);
+  // Fill Alice's real IndexedDB (the app's own store) with 10,000 old messages of this chat, a month old.
+  await seedHistory(a, channelId, 10_000, { endsAt: Date.now() - 30 * 86_400_000 + 10_000 * 60_000 });
   await a.reload();
   const started = Date.now();
   await openChat(a, BOB);
