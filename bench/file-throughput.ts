@@ -18,15 +18,9 @@ const sizes = (values.sizes ?? '1,10').split(',').map(Number);
 const profile = values.profile;
 
 // The relay is its own node process: profile it with --cpu-prof (written when it exits on SIGTERM).
-const savedNodeOptions = process.env.NODE_OPTIONS;
-if (profile) {
-  const dir = resolve(`${profile}-relay`);
-  mkdirSync(dir, { recursive: true });
-  process.env.NODE_OPTIONS = `${savedNodeOptions ?? ''} --cpu-prof --cpu-prof-dir=${dir}`;
-}
-const relay = await startRelay();
-if (savedNodeOptions === undefined) delete process.env.NODE_OPTIONS;
-else process.env.NODE_OPTIONS = savedNodeOptions;
+const relayProfileDir = profile ? resolve(`${profile}-relay`) : undefined;
+if (relayProfileDir) mkdirSync(relayProfileDir, { recursive: true });
+const relay = await startRelay(relayProfileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${relayProfileDir}`] } : {});
 
 const browser = await launchBrowser();
 try {
