@@ -26,7 +26,7 @@ import {
   updateFileRecord,
 } from '../store/file-store.js';
 import type { FileMeta, FileRecord } from '../store/schema.js';
-import type { ChunkNetwork } from './chunk-network.js';
+import type { ChunkAddress, ChunkNetwork } from './chunk-network.js';
 
 /** Crypto the transfer needs, injected from core so sync does not depend upward on it. */
 export interface ChunkCodec {
@@ -59,6 +59,10 @@ class TransferStopped extends Error {}
 
 export class ChunkVerificationError extends Error {
   override name = 'ChunkVerificationError';
+}
+
+function addressOf(record: FileRecord, index: number): ChunkAddress {
+  return { author: record.author, fileId: record.fileId, index, hash: record.chunkHashes?.[index] };
 }
 
 /** Plaintext bytes covered by the given chunk indexes. */
@@ -182,7 +186,7 @@ export class FileTransfer extends EventTarget {
           return;
         }
         try {
-          await this.net.put(fileId, index, chunk.data, this.options.ackTimeoutMs);
+          await this.net.put(addressOf(record, index), chunk.data, this.options.ackTimeoutMs);
         } catch (err) {
           console.debug('chunk upload stalled', fileId, index, err);
           stalled = true; // offline or relay trouble: keep the chunk queued and retry on reconnect
@@ -254,7 +258,7 @@ export class FileTransfer extends EventTarget {
       const attempt = () => {
         if (settled) return;
         if (abandoned()) return finish(() => reject(new TransferStopped()));
-        stopWatch = this.net.watch(meta.author, meta.fileId, index, (value) => {
+        stopWatch = this.net.watch(addressOf(meta, index), (value) => {
           if (settled || checking || value === undefined || value === null) return; // not there yet: keep waiting
           checking = true;
           void this.codec.open(meta, index, value).then((plain) => {

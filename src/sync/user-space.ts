@@ -4,6 +4,8 @@ import type { SeaPair } from '../types/gun.js';
 /** Root of every Meshdrop path inside a user space (versioned so a future format can live next to it). */
 export const APP_ROOT = 'md1';
 export const INBOX_SOUL_PREFIX = '#md1inbox';
+/** Root soul of one file's content-addressed chunks (followed by the file id). */
+export const CHUNK_SOUL_PREFIX = '#md1f';
 
 /**
  * GUN wiring for one signed-in user: writes go into my own signed space (`~<pub>/md1/...`) or into a
