@@ -1,4 +1,5 @@
 import { Gun } from './gun-runtime.js';
+import { skipEchoes } from './no-echo.js';
 import { keepPeersDialed, type RedialableGun } from './redial.js';
 import type { GunInstance, GunPeer } from '../types/gun.js';
 
@@ -36,6 +37,7 @@ export class RelayConnection extends EventTarget {
     super();
     this.relays = [...new Set(relays)];
     this.gun = Gun({ peers: this.relays, localStorage: false, radisk: false, axe: false, multicast: false });
+    skipEchoes(this.gun._ as Parameters<typeof skipEchoes>[0]);
     this.last = this.compute();
     // GUN gives up on a relay after one failed redial; keep dialing every configured relay until close().
     this.stopRedial = keepPeersDialed(this.gun as unknown as RedialableGun, this.relays);
