@@ -22,11 +22,11 @@ import { randomId } from './crypto.js';
 import {
   ABSOLUTE_MAX_FILE_BYTES,
   checkFileSizes,
-  decryptChunk,
   DEFAULT_MAX_FILE_BYTES,
   encryptFile,
   formatBytes,
   isFileMeta,
+  openChunk,
   safeFileName,
   sha256Hex,
 } from './files.js';
@@ -56,7 +56,7 @@ export interface PendingShare {
 
 export const chunkCodec: ChunkCodec = {
   async open(meta, index, value) {
-    const plain = await decryptChunk(meta, index, value);
+    const plain = await openChunk(meta, index, value);
     return plain?.buffer;
   },
   sha256Hex: (blob) => sha256Hex(blob),

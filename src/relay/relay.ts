@@ -12,6 +12,12 @@ import { installForgeryFilter } from '../sync/forgery-filter.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
 const require = createRequire(import.meta.url);
+// Outside browsers SEA takes its TextEncoder from a pure-JS polyfill, which made hashing one 350 KB file chunk (every
+// signed put is verified, every content-addressed put hashed) cost ~200 ms of the relay's only thread. Node's own
+// (WHATWG) encoder gives the same bytes; swap it in before SEA (loaded by GUN's server entry) reads the polyfill.
+const textEncoding = require('gun/lib/text-encoding') as { TextEncoder: unknown; TextDecoder: unknown };
+textEncoding.TextEncoder = TextEncoder;
+textEncoding.TextDecoder = TextDecoder;
 const Gun = require('gun') as typeof GunModule;
 require('gun/sea.js');
 

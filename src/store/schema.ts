@@ -64,6 +64,11 @@ export interface FileMeta {
   key: string;
   chunkSize: number;
   chunkCount: number;
+  /**
+   * SHA-256 (base64url, no padding) of each chunk's wire string, in order. Chunks are stored content-addressed
+   * under these hashes; absent in files sent before that (their chunks live in the author's signed space).
+   */
+  chunkHashes?: string[];
 }
 
 export interface MessageRecord {

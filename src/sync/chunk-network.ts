@@ -1,18 +1,32 @@
 /**
- * Moves encrypted file chunks through GUN: puts into my signed user space at `md1/f/<fileId>/<index>`
- * and watches the same path in an author's space. GUN peers reject unsigned writes there, so only the
- * author can change a chunk; the receiver still authenticates every chunk (AES-GCM) before using it.
+ * Moves encrypted file chunks through GUN. A chunk is stored content-addressed: under the root soul
+ * `#md1f<fileId>`, keyed by the SHA-256 of its value. Every GUN peer (relays included) refuses a value whose hash
+ * is not its key, so nobody can overwrite a chunk, and nothing has to be signed or verified with ECDSA per chunk.
+ * The hashes come from the signed file message; the receiver still checks hash and AES-GCM itself.
+ *
+ * Files sent before that carry no hash list: their chunks are in the author's signed user space at
+ * `md1/f/<fileId>/<index>` (GUN peers reject unsigned writes there).
  */
 import type { GunChain, GunInstance } from '../types/gun.js';
-import { APP_ROOT, soulOf, type UserSpace } from './user-space.js';
+import { APP_ROOT, CHUNK_SOUL_PREFIX, soulOf, type UserSpace } from './user-space.js';
+
+/** Where one chunk lives. */
+export interface ChunkAddress {
+  /** The file's author (whose signed space holds chunks without a hash). */
+  author: string;
+  fileId: string;
+  index: number;
+  /** SHA-256 of the chunk's value, base64url: the chunk is content-addressed. */
+  hash?: string;
+}
 
 export interface ChunkNetwork {
   /** True while at least one relay socket is open (a put can be acknowledged). */
   readonly online: boolean;
   /** Resolves when a relay acknowledges the write; rejects on an error ack or after `timeoutMs`. */
-  put(fileId: string, index: number, value: string, timeoutMs: number): Promise<void>;
-  /** Calls `onValue` with every value seen at the author's chunk path (now and as it changes). */
-  watch(authorPub: string, fileId: string, index: number, onValue: (value: unknown) => void): () => void;
+  put(at: ChunkAddress, value: string, timeoutMs: number): Promise<void>;
+  /** Calls `onValue` with every value seen at the chunk's address (now and as it changes). */
+  watch(at: ChunkAddress, onValue: (value: unknown) => void): () => void;
 }
 
 export class ChunkPutError extends Error {
@@ -20,6 +34,16 @@ export class ChunkPutError extends Error {
 }
 
 export const FILES_BRANCH = 'f';
+
+/**
+ * GUN's hash check accepts the key as the value's SHA-256 in base64 or hex; hex keeps '/' and '+' out of keys
+ * (radisk file names). Undefined for anything that is not a 32-byte base64url hash.
+ */
+export function chunkKey(hash: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(hash)) return undefined;
+  const bin = atob(hash.replace(/-/g, '+').replace(/_/g, '/') + '=');
+  return Array.from(bin, (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
+}
 
 export class GunChunkNetwork implements ChunkNetwork {
   constructor(
@@ -44,8 +68,9 @@ export class GunChunkNetwork implements ChunkNetwork {
     for (const reject of [...this.waiting]) reject(new ChunkPutError(reason));
   }
 
-  async put(fileId: string, index: number, value: string, timeoutMs: number): Promise<void> {
-    const space = await this.space();
+  async put(at: ChunkAddress, value: string, timeoutMs: number): Promise<void> {
+    const node = at.hash === undefined ? undefined : this.hashed(at);
+    const space = node ? undefined : await this.space();
     await new Promise<void>((ok, fail) => {
       let settled = false;
       const settle = (err?: Error) => {
@@ -58,14 +83,18 @@ export class GunChunkNetwork implements ChunkNetwork {
       };
       const timer = setTimeout(() => settle(new ChunkPutError('No relay acknowledged the chunk in time')), timeoutMs);
       this.waiting.add(settle);
-      space
-        .put([APP_ROOT, FILES_BRANCH, fileId, String(index)], value, (ack) => settle(ack.err ? new ChunkPutError(`Relay refused the chunk: ${ack.err}`) : undefined))
-        .catch((err: unknown) => settle(err instanceof Error ? err : new ChunkPutError(String(err))));
+      const onAck = (ack: { err?: string }) => settle(ack.err ? new ChunkPutError(`Relay refused the chunk: ${ack.err}`) : undefined);
+      if (node) node.put(value, onAck);
+      else
+        space!
+          .put([APP_ROOT, FILES_BRANCH, at.fileId, String(at.index)], value, onAck)
+          .catch((err: unknown) => settle(err instanceof Error ? err : new ChunkPutError(String(err))));
     });
   }
 
-  watch(authorPub: string, fileId: string, index: number, onValue: (value: unknown) => void): () => void {
-    const node: GunChain = this.gun.get(soulOf(authorPub, [APP_ROOT, FILES_BRANCH, fileId])).get(String(index));
+  watch(at: ChunkAddress, onValue: (value: unknown) => void): () => void {
+    const node: GunChain =
+      at.hash === undefined ? this.gun.get(soulOf(at.author, [APP_ROOT, FILES_BRANCH, at.fileId])).get(String(at.index)) : this.hashed(at);
     let active = true;
     node.on((data) => {
       if (active) onValue(data);
@@ -78,5 +107,11 @@ export class GunChunkNetwork implements ChunkNetwork {
         /* GUN may already have dropped the listener */
       }
     };
+  }
+
+  private hashed(at: ChunkAddress): GunChain {
+    const key = chunkKey(at.hash ?? '');
+    if (!key) throw new ChunkPutError(`Invalid chunk hash for part ${at.index + 1}`);
+    return this.gun.get(CHUNK_SOUL_PREFIX + at.fileId).get(key);
   }
 }

@@ -1,5 +1,6 @@
 import { installForgeryFilter } from './forgery-filter.js';
 import { Gun } from './gun-runtime.js';
+import { skipEchoes } from './no-echo.js';
 import { keepPeersDialed, type RedialableGun } from './redial.js';
 import type { GunInstance, GunPeer } from '../types/gun.js';
 
@@ -40,6 +41,7 @@ export class RelayConnection extends EventTarget {
     // A relay (or another relay in its mesh) may not filter these: drop them here too (see forgery-filter.ts).
     const mesh = (this.gun._.opt as { mesh?: Parameters<typeof installForgeryFilter>[0] }).mesh;
     if (mesh) installForgeryFilter(mesh);
+    skipEchoes(this.gun._ as Parameters<typeof skipEchoes>[0]);
     this.last = this.compute();
     // GUN gives up on a relay after one failed redial; keep dialing every configured relay until close().
     this.stopRedial = keepPeersDialed(this.gun as unknown as RedialableGun, this.relays);

@@ -4,6 +4,8 @@ import type { SeaPair } from '../types/gun.js';
 /** Root of every Meshdrop path inside a user space (versioned so a future format can live next to it). */
 export const APP_ROOT = 'md1';
 export const INBOX_SOUL_PREFIX = '#md1inbox';
+/** Root soul of one file's content-addressed chunks (followed by the file id). */
+export const CHUNK_SOUL_PREFIX = '#md1f';
 
 /**
  * The soul of the node at `path` in `pub`'s user space: the one GUN itself gives a node reached by

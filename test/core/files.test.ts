@@ -3,12 +3,18 @@ import {
   base64ToBytes,
   bytesToBase64,
   checkFileSizes,
+  chunkCountFor,
+  chunkHash,
   CHUNK_SIZE,
+  chunkSizeFor,
   decryptChunk,
+  encryptChunk,
   DEFAULT_MAX_FILE_BYTES,
   encryptFile,
   FileTooLargeError,
   isFileMeta,
+  MAX_CHUNKS,
+  openChunk,
   sha256Hex,
   verifyWholeFile,
 } from '../../src/core/files.js';
@@ -114,6 +120,46 @@ describe('file crypto', () => {
     expect(isFileMeta({ ...meta, size: -1 })).to.equal(false);
     expect(isFileMeta({ ...meta, fileId: '../x' })).to.equal(false);
     expect(isFileMeta(meta, 100)).to.equal(false);
+  });
+
+  it('lists each chunk by the SHA-256 of its wire string and opens only the listed chunk', async () => {
+    const { meta, chunks } = await encrypt(randomBytes(CHUNK_SIZE * 2 + 10));
+    expect(meta.chunkHashes).to.have.length(3);
+    for (const [i, c] of chunks.entries()) {
+      const hex = await sha256Hex(new TextEncoder().encode(c));
+      const fromList = Array.from(base64ToBytes(meta.chunkHashes![i]!.replace(/-/g, '+').replace(/_/g, '/') + '=')!, (b) => b.toString(16).padStart(2, '0')).join('');
+      expect(fromList).to.equal(hex);
+      expect(await chunkHash(c)).to.equal(meta.chunkHashes![i]);
+      expect(await openChunk(meta, i, c)).to.not.equal(undefined);
+    }
+    // Someone holding the file key (any recipient) forges a chunk that authenticates: its hash is not the listed one.
+    const forged = await encryptChunk(meta.key, meta.fileId, 1, randomBytes(CHUNK_SIZE));
+    expect(await decryptChunk(meta, 1, forged)).to.not.equal(undefined);
+    expect(await openChunk(meta, 1, forged)).to.equal(undefined);
+    expect(await openChunk(meta, 0, chunks[1])).to.equal(undefined);
+    for (const bad of [undefined, 42, '', 'A'.repeat(1000)]) expect(await openChunk(meta, 0, bad)).to.equal(undefined);
+    // Hashes the UTF-8 of any string (the ASCII fast path must not cut a hostile non-ASCII value short).
+    for (const text of ['é' + 'a'.repeat(10), 'aé', '']) {
+      const hex = await sha256Hex(new TextEncoder().encode(text));
+      const got = Array.from(base64ToBytes((await chunkHash(text)).replace(/-/g, '+').replace(/_/g, '/') + '=')!, (b) => b.toString(16).padStart(2, '0')).join('');
+      expect(got, text).to.equal(hex);
+    }
+  });
+
+  it('validates the chunk hash list and keeps it bounded', async () => {
+    const { meta } = await encrypt(randomBytes(CHUNK_SIZE + 1));
+    const hashes = meta.chunkHashes!;
+    expect(isFileMeta({ ...meta, chunkHashes: undefined })).to.equal(true); // sent before content addressing
+    expect(isFileMeta({ ...meta, chunkHashes: hashes.slice(1) })).to.equal(false);
+    expect(isFileMeta({ ...meta, chunkHashes: [hashes[0], 'x'.repeat(42) + '/'] })).to.equal(false);
+    expect(isFileMeta({ ...meta, chunkHashes: [hashes[0], 7] })).to.equal(false);
+    expect(isFileMeta({ ...meta, chunkHashes: 'nope' })).to.equal(false);
+    const big = 2000 * 1024;
+    expect(isFileMeta({ ...meta, size: big, chunkSize: 1024, chunkCount: 2000, chunkHashes: Array(2000).fill(hashes[0]) })).to.equal(false);
+    // The largest allowed file still fits the list: bigger chunks instead of more of them.
+    const max = 512 * 1024 * 1024;
+    expect(chunkCountFor(max, chunkSizeFor(max))).to.equal(MAX_CHUNKS);
+    expect(chunkSizeFor(25 * 1024 * 1024)).to.equal(CHUNK_SIZE);
   });
 
   it('handles an empty file', async () => {

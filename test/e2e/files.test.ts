@@ -3,7 +3,8 @@
 // the SHA-256 of the random bytes generated here.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
 import Gun from 'gun';
 import 'gun/sea.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -38,6 +39,29 @@ async function offeredHash(page: Page, name: string): Promise<string> {
   assert.equal(await save.getAttribute('download'), name);
   return storedHash(page, name);
 }
+
+/** A bare websocket speaking GUN's wire format to the relay: no GUN, no SEA checks of its own. */
+async function rawWire(url: string): Promise<{ ask(msg: Record<string, unknown>): Promise<Record<string, unknown>>; close(): void }> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws'));
+  await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)));
+  const waiting = new Map<string, (reply: Record<string, unknown>) => void>();
+  ws.on('message', (data) => {
+    const text = String(data);
+    for (const m of (text.startsWith('[') ? JSON.parse(text) : [JSON.parse(text)]) as Record<string, unknown>[]) waiting.get(String(m['@']))?.(m);
+  });
+  return {
+    ask: (msg) =>
+      new Promise((ok, fail) => {
+        const id = randomBytes(6).toString('hex');
+        const timer = setTimeout(() => fail(new Error(`no reply to ${JSON.stringify(msg).slice(0, 80)}`)), 10_000);
+        waiting.set(id, (reply) => (clearTimeout(timer), ok(reply)));
+        ws.send(JSON.stringify({ ...msg, '#': id }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+const hexOf = (b64url: string) => Buffer.from(b64url, 'base64url').toString('hex');
 
 async function openAs(ctx: BrowserContext, name: string): Promise<Page> {
   const page = await openApp(ctx, relay);
@@ -100,10 +124,13 @@ test('an oversize file is refused with a message before anything is sent', async
 });
 
 test('the sender closes the app mid-transfer and the upload resumes on the next start', async () => {
-  const file = { name: 'resume.bin', buffer: randomBytes(1280 * 1024) };
+  // 32 chunks: with 32 puts in flight, the relay acks them over several disk batches.
+  const file = { name: 'resume.bin', buffer: randomBytes(8 * 1024 * 1024) };
   await attach(a, [file]);
-  // Wait until at least one chunk is acknowledged, then close the app while the rest are in flight.
-  await fileBubble(a, file.name).locator('[role="progressbar"]:not([aria-valuenow="0"])').waitFor(LONG);
+  // Wait until at least one chunk is acknowledged, then close the app while the rest are in flight. (On a fast
+  // machine the last ack may already be in: then the bar is gone and there is nothing left to resume.)
+  const bubble = fileBubble(a, file.name);
+  await bubble.locator('[role="progressbar"]:not([aria-valuenow="0"])').or(a.locator('[data-testid="file-message"][data-status="sent"]').filter({ hasText: file.name })).first().waitFor(LONG);
   await a.close();
   a = await openAs(alice, ALICE);
   await openChat(a, BOB);
@@ -134,7 +161,8 @@ test('a recipient offline at send time gets the file later; a raw gun client tam
   const alicePub = await a.evaluate(() => (document.querySelector('md-app') as unknown as { app: { identity: { pair: { pub: string } } } }).app.identity.pair.pub);
   assert.ok(fileId && alicePub);
 
-  // An attacker peer overwrites the chunks in Alice's space: unsigned, replayed from another index, garbage.
+  // An attacker peer overwrites chunks in Alice's signed space (where files sent before content addressing keep
+  // them): unsigned, replayed from another index, garbage.
   const attacker: GunInstance = (Gun as unknown as GunFactory)({
     peers: [relay.gunUrl],
     localStorage: false,
@@ -152,11 +180,49 @@ test('a recipient offline at send time gets the file later; a raw gun client tam
         ['0', chunk1 ?? 'x'],
         ['1', 'garbage'],
         ['2', 'A'.repeat(349_552)],
-      ].map(([k, v]) => new Promise<{ err?: string }>((ok) => node.get(String(k)).put(String(v), (ack) => ok(ack)))),
+      ].map(
+        ([k, v]) =>
+          new Promise<{ err?: string }>((ok) => {
+            node.get(String(k)).put(String(v), (ack) => ok(ack));
+            // This file's chunks are content-addressed, so the path is new: GUN may resolve it without ever acking.
+            setTimeout(() => ok({ err: 'no ack: not stored' }), 15_000);
+          }),
+      ),
     );
-    assert.ok(acks.every((ack) => ack.err), 'the relay refuses every unsigned write into a user space');
+    assert.ok(acks.every((ack) => ack.err), 'no unsigned write into a user space is accepted');
   } finally {
     for (const p of Object.values(attacker._.opt.peers)) p.wire?.close?.();
+  }
+
+  // Chunks are content-addressed under #md1f<fileId>, keyed by their hash: a raw client writes other values under
+  // those keys (garbage, another chunk) straight over the wire, bypassing any client-side check.
+  const hashes = await a.evaluate(
+    async (id) => (await (document.querySelector('md-app') as unknown as { app: { getFile(id: string): Promise<{ chunkHashes?: string[] } | undefined> } }).app.getFile(id))?.chunkHashes,
+    fileId,
+  );
+  assert.equal(hashes?.length, 2, 'the file message lists both chunk hashes');
+  const soul = `#md1f${fileId}`;
+  const wire = await rawWire(relay.gunUrl);
+  try {
+    const rawPut = (key: string, value: string) => wire.ask({ put: { [soul]: { _: { '#': soul, '>': { [key]: Date.now() } }, [key]: value } } });
+    const original = await wire.ask({ get: { '#': soul, '.': hexOf(hashes[1]!) } });
+    const chunk1 = ((original.put as Record<string, Record<string, unknown>>)?.[soul]?.[hexOf(hashes[1]!)] as string) ?? '';
+    assert.equal(createHash('sha256').update(chunk1).digest('base64url'), hashes[1], 'the relay serves chunk 2 under its hash');
+    for (const [key, value] of [
+      [hexOf(hashes[1]!), 'garbage'],
+      [hexOf(hashes[0]!), chunk1],
+      [hashes[0]!, 'A'.repeat(349_552)],
+    ] as const) {
+      const ack = await rawPut(key, value);
+      assert.ok(ack.err, `the relay refuses a value that does not hash to its key (${key.slice(0, 12)}…)`);
+    }
+    // A value under its own hash is accepted, but no file message lists it.
+    const junk = 'B'.repeat(1000);
+    assert.ok(!(await rawPut(createHash('sha256').update(junk).digest('hex'), junk)).err);
+    const after = await wire.ask({ get: { '#': soul, '.': hexOf(hashes[1]!) } });
+    assert.equal((after.put as Record<string, Record<string, unknown>>)?.[soul]?.[hexOf(hashes[1]!)], chunk1, 'chunk 2 is unchanged on the relay');
+  } finally {
+    wire.close();
   }
 
   b = await openAs(bob, BOB);

@@ -44,6 +44,8 @@ export interface RelayStartOptions {
   peers?: string[];
   port?: number;
   extraArgs?: string[];
+  /** Flags for node itself (e.g. --cpu-prof), before the script. */
+  nodeArgs?: string[];
 }
 
 /** Starts `dist/relay/main.js` as its own process (the same program `npm start` runs). */
@@ -52,7 +54,7 @@ export async function startRelay(options: RelayStartOptions = {}): Promise<Relay
   const args = ['dist/relay/main.js', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--data', dataDir];
   if (options.peers?.length) args.push('--peers', options.peers.join(','));
   args.push(...(options.extraArgs ?? []));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

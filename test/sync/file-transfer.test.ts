@@ -3,11 +3,11 @@
 import { expect } from '@esm-bundle/chai';
 import { deleteDB } from 'idb';
 import { chunkCodec } from '../../src/core/file-service.js';
-import { bytesToBase64, base64ToBytes, encryptFile, sha256Hex } from '../../src/core/files.js';
+import { bytesToBase64, base64ToBytes, encryptChunk, encryptFile, sha256Hex } from '../../src/core/files.js';
 import { openMeshdropDB, type MeshdropDatabase } from '../../src/store/db.js';
 import { getFileRecord, putChunk, putFileRecord, storedChunkIndexes } from '../../src/store/file-store.js';
 import type { FileMeta, FileRecord } from '../../src/store/schema.js';
-import type { ChunkNetwork } from '../../src/sync/chunk-network.js';
+import type { ChunkAddress, ChunkNetwork } from '../../src/sync/chunk-network.js';
 import { FileTransfer } from '../../src/sync/file-transfer.js';
 
 const AUTHOR = 'author-pub';
@@ -18,14 +18,17 @@ class MemoryNetwork implements ChunkNetwork {
   online = true;
   readonly values = new Map<string, unknown>();
   readonly puts: number[] = [];
+  /** Every address put to or watched. */
+  readonly addresses: ChunkAddress[] = [];
   private readonly watchers = new Map<string, Set<(v: unknown) => void>>();
   /** Fail puts after this many successes (simulates the connection dropping mid-transfer). */
   failAfter = Infinity;
 
-  async put(fileId: string, index: number, value: string): Promise<void> {
+  async put(at: ChunkAddress, value: string): Promise<void> {
     if (!this.online || this.puts.length >= this.failAfter) throw new Error('offline');
-    this.puts.push(index);
-    this.write(fileId, index, value);
+    this.puts.push(at.index);
+    this.addresses.push(at);
+    this.write(at.fileId, at.index, value);
   }
 
   write(fileId: string, index: number, value: unknown): void {
@@ -34,8 +37,9 @@ class MemoryNetwork implements ChunkNetwork {
     for (const w of this.watchers.get(key) ?? []) w(value);
   }
 
-  watch(_author: string, fileId: string, index: number, onValue: (value: unknown) => void): () => void {
-    const key = `${fileId}/${index}`;
+  watch(at: ChunkAddress, onValue: (value: unknown) => void): () => void {
+    this.addresses.push(at);
+    const key = `${at.fileId}/${at.index}`;
     let set = this.watchers.get(key);
     if (!set) this.watchers.set(key, (set = new Set()));
     set.add(onValue);
@@ -109,6 +113,8 @@ describe('file transfer', () => {
     expect(sent?.status).to.equal('sent');
     expect(await storedChunkIndexes(sender, meta.fileId)).to.deep.equal([]); // local ciphertext dropped once acked
     expect(upProgress.at(-1)).to.equal(bytes.length);
+    expect(meta.chunkHashes).to.have.length(6);
+    for (const at of net.addresses) expect(at.hash, `put ${at.index}`).to.equal(meta.chunkHashes![at.index]); // content-addressed
 
     await expectIncoming(receiver, meta);
     const down = new FileTransfer(receiver, net, chunkCodec, fast);
@@ -197,7 +203,7 @@ describe('file transfer', () => {
   });
 
   it('marks the file failed (no Blob) when a chunk never verifies: tampered, swapped or foreign', async () => {
-    for (const tamper of ['flip', 'swap', 'foreign'] as const) {
+    for (const tamper of ['flip', 'swap', 'foreign', 'forged'] as const) {
       const net = new MemoryNetwork();
       const db = await freshDb();
       const chunks: string[] = [];
@@ -210,7 +216,8 @@ describe('file transfer', () => {
         raw[raw.length - 1] = raw[raw.length - 1]! ^ 1;
         net.write(meta.fileId, 1, bytesToBase64(raw));
       } else if (tamper === 'swap') net.write(meta.fileId, 1, chunks[0]);
-      else net.write(meta.fileId, 1, other[1]); // right shape, other key
+      else if (tamper === 'foreign') net.write(meta.fileId, 1, other[1]); // right shape, other key
+      else net.write(meta.fileId, 1, await encryptChunk(meta.key, meta.fileId, 1, randomBytes(CHUNK))); // authenticates, not the listed chunk
       await expectIncoming(db, meta);
       const t = new FileTransfer(db, net, chunkCodec, fast);
       await t.start(meta.fileId);
@@ -220,6 +227,27 @@ describe('file transfer', () => {
       expect(rec?.blob).to.equal(undefined);
       t.close();
     }
+  });
+
+  it('still moves files sent before content addressing (no hash list) through the signed path', async () => {
+    const net = new MemoryNetwork();
+    const sender = await freshDb();
+    const receiver = await freshDb();
+    const bytes = randomBytes(CHUNK * 2 + 3);
+    const { meta: hashed } = await queueOutgoing(sender, bytes);
+    const meta = { ...hashed, chunkHashes: undefined };
+    await putFileRecord(sender, { ...meta, channelId: 'c', messageId: 'm', author: AUTHOR, direction: 'out', doneChunks: 0, sentChunks: [], status: 'queued', error: '' });
+    const up = new FileTransfer(sender, net, chunkCodec, fast);
+    await up.start(meta.fileId);
+    await expectIncoming(receiver, meta);
+    const down = new FileTransfer(receiver, net, chunkCodec, fast);
+    await down.start(meta.fileId);
+    const got = await getFileRecord(receiver, meta.fileId);
+    expect(got?.status).to.equal('complete');
+    expect(await sha256Hex(got!.blob!)).to.equal(await sha256Hex(bytes));
+    expect(net.addresses.every((at) => at.hash === undefined && at.author === AUTHOR)).to.equal(true);
+    up.close();
+    down.close();
   });
 
   it('fails a file whose chunks authenticate but whose whole-file SHA-256 does not match', async () => {
