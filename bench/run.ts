@@ -11,11 +11,12 @@ import { appMessageLatency1to1, type AppLatencyResult } from './lib/app-latency.
 import { browserGunBaseline, browserGunThroughput, webCryptoThroughput, webSocketBandwidth } from './lib/browser.js';
 import { appGroupBench, type GroupBenchResult } from './lib/group.js';
 import { openLargeChat, type LargeChatResult } from './lib/large-chat.js';
+import { appFileThroughput, type FileThroughputRun } from './lib/file-throughput.js';
 import { bundleSizes } from './lib/bundle.js';
 import { coldStartOffline } from './lib/cold-start.js';
 import { measureFlood } from './lib/flood.js';
 import { nodeGunBaseline } from './lib/node-baseline.js';
-import { round, type Summary } from './lib/stats.js';
+import { percentile, round, type Summary } from './lib/stats.js';
 import { describeLoad, runRelayLoad, type LoadResult } from './relay-load.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   let group: GroupBenchResult | undefined;
   let gunRate: { sent: number; delivered: number; deliveredPerSecond: number } | undefined;
   let large: LargeChatResult | undefined;
+  let files: FileThroughputRun[] | undefined;
   let load: LoadResult | undefined;
   try {
     nodeBase = await step('node GUN baseline', () => nodeGunBaseline(relay.gunUrl, N, 5));
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
     large = await step('open a chat with 10,000 messages', () => openLargeChat(browser, relay, 10_000, QUICK ? 2 : 5));
     await step('WebCrypto AES-GCM', () => webCryptoThroughput(browser, relay.url, QUICK ? 16 : 64));
     await step('WebSocket bandwidth', () => webSocketBandwidth(browser, QUICK ? 16 : 64));
+    files = await step('app file drop', async () => (await appFileThroughput(browser, relay, QUICK ? [1, 10] : [1, 1, 1, 10, 10, 10])).runs);
     await step('bundle size', () => bundleSizes());
     await step('cold start offline', () => coldStartOffline(relay.url, QUICK ? 2 : 5));
   } finally {
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
   await cleanup();
   const loadAfter = loadavg().map((x) => round(x, 2));
   writeFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
-  writeFileSync(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), report({ nodeBase, browserBase, app, group, gunRate, large, load, browserVersion, loadBefore, loadAfter }));
+  writeFileSync(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), report({ nodeBase, browserBase, app, group, gunRate, large, files, load, browserVersion, loadBefore, loadAfter }));
   console.log(`bench: wrote bench/RESULTS.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -103,10 +106,40 @@ interface ReportInput {
   group?: GroupBenchResult;
   gunRate?: { sent: number; delivered: number; deliveredPerSecond: number };
   large?: LargeChatResult;
+  files?: FileThroughputRun[];
   load?: LoadResult;
   browserVersion: string;
   loadBefore: number[];
   loadAfter: number[];
+}
+
+/** The issue's goals, each with this run's figure and whether it was met. */
+function goals(r: ReportInput, x: { ws?: number; cold?: number; appGzipKB?: number }): string[] {
+  const base = r.browserBase?.p50;
+  const fileMBps = (size: number) => {
+    const runs = (r.files ?? []).filter((f) => f.sizeMB === size).map((f) => f.MBps);
+    return runs.length ? percentile(runs, 50) : undefined;
+  };
+  const row = (goal: string, figure: string, met: boolean | undefined) => `| ${goal} | ${figure} | ${met === undefined ? '–' : met ? 'met' : '**not met**'} |`;
+  const within = (value: number | undefined, limit: number | undefined) => (value === undefined || limit === undefined || !Number.isFinite(value) ? undefined : value <= limit);
+  const atLeast = (value: number | undefined, limit: number | undefined) => (value === undefined || limit === undefined ? undefined : value >= limit);
+  return [
+    '## Goals at a glance',
+    '',
+    '| Goal | this run | |',
+    '|---|---|---|',
+    row('1:1 rendered p50 ≤ 1.5× raw GUN baseline', `${ms(r.app?.rendered.p50)} vs ${ms(base)} (${ratio(r.app?.rendered.p50, base)})`, within(r.app?.rendered.p50, base === undefined ? undefined : 1.5 * base)),
+    row('1:1 rendered p99 ≤ 100 ms', ms(r.app?.rendered.p99), within(r.app?.rendered.p99, 100)),
+    row('Group of 10 rendered p50 ≤ 1.5× baseline', `${ms(r.group?.rendered.p50)} (${ratio(r.group?.rendered.p50, base)})`, within(r.group?.rendered.p50, base === undefined ? undefined : 1.5 * base)),
+    row('Group of 10 rendered p99 ≤ 100 ms', ms(r.group?.rendered.p99), within(r.group?.rendered.p99, 100)),
+    ...[1, 10].map((size) =>
+      row(`File drop ${size} MB ≥ 25% of WebSocket`, `${fileMBps(size) === undefined ? '–' : round(fileMBps(size) as number, 2)} MB/s vs ${x.ws ? round(x.ws) : '–'} MB/s`, atLeast(fileMBps(size), x.ws === undefined ? undefined : x.ws / 4)),
+    ),
+    row('Cold start offline ≤ 1 s (p50)', ms(x.cold), within(x.cold, 1000)),
+    row('App code gzip ≤ 150 KB (excl. GUN)', `${x.appGzipKB ?? '–'} KB`, within(x.appGzipKB, 150)),
+    row('Open a 10,000-message chat ≤ 300 ms (p50)', ms(r.large?.open.p50), within(r.large?.open.p50, 300)),
+    '',
+  ];
 }
 
 function report(r: ReportInput): string {
@@ -131,6 +164,7 @@ function report(r: ReportInput): string {
     '',
     'All latencies are send → receive on one loopback relay, both ends in this machine; p99 by nearest rank.',
     '',
+    ...goals(r, { ws: ws?.MBps, cold: cold?.p50, appGzipKB: bundle?.appGzipKB }),
     '## Message latency',
     '',
     '| Measurement | n | lost | p50 | p99 | p50 ratio vs browser GUN baseline | goal |',
@@ -162,7 +196,18 @@ function report(r: ReportInput): string {
     '|---|---|---|',
     `| WebCrypto AES-GCM-256 in Chromium, 256 KiB chunks | encrypt ${crypto?.encryptMBps ? round(crypto.encryptMBps) : '–'} MB/s, decrypt ${crypto?.decryptMBps ? round(crypto.decryptMBps) : '–'} MB/s | ${crypto?.totalMB ?? '–'} MB each way |`,
     `| Raw WebSocket, Chromium → Node \`ws\` server on loopback | ${ws?.MBps ? round(ws.MBps) : '–'} MB/s | ${ws?.totalMB ?? '–'} MB in 256 KiB frames; file-drop goal ≥ 25% = ${ws?.MBps ? round(ws.MBps / 4) : '–'} MB/s |`,
-    '| App file drop 1 MB / 10 MB | – | not measured yet |',
+    ...[1, 10].map((size) => {
+      const runs = (r.files ?? []).filter((f) => f.sizeMB === size);
+      if (!runs.length) return `| App file drop ${size} MB, send → verified at the receiver | – | not measured in this run |`;
+      const mid = (xs: number[]) => percentile(xs, 50);
+      const mbps = mid(runs.map((f) => f.MBps));
+      return (
+        `| App file drop ${size} MB, \`sendFiles()\` → receiver has the verified file | **${round(mbps, 2)} MB/s** (median of ${runs.length}: ${runs.map((f) => round(f.MBps, 2)).join(', ')}); ` +
+        `${ws?.MBps ? round((100 * mbps) / ws.MBps) : '–'}% of WebSocket, ${crypto?.encryptMBps ? round((100 * mbps) / crypto.encryptMBps) : '–'}% of AES-GCM | ` +
+        `medians: total ${ms(mid(runs.map((f) => f.ms)))}, sender all chunks acked ${ms(mid(runs.map((f) => f.sentMs)))}, receiver learns of the file ${ms(mid(runs.map((f) => f.announcedMs)))}, ` +
+        `first verified chunk ${ms(mid(runs.map((f) => f.firstChunkMs)))}; goal ≥ 25% of WebSocket |`
+      );
+    }),
     '',
     '## History',
     '',

@@ -51,6 +51,8 @@ export class GunChunkNetwork implements ChunkNetwork {
     /** My signed-in user space (shared with chat: GUN keeps one user per instance). */
     private readonly space: () => Promise<UserSpace>,
     private readonly isOnline: () => boolean,
+    /** How often a chunk that has not arrived is asked for again. */
+    private readonly reaskMs = 5_000,
   ) {}
 
   /** Rejecters of puts still waiting for an ack, so a lost connection can fail them at once. */
@@ -93,13 +95,24 @@ export class GunChunkNetwork implements ChunkNetwork {
   }
 
   watch(at: ChunkAddress, onValue: (value: unknown) => void): () => void {
-    const node: GunChain =
+    const chain = (): GunChain =>
       at.hash === undefined ? this.gun.get(soulOf(at.author, [APP_ROOT, FILES_BRANCH, at.fileId])).get(String(at.index)) : this.hashed(at);
+    const node = chain();
     let active = true;
+    let arrived = false;
     node.on((data) => {
-      if (active) onValue(data);
+      if (!active) return;
+      if (data !== undefined && data !== null) arrived = true;
+      onValue(data);
     });
+    // A chunk that reached a relay while that relay's link to ours was down is never pushed to us (relays forward
+    // writes, not old subscriptions): until it arrives, ask again now and then. GUN re-sends a get for a key it
+    // holds no data for, and the answer reaches the listener above.
+    const reask = setInterval(() => {
+      if (active && !arrived) chain().once(() => undefined, { wait: 1000 });
+    }, this.reaskMs);
     return () => {
+      clearInterval(reask);
       active = false;
       try {
         node.off();

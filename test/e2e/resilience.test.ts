@@ -103,7 +103,7 @@ test('restart: the relay is SIGKILLed mid-transfer and restarted; the transfer c
   const beforeId = await bubble(a, 'written before the kill').getAttribute('data-id');
   assert.ok(beforeId);
 
-  const file = { name: 'three-mb.bin', buffer: randomBytes(3 * 1024 * 1024) };
+  const file = { name: 'twelve-mb.bin', buffer: randomBytes(12 * 1024 * 1024) }; // large enough to be mid-upload at the kill
   await attach(a, [file]);
   // Some chunks are acknowledged, the rest still in flight: kill Alice's only relay now.
   await fileBubble(a, file.name).locator('[role="progressbar"]:not([aria-valuenow="0"])').waitFor(LONG);
