@@ -73,9 +73,9 @@ async function main(): Promise<void> {
     browserBase = await step('browser GUN baseline', () => browserGunBaseline(browser, relay.url, N, 5));
     gunRate = await step('browser GUN throughput', () => browserGunThroughput(browser, relay.url, QUICK ? 300 : 1000));
     app = await step('app 1:1 message latency and throughput', () => appMessageLatency1to1(browser, relay, N, 100, {}, QUICK ? 100 : 300));
-    // Ten profiles share this machine's cores (a real group has ten devices): messages are paced so the
-    // figure is latency, not a queue of our own making; sustained throughput is measured after it.
-    group = await step('app group of 10', () => appGroupBench(browser, relay, QUICK ? 4 : 10, N, 150, QUICK ? 50 : 150));
+    // Ten profiles share this machine's cores (a real group has ten devices). Messages are paced below what the ten
+    // can process together here (~3/s, the throughput row), so the figure is latency, not a queue of our own making.
+    group = await step('app group of 10', () => appGroupBench(browser, relay, QUICK ? 4 : 10, N, 400, QUICK ? 50 : 150));
     large = await step('open a chat with 10,000 messages', () => openLargeChat(browser, relay, 10_000, QUICK ? 2 : 5));
     await step('WebCrypto AES-GCM', () => webCryptoThroughput(browser, relay.url, QUICK ? 16 : 64));
     await step('WebSocket bandwidth', () => webSocketBandwidth(browser, QUICK ? 16 : 64));
