@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { RelayProcess } from '../../test/e2e/harness.js';
 import { openChat } from '../../test/e2e/chat-helpers.js';
 import { arrivals, latencies, listen, sendSeries, throughput, waitForArrivals, type LatencySummary, type ThroughputFigure } from './app-messages.js';
-import { closeProfiles, connect, signedInProfile } from './app-session.js';
+import { closeProfiles, connectedPair } from './app-session.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface AppLatencyResult {
@@ -33,12 +33,10 @@ export async function appMessageLatency1to1(
   hooks: AppLatencyHooks = {},
   throughputCount = 0,
 ): Promise<AppLatencyResult> {
-  const alice = await signedInProfile(browser, relay, 'Bench Alice');
-  const bob = await signedInProfile(browser, relay, 'Bench Bob');
+  const { alice, bob, channelId } = await connectedPair(browser, relay);
   try {
     const { page: a } = alice;
     const { page: b } = bob;
-    const channelId = await connect(alice, bob);
     await openChat(b, 'Bench Alice');
     await listen(b, channelId, 'warm', true);
     await listen(b, channelId, 'lat', true);

@@ -69,6 +69,23 @@ export async function connect(inviter: AppProfile, invitee: AppProfile): Promise
   return channelId;
 }
 
+/** Two fresh profiles, "Bench Alice" and "Bench Bob", made contacts; close them with `closeProfiles`. */
+export async function connectedPair(browser: Browser, relay: RelayProcess): Promise<{ alice: AppProfile; bob: AppProfile; channelId: string }> {
+  const alice = await signedInProfile(browser, relay, 'Bench Alice');
+  try {
+    const bob = await signedInProfile(browser, relay, 'Bench Bob');
+    try {
+      return { alice, bob, channelId: await connect(alice, bob) };
+    } catch (err) {
+      await closeProfiles([bob]);
+      throw err;
+    }
+  } catch (err) {
+    await closeProfiles([alice]);
+    throw err;
+  }
+}
+
 export async function closeProfiles(profiles: readonly AppProfile[]): Promise<void> {
   await Promise.all(profiles.map((p) => p.context.close().catch(() => undefined)));
 }

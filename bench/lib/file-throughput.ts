@@ -4,7 +4,7 @@
 // stored is hashed again and compared with what A sent. Clocks: both pages share one browser (epoch ms).
 import type { Browser, Page } from 'playwright-core';
 import type { RelayProcess } from '../../test/e2e/harness.js';
-import { closeProfiles, connect, signedInProfile, type ControllerLike } from './app-session.js';
+import { closeProfiles, connectedPair, type ControllerLike } from './app-session.js';
 import { round } from './stats.js';
 
 export interface FileThroughputRun {
@@ -148,12 +148,10 @@ export interface FileThroughputHooks {
  * A small warm-up file goes first so one-off costs (first subscriptions, key imports) are not counted.
  */
 export async function appFileThroughput(browser: Browser, relay: RelayProcess, sizesMB: number[] = [1, 10], hooks: FileThroughputHooks = {}): Promise<FileThroughputResult> {
-  const alice = await signedInProfile(browser, relay, 'Bench Alice');
-  const bob = await signedInProfile(browser, relay, 'Bench Bob');
+  const { alice, bob, channelId } = await connectedPair(browser, relay);
   try {
     const { page: a } = alice;
     const { page: b } = bob;
-    const channelId = await connect(alice, bob);
     await recordProgress(a);
     await recordProgress(b);
     await dropOne(a, b, channelId, 64 * 1024);

@@ -5,7 +5,7 @@
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import type { RelayProcess } from '../../test/e2e/harness.js';
 import { seedHistory } from '../../test/e2e/chat-helpers.js';
-import { closeProfiles, connect, signedInProfile } from './app-session.js';
+import { closeProfiles, connectedPair } from './app-session.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface LargeChatResult {
@@ -60,10 +60,8 @@ function timedOpen(page: Page, channelId: string, newest: string): Promise<{ ms:
 }
 
 export async function openLargeChat(browser: Browser, relay: RelayProcess, count = 10_000, runs = 5): Promise<LargeChatResult> {
-  const alice = await signedInProfile(browser, relay, 'Bench Alice');
-  const bob = await signedInProfile(browser, relay, 'Bench Bob');
+  const { alice, bob, channelId } = await connectedPair(browser, relay);
   try {
-    const channelId = await connect(alice, bob);
     await seedHistory(alice.page, channelId, count, { otherPub: bob.pub });
     const page = alice.page;
     const cdp = await page.context().newCDPSession(page);
