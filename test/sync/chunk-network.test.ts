@@ -3,7 +3,28 @@ import { expect } from '@esm-bundle/chai';
 import { Gun, SEA } from '../../src/sync/gun-runtime.js';
 import { chunkKey, GunChunkNetwork } from '../../src/sync/chunk-network.js';
 import { chunkHash, sha256Hex } from '../../src/core/files.js';
-import { UserSpace } from '../../src/sync/user-space.js';
+import { CHUNK_SOUL_PREFIX, UserSpace } from '../../src/sync/user-space.js';
+import type { GunInstance } from '../../src/types/gun.js';
+import { relayGun } from '../helpers/controllers.js';
+
+type HearOne = (msg: { '@'?: unknown; put?: Record<string, unknown> }, ...rest: unknown[]) => unknown;
+
+/** A GUN client on the test relay that loses every pushed write (not a reply to its own get) for `soul`. */
+function clientLosingPushes(soul: string): GunInstance {
+  const gun = Gun({ peers: [relayGun()], localStorage: false, radisk: false, axe: false, multicast: false });
+  const mesh = (gun._.opt as { mesh?: { hear: { one: HearOne } } }).mesh;
+  if (!mesh) throw new Error('GUN has no mesh');
+  const one = mesh.hear.one;
+  mesh.hear.one = function (msg, ...rest) {
+    if (msg?.put && msg['@'] === undefined && (msg.put['#'] === soul || soul in msg.put)) return undefined;
+    return one.call(this, msg, ...rest);
+  };
+  return gun;
+}
+
+const closeGun = (gun: GunInstance) => {
+  for (const peer of Object.values(gun._.opt.peers)) peer.wire?.close?.();
+};
 
 describe('GunChunkNetwork', () => {
   it('keys a content-addressed chunk by the hex SHA-256 of its value, and refuses anything that is not a hash', async () => {
@@ -26,5 +47,35 @@ describe('GunChunkNetwork', () => {
     );
     expect(err?.message).to.equal('The connection to the relays was lost');
     expect(Date.now() - started).to.be.lessThan(5_000);
+  });
+
+  it('asks again for a chunk whose push never came (written while a relay link of the mesh was down)', async function () {
+    this.timeout(30_000);
+    const fileId = 'cd'.repeat(16);
+    const soul = CHUNK_SOUL_PREFIX + fileId;
+    const value = `chunk-${Math.random()}`.repeat(50);
+    const at = { author: 'unused', fileId, index: 0, hash: await chunkHash(value) };
+    const writerGun = Gun({ peers: [relayGun()], localStorage: false, radisk: false, axe: false, multicast: false });
+    const writerSpace = new UserSpace(writerGun, await SEA.pair());
+    const writer = new GunChunkNetwork(writerGun, async () => writerSpace, () => true);
+    // Two readers that both lose the relay's push; only the first asks again soon enough to matter here.
+    const asking = clientLosingPushes(soul);
+    const patient = clientLosingPushes(soul);
+    const got: Record<string, unknown> = {};
+    const stops = [
+      new GunChunkNetwork(asking, async () => writerSpace, () => true, 300).watch(at, (v) => v && (got.asking = v)),
+      new GunChunkNetwork(patient, async () => writerSpace, () => true, 600_000).watch(at, (v) => v && (got.patient = v)),
+    ];
+    try {
+      await new Promise((r) => setTimeout(r, 1000)); // both subscribed at the relay
+      await writer.put(at, value, 10_000);
+      const deadline = Date.now() + 8000;
+      while (!got.asking && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(got.asking).to.equal(value);
+      expect(got.patient, 'the push really was lost: without asking again nothing arrives').to.equal(undefined);
+    } finally {
+      for (const stop of stops) stop();
+      for (const g of [writerGun, asking, patient]) closeGun(g);
+    }
   });
 });
