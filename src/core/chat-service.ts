@@ -26,7 +26,7 @@ interface Parked {
 }
 
 /** Where a reader puts its delivery receipts for one author's messages in a channel (in the reader's space). */
-export const receiptsFor = (channelId: string, authorPub: string): string[] => [APP_ROOT, 'r', channelId, authorPub];
+const receiptsFor = (channelId: string, authorPub: string): string[] => [APP_ROOT, 'r', channelId, authorPub];
 
 /** A sent message may carry its envelope date at most this far in the future (clock skew). */
 const MAX_FUTURE_MS = 60_000;

@@ -1,10 +1,6 @@
 import type { MeshdropDatabase } from './db.js';
 import type { ChannelRecord, MessageRecord, MessageStatus, OutboxRecord } from './schema.js';
 
-export function getMessage(db: MeshdropDatabase, id: string): Promise<MessageRecord | undefined> {
-  return db.get('messages', id);
-}
-
 /** Stores a message unless one with that id exists (duplicate suppression). Returns true when stored. */
 export async function addMessageIfNew(db: MeshdropDatabase, message: MessageRecord): Promise<boolean> {
   const tx = db.transaction('messages', 'readwrite');

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { closeAll, newUser, relayGun, waitFor } from '../helpers/controllers.js';
-import { Gun } from '../../src/sync/gun-runtime.js';
+import { closeAll, newUser, waitFor } from '../helpers/controllers.js';
+import { closeRawGun, rawGun } from '../helpers/raw-gun.js';
 import { soulOf } from '../../src/sync/user-space.js';
 import { encryptWith, sha256Base64, signWith } from '../../src/core/crypto.js';
 import { newMessageId } from '../../src/core/ids.js';
@@ -9,9 +9,6 @@ import { sealContactRequest } from '../../src/core/invite.js';
 import type { Meshdrop } from '../../src/core/meshdrop.js';
 import type { GunAck, GunChain, GunInstance, GunPutValue, SeaPair } from '../../src/types/gun.js';
 
-function rawGun(): GunInstance {
-  return Gun({ peers: [relayGun()], localStorage: false, radisk: false, axe: false, multicast: false });
-}
 
 function path(root: GunChain, keys: string[]): GunChain {
   return keys.reduce((node, k) => node.get(k), root);
@@ -46,7 +43,7 @@ describe('attackers writing into the paths the app uses', function () {
   after(() => {
     window.removeEventListener('error', onError);
     window.removeEventListener('unhandledrejection', onRejection);
-    for (const g of raws) for (const p of Object.values(g._.opt.peers)) p.wire?.close?.();
+    for (const g of raws) closeRawGun(g);
     closeAll();
   });
 

@@ -4,18 +4,17 @@ import type { Meshdrop } from '../../src/core/meshdrop.js';
 import { openEnvelope } from '../../src/core/envelope.js';
 import { getChannel } from '../../src/store/channels-store.js';
 import { randomId } from '../../src/core/crypto.js';
-import { Gun } from '../../src/sync/gun-runtime.js';
 import { soulOf } from '../../src/sync/user-space.js';
-import { relayGun } from '../helpers/controllers.js';
+import { closeRawGun, rawGun } from '../helpers/raw-gun.js';
 
 /** What a fresh GUN client reads at `~pub/keys...` through the relay (undefined if nothing is there). */
 async function readRaw(pub: string, keys: string[]): Promise<unknown> {
-  const gun = Gun({ peers: [relayGun()], localStorage: false, radisk: false, axe: false, multicast: false });
+  const gun = rawGun();
   try {
     const node = gun.get(soulOf(pub, keys.slice(0, -1))).get(keys[keys.length - 1] ?? '');
     return await new Promise((resolve) => node.once((v) => resolve(v), { wait: 1500 }));
   } finally {
-    for (const peer of Object.values(gun._.opt.peers)) peer.wire?.close?.();
+    closeRawGun(gun);
   }
 }
 

@@ -1,17 +1,17 @@
 // A chunk put over a dead connection must fail as soon as the connection is known lost, not after its ack timeout.
 import { expect } from '@esm-bundle/chai';
-import { Gun, SEA } from '../../src/sync/gun-runtime.js';
+import { SEA } from '../../src/sync/gun-runtime.js';
 import { chunkKey, GunChunkNetwork } from '../../src/sync/chunk-network.js';
 import { chunkHash, sha256Hex } from '../../src/core/files.js';
 import { CHUNK_SOUL_PREFIX, UserSpace } from '../../src/sync/user-space.js';
 import type { GunInstance } from '../../src/types/gun.js';
-import { relayGun } from '../helpers/controllers.js';
+import { closeRawGun, rawGun } from '../helpers/raw-gun.js';
 
 type HearOne = (msg: { '@'?: unknown; put?: Record<string, unknown> }, ...rest: unknown[]) => unknown;
 
 /** A GUN client on the test relay that loses every pushed write (not a reply to its own get) for `soul`. */
 function clientLosingPushes(soul: string): GunInstance {
-  const gun = Gun({ peers: [relayGun()], localStorage: false, radisk: false, axe: false, multicast: false });
+  const gun = rawGun();
   const mesh = (gun._.opt as { mesh?: { hear: { one: HearOne } } }).mesh;
   if (!mesh) throw new Error('GUN has no mesh');
   const one = mesh.hear.one;
@@ -22,9 +22,6 @@ function clientLosingPushes(soul: string): GunInstance {
   return gun;
 }
 
-const closeGun = (gun: GunInstance) => {
-  for (const peer of Object.values(gun._.opt.peers)) peer.wire?.close?.();
-};
 
 describe('GunChunkNetwork', () => {
   it('keys a content-addressed chunk by the hex SHA-256 of its value, and refuses anything that is not a hash', async () => {
@@ -35,7 +32,7 @@ describe('GunChunkNetwork', () => {
 
   it('abortPending fails waiting puts at once with the reason', async () => {
     // A relay address nothing listens on: the put is never acknowledged.
-    const gun = Gun({ peers: ['http://127.0.0.1:9/gun'], localStorage: false, radisk: false, axe: false, multicast: false });
+    const gun = rawGun(['http://127.0.0.1:9/gun']);
     const space = new UserSpace(gun, await SEA.pair());
     const net = new GunChunkNetwork(gun, async () => space, () => true);
     const started = Date.now();
@@ -55,7 +52,7 @@ describe('GunChunkNetwork', () => {
     const soul = CHUNK_SOUL_PREFIX + fileId;
     const value = `chunk-${Math.random()}`.repeat(50);
     const at = { author: 'unused', fileId, index: 0, hash: await chunkHash(value) };
-    const writerGun = Gun({ peers: [relayGun()], localStorage: false, radisk: false, axe: false, multicast: false });
+    const writerGun = rawGun();
     const writerSpace = new UserSpace(writerGun, await SEA.pair());
     const writer = new GunChunkNetwork(writerGun, async () => writerSpace, () => true);
     // Two readers that both lose the relay's push; only the first asks again soon enough to matter here.
@@ -75,7 +72,7 @@ describe('GunChunkNetwork', () => {
       expect(got.patient, 'the push really was lost: without asking again nothing arrives').to.equal(undefined);
     } finally {
       for (const stop of stops) stop();
-      for (const g of [writerGun, asking, patient]) closeGun(g);
+      for (const g of [writerGun, asking, patient]) closeRawGun(g);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { Gun, SEA } from '../../src/sync/gun-runtime.js';
+import { SEA } from '../../src/sync/gun-runtime.js';
+import { rawGun } from '../helpers/raw-gun.js';
 import { installForgeryFilter, namesOtherSigner, stripForeignSigned, userSpaceOf } from '../../src/sync/forgery-filter.js';
 import { RelayConnection } from '../../src/sync/relay-connection.js';
 import type { GunInstance, SeaPair } from '../../src/types/gun.js';
@@ -56,7 +57,7 @@ describe('forgery filter', function () {
     const honest = { '#': 'h1', put: { [soul]: { _: { '#': soul, '>': { m2: state } }, m2: await signedValue(soul, 'm2', 1, state, alice, false) } } };
 
     // Control: GUN as shipped accepts the forgery (this is the hole).
-    const plain = Gun({ peers: [], localStorage: false, radisk: false, axe: false, multicast: false });
+    const plain = rawGun([]);
     deliver(plain, forged);
     expect(await read(plain, soul, 'm1')).to.equal(1);
 
