@@ -51,6 +51,11 @@ export interface ChannelRecord {
   profiles?: MemberProfile[];
   /** Group only: the nonce that binds the channel id to the admin (see core/ids.ts groupChannelId). */
   groupNonce?: string;
+  /**
+   * Devices: read on another device of this account up to this time (from a link, a backup or the self-channel),
+   * so history replayed from the relays up to there does not count as unread again.
+   */
+  readUpTo?: number;
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'received';
