@@ -79,6 +79,16 @@ describe('linked devices through a real relay', function () {
     // entry, older ones included) changes nothing.
     await ann2.setContactVerified(benPub, false);
     await waitFor('unverified on device 1', async () => (await ann.md.listContacts()).find((c) => c.pub === benPub)?.verified === false);
+    const db2 = (ann2 as unknown as { db: { name: string } }).db.name;
+    ann2.close();
+    const again = await openController(db2);
+    // Device 1 renames itself after the restart: once that newest entry is here, the older ones of the same
+    // node (which said "verified", "Cat in Trip", "unread") have been replayed too.
+    await ann.md.renameDevice('Desk');
+    await waitFor('replay done', async () => (await again.listDevices()).some((d) => d.name === 'Desk'));
+    expect((await again.listContacts()).find((c) => c.pub === benPub)?.verified).to.equal(false);
+    expect((await again.getChannel(trip.id))?.members.map((m) => m.pub)).to.deep.equal([benPub]);
+    expect((await again.getChannel(trip.id))?.unread).to.equal(0);
   });
 
   it('rename and unlink: the list follows on every device, and the unlinked device removes the account', async () => {
