@@ -21,6 +21,8 @@ import { capWindow, mergeIntoWindow, prependPage } from './messages-window.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
 import './md-identity-panel.js';
+import './md-devices.js';
+import type { DevicesApi } from '../core/devices-api.js';
 import './md-update-prompt.js';
 import './md-relay-settings.js';
 import type { SaveRelaysDetail } from './md-relay-settings.js';
@@ -656,6 +658,7 @@ export class MdApp extends LitElement {
           @export-backup=${this.onExport}
           @import-backup=${this.onImport}
         ></md-identity-panel>
+          <md-devices style="padding:1rem" .api=${app as unknown as DevicesApi}></md-devices>
           <md-relay-settings style="padding:1rem" .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>`;
       case 'contacts':
         return html`<md-contacts
@@ -753,6 +756,7 @@ export class MdApp extends LitElement {
           ?busy=${this.busy}
           @create-identity=${this.onCreate}
           @import-backup=${this.onImport}
+          .devicesApi=${app as unknown as DevicesApi}
         ></md-onboarding>
       </main>`;
     }
