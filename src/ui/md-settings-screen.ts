@@ -31,6 +31,9 @@ const PERMISSION_TEXT: Record<NotifyPermission, string> = {
   unsupported: 'This browser cannot show notifications.',
 };
 
+const DISMISSED_TEXT =
+  'The browser did not allow notifications. To turn them on, open the site settings (the icon left of the address, or the app info on Android), allow Notifications, then reload Meshdrop.';
+
 const PERSIST_TEXT: Record<PersistState, string> = {
   persisted: 'Durable: the browser keeps this data even when the device runs low on space.',
   refused: 'Not durable: when the device runs low on space the browser may delete your identity and history. Keep a backup.',
@@ -111,6 +114,7 @@ export class MdSettingsScreen extends LitElement {
   @state() private persist: PersistState | undefined;
   @state() private use: StorageUse | undefined;
   @state() private notifyError = '';
+  @state() private notifyRefused = false;
   @state() private fileError = '';
   @state() private fileNotice = '';
   @state() private relayError = '';
@@ -163,6 +167,8 @@ export class MdSettingsScreen extends LitElement {
     this.notifyError = '';
     try {
       this.permission = await device.requestNotifications();
+      // Still "default": the prompt was dismissed or blocked by the browser without a lasting answer.
+      if (this.permission === 'default') this.notifyRefused = true;
     } catch (err) {
       this.notifyError = messageOf(err);
     }
@@ -243,7 +249,9 @@ export class MdSettingsScreen extends LitElement {
     const prefs = this.app?.preferences;
     return html`<section aria-labelledby="notify-heading">
       <h3 id="notify-heading">Notifications</h3>
-      <p data-testid="notify-state" data-permission=${this.permission}>${PERMISSION_TEXT[this.permission]}</p>
+      <p data-testid="notify-state" data-permission=${this.permission} role="status">
+        ${this.notifyRefused && this.permission === 'default' ? DISMISSED_TEXT : PERMISSION_TEXT[this.permission]}
+      </p>
       ${this.permission === 'default' ? html`<button data-testid="enable-notifications" @click=${this.enableNotifications}>Turn on notifications</button>` : nothing}
       <p class="error" role="alert">${this.notifyError}</p>
       ${prefs
