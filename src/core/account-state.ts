@@ -23,7 +23,10 @@ export interface DeviceRecord {
 
 /** The part of a channel that is synced (unread/last-message fields are recomputed on each device). */
 export type SyncedChannel = Pick<ChannelRecord, 'id' | 'kind' | 'title' | 'members' | 'admin' | 'keys' | 'currentEpoch' | 'createdAt' | 'lastReadAt' | 'closed'> &
-  Partial<Pick<ChannelRecord, 'profiles' | 'groupNonce'>>;
+  Partial<Pick<ChannelRecord, 'profiles' | 'groupNonce' | 'muted'>> & {
+    /** Time of the last local mute change: the newer mute flag wins. */
+    mutedAt?: number;
+  };
 
 /** The part of a contact that is synced, with the time of its last local change (verified flag, name). */
 export type SyncedContact = Pick<ContactRecord, 'pub' | 'epub' | 'name' | 'addedAt' | 'channelId' | 'verified'> & { at: number };
@@ -100,6 +103,11 @@ function parseChannel(v: unknown): SyncedChannel {
     if (typeof v.groupNonce !== 'string' || !/^[0-9a-f]{32}$/.test(v.groupNonce)) throw new AccountStateError('nonce');
     out.groupNonce = v.groupNonce;
   }
+  if (v.muted !== undefined || v.mutedAt !== undefined) {
+    if (typeof v.muted !== 'boolean' || !isTime(v.mutedAt)) throw new AccountStateError('muted');
+    out.muted = v.muted;
+    out.mutedAt = v.mutedAt;
+  }
   if (out.kind === 'direct' && (out.members.length !== 1 || out.admin !== '')) throw new AccountStateError('direct channel');
   return out;
 }
@@ -133,8 +141,8 @@ export function parseAccountState(raw: unknown): AccountState {
   return state;
 }
 
-/** The synced part of a stored channel. */
-export function syncedChannel(c: ChannelRecord): SyncedChannel {
+/** The synced part of a stored channel (`mutedAt` from the mute stamps). */
+export function syncedChannel(c: ChannelRecord, stamps: ContactStamps = {}): SyncedChannel {
   const out: SyncedChannel = {
     id: c.id,
     kind: c.kind,
@@ -149,6 +157,10 @@ export function syncedChannel(c: ChannelRecord): SyncedChannel {
   };
   if (c.profiles) out.profiles = c.profiles;
   if (c.groupNonce) out.groupNonce = c.groupNonce;
+  if (c.muted !== undefined) {
+    out.muted = c.muted;
+    out.mutedAt = stamps[muteStamp(c.id)] ?? 0;
+  }
   return out;
 }
 
@@ -161,8 +173,11 @@ export interface MergeResult {
   devices: DeviceRecord[];
 }
 
-/** Local time stamps of the last change per contact, so the newer verified flag / name wins. */
+/** Local time stamps of the last change per contact (by pub) and per chat mute (`m:<id>`): the newer one wins. */
 export type ContactStamps = Record<string, number>;
+
+/** The stamp key of a chat's mute flag. */
+export const muteStamp = (channelId: string): string => `m:${channelId}`;
 
 /**
  * Merges a copy into IndexedDB in one transaction. Rules (each idempotent, so replays change nothing):
@@ -183,7 +198,9 @@ export async function mergeAccountState(
   for (const incoming of state.channels) {
     const existing = await channels.get(incoming.id);
     if (!existing) {
-      const record: ChannelRecord = { ...incoming, lastMessageAt: Math.max(incoming.lastReadAt, incoming.createdAt), unread: 0, readUpTo: incoming.lastReadAt };
+      const { mutedAt, ...fields } = incoming;
+      const record: ChannelRecord = { ...fields, lastMessageAt: Math.max(incoming.lastReadAt, incoming.createdAt), unread: 0, readUpTo: incoming.lastReadAt };
+      if (mutedAt !== undefined) stamps[muteStamp(incoming.id)] = mutedAt;
       await channels.put(record);
       result.channels.push({ channel: record, membersBefore: [], isNew: true });
       continue;
@@ -206,6 +223,10 @@ export async function mergeAccountState(
       next.readUpTo = Math.max(existing.readUpTo ?? 0, incoming.lastReadAt);
       // Read on the other device up to at least my newest message: nothing here is unread any more.
       if (incoming.lastReadAt >= existing.lastMessageAt) next.unread = 0;
+    }
+    if (incoming.muted !== undefined && (incoming.mutedAt ?? 0) > (stamps[muteStamp(incoming.id)] ?? 0)) {
+      next.muted = incoming.muted;
+      stamps[muteStamp(incoming.id)] = incoming.mutedAt ?? 0;
     }
     if (JSON.stringify(next) !== JSON.stringify(existing)) {
       await channels.put(next);
@@ -251,7 +272,7 @@ export async function collectAccountState(db: MeshdropDatabase, stamps: ContactS
   return {
     v: 1,
     contacts: contacts.map((c) => ({ pub: c.pub, epub: c.epub, name: c.name, addedAt: c.addedAt, channelId: c.channelId, verified: c.verified, at: stamps[c.pub] ?? c.addedAt })),
-    channels: channels.map(syncedChannel),
+    channels: channels.map((c) => syncedChannel(c, stamps)),
     devices,
   };
 }

@@ -26,7 +26,10 @@ export interface DevicesHost extends EventTarget {
  * 'device-link-request' (CustomEvent<DeviceLinkRequestView>: a new device waits for confirmation).
  */
 export class DevicesController {
-  constructor(private readonly host: DevicesHost) {}
+  constructor(private readonly host: DevicesHost) {
+    // Chat changes made by the controller itself (a mute) reach the self-channel too; publishing is debounced.
+    host.addEventListener('channels', () => host.activeSession?.devices.changed());
+  }
 
   /** Hooks for the session's DevicesService. */
   readonly hooks: DevicesHooks = {

@@ -4,7 +4,7 @@ import type { IdentityRecord } from '../store/schema.js';
 import type { Outbox } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
 import { APP_ROOT, INBOX_SOUL_PREFIX } from '../sync/user-space.js';
-import { collectAccountState, isDeviceId, mergeAccountState, MAX_DEVICES, type AccountState, type MergeResult } from './account-state.js';
+import { collectAccountState, isDeviceId, mergeAccountState, MAX_DEVICES, muteStamp, type AccountState, type MergeResult } from './account-state.js';
 import type { ChatEvents } from './chat-events.js';
 import type { ChatService } from './chat-service.js';
 import { randomId } from './crypto.js';
@@ -136,7 +136,15 @@ export class DevicesService {
       if (meta.published[k] !== undefined) meta.stamps[c.pub] = now;
       part.contacts.push({ ...c, at: meta.stamps[c.pub] ?? c.at });
     }
-    for (const c of state.channels) if (meta.published[`h:${c.id}`] !== prints[`h:${c.id}`]) part.channels.push(c);
+    for (const c of state.channels) {
+      const m = muteStamp(c.id);
+      const muteChanged = prints[m] !== undefined && meta.published[m] !== prints[m];
+      if (muteChanged) {
+        meta.stamps[m] = now;
+        c.mutedAt = now;
+      }
+      if (muteChanged || meta.published[`h:${c.id}`] !== prints[`h:${c.id}`]) part.channels.push(c);
+    }
     for (const d of state.devices) if (meta.published[`d:${d.id}`] !== prints[`d:${d.id}`]) part.devices.push(d);
     if (!part.contacts.length && !part.channels.length && !part.devices.length) return;
     const id = newMessageId(now);
@@ -168,10 +176,11 @@ export class DevicesService {
     const touched = new Set([
       ...state.contacts.map((c) => `c:${c.pub}`),
       ...state.channels.map((c) => `h:${c.id}`),
+      ...state.channels.map((c) => `m:${c.id}`),
       ...state.devices.map((d) => `d:${d.id}`),
     ]);
     for (const k of touched) {
-      const incoming = fingerprints({ v: 1, contacts: state.contacts.filter((c) => `c:${c.pub}` === k), channels: state.channels.filter((c) => `h:${c.id}` === k), devices: state.devices.filter((d) => `d:${d.id}` === k) })[k];
+      const incoming = fingerprints({ v: 1, contacts: state.contacts.filter((c) => `c:${c.pub}` === k), channels: state.channels.filter((c) => `h:${c.id}` === k || `m:${c.id}` === k), devices: state.devices.filter((d) => `d:${d.id}` === k) })[k];
       if (prints[k] !== undefined && prints[k] === incoming) meta.published[k] = prints[k];
     }
     await saveSyncMeta(this.db, meta);

@@ -42,6 +42,8 @@ export function fingerprints(state: AccountState): Record<string, string> {
   for (const c of state.contacts) out[`c:${c.pub}`] = JSON.stringify([c.epub, c.name, c.channelId, c.verified]);
   for (const c of state.channels) {
     out[`h:${c.id}`] = JSON.stringify([c.kind, c.title, c.members, c.admin, c.keys, c.currentEpoch, c.lastReadAt, c.closed, c.profiles ?? null, c.groupNonce ?? null]);
+    // The mute flag on its own: a change to it is stamped with the time it was made on this device.
+    if (c.muted !== undefined) out[`m:${c.id}`] = JSON.stringify(c.muted);
   }
   for (const d of state.devices) out[`d:${d.id}`] = JSON.stringify([d.name, d.removed, d.at]);
   return out;

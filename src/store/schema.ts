@@ -56,6 +56,8 @@ export interface ChannelRecord {
    * so history replayed from the relays up to there does not count as unread again.
    */
   readUpTo?: number;
+  /** This device shows no notifications for the chat (local only, never synced). */
+  muted?: boolean;
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'received';

@@ -107,6 +107,17 @@ describe('account state', () => {
     expect(again.devices[0]?.removed).to.equal(true);
   });
 
+  it('mute flags follow the newest change; an older copy replayed later changes nothing', async () => {
+    const stamps: Record<string, number> = {};
+    await mergeAccountState(db, state({ channels: [group()] }), stamps, []);
+    await mergeAccountState(db, state({ channels: [group({ muted: true, mutedAt: 3000 })] }), stamps, []);
+    await mergeAccountState(db, state({ channels: [group({ muted: false, mutedAt: 2000 })] }), stamps, []);
+    expect((await db.get('channels', group().id))?.muted).to.equal(true);
+    await mergeAccountState(db, state({ channels: [group({ muted: false, mutedAt: 4000 })] }), stamps, []);
+    expect((await db.get('channels', group().id))?.muted).to.equal(false);
+    expect(() => parseAccountState({ v: 1, channels: [{ ...group(), muted: 'yes', mutedAt: 1 }] })).to.throw(AccountStateError);
+  });
+
   it('replayed history below the read mark from another device does not count as unread', async () => {
     await putChannel(db, { ...group(), lastMessageAt: 1000, unread: 0 });
     await mergeAccountState(db, state({ channels: [group({ lastReadAt: 9000 })] }), {}, []);

@@ -74,6 +74,11 @@ describe('linked devices through a real relay', function () {
     for (const md of [ann.md, ann2]) await waitFor('unread on both', async () => (await md.getChannel(trip.id))?.unread === 1);
     await ann2.markRead(trip.id);
     await waitFor('read on device 1 too', async () => (await ann.md.getChannel(trip.id))?.unread === 0);
+    // A mute on one device is followed on the other.
+    await ann.md.setChannelMuted(trip.id, true);
+    await waitFor('muted on device 2', async () => (await ann2.getChannel(trip.id))?.muted === true);
+    await ann2.setChannelMuted(trip.id, false);
+    await waitFor('unmuted on device 1', async () => (await ann.md.getChannel(trip.id))?.muted === false);
 
     // Verified flag changed on device 2 is followed on device 1, and a restart (GUN replays every self-channel
     // entry, older ones included) changes nothing.
@@ -89,6 +94,7 @@ describe('linked devices through a real relay', function () {
     expect((await again.listContacts()).find((c) => c.pub === benPub)?.verified).to.equal(false);
     expect((await again.getChannel(trip.id))?.members.map((m) => m.pub)).to.deep.equal([benPub]);
     expect((await again.getChannel(trip.id))?.unread).to.equal(0);
+    expect((await again.getChannel(trip.id))?.muted).to.equal(false);
   });
 
   it('rename and unlink: the list follows on every device, and the unlinked device removes the account', async () => {
