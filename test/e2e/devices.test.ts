@@ -18,7 +18,7 @@ let laptop: Page; // device 2, linked
 let ben: Page;
 let cat: Page;
 
-/** Opens the identity screen (where md-devices lives until the settings screen exists), unless it is open. */
+/** Opens the settings screen (where md-devices lives), unless it is open. */
 async function showIdentity(p: Page): Promise<void> {
   const button = p.getByRole('button', { name: 'Identity & backup' });
   if (await button.count()) await button.click();
@@ -85,7 +85,9 @@ test('a fresh profile links by link: it confirms a code, then has the identity, 
   await showIdentity(laptop);
   for (const p of [ann, laptop]) {
     await devices(p).filter({ hasText: 'Laptop' }).waitFor(WAIT);
-    await p.waitForFunction(() => document.querySelector('md-app')?.shadowRoot?.querySelector('md-devices')?.shadowRoot?.querySelectorAll('[data-testid="device"]').length === 2, null, WAIT);
+    await p.getByTestId('device').nth(1).waitFor(WAIT);
+    assert.equal(await p.getByTestId('device').count(), 2);
+    assert.equal(await p.locator('[data-testid="device"][data-current="true"]').count(), 1);
   }
 });
 
