@@ -208,3 +208,13 @@ test('a backup restored in a fresh profile shows contacts, groups and history', 
   await fresh.getByTestId('contact-name').filter({ hasText: 'Ben' }).waitFor(WAIT);
   await fresh.getByTestId('contact-name').filter({ hasText: 'Cat' }).waitFor(WAIT);
 });
+
+test('unlinking the laptop on device 1 removes the account from the laptop; the list follows', async () => {
+  await showIdentity(ann);
+  await ann.getByRole('button', { name: 'Unlink Laptop' }).click();
+  await ann.getByRole('group', { name: 'Confirm unlinking Laptop' }).getByRole('button', { name: 'Yes, unlink' }).click();
+  await devices(ann).filter({ hasText: 'Laptop' }).waitFor({ state: 'detached', ...WAIT });
+  await laptop.getByRole('button', { name: 'Create my identity' }).waitFor(WAIT);
+  await laptop.reload();
+  await laptop.getByRole('button', { name: 'Create my identity' }).waitFor(WAIT);
+});
