@@ -186,6 +186,8 @@ export class MdApp extends LitElement {
   private readonly contacts = new ContactsController(this, () => this.app);
 
   private hadIdentity = false;
+  /** A device link the page was opened with (`#link=…`), for onboarding. */
+  private pendingDeviceLink = '';
   private focusAfterRender = false;
   /** Chat to put focus on when returning to the list (the one just left). */
   private returnTo = '';
@@ -208,6 +210,13 @@ export class MdApp extends LitElement {
     if (shareId || shareProblem) {
       if (shareProblem) this.toast = shareProblem;
       this.router.replace(shareId ? { screen: 'share', id: shareId } : HOME);
+      return true;
+    }
+    if (loc.hash.startsWith('#link=')) {
+      // A device link (scanned QR code): onboarding's "Link to an existing account" takes it.
+      if (this.app?.identity) this.toast = 'This device already has an identity. Open the device link in a fresh profile.';
+      else this.pendingDeviceLink = loc.href;
+      this.router.replace(HOME);
       return true;
     }
     const link = inviteFromLocation(loc);
@@ -376,6 +385,7 @@ export class MdApp extends LitElement {
           @create-identity=${this.onCreate}
           @import-backup=${this.onImport}
           .devicesApi=${app as unknown as DevicesApi}
+          .deviceLink=${this.pendingDeviceLink}
         ></md-onboarding>
       </main>`;
     }

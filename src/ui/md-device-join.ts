@@ -3,7 +3,6 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
 import type { DevicesApi } from '../core/devices-api.js';
 
-const LINK_FRAGMENT = '#link=';
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -28,19 +27,11 @@ export class MdDeviceJoin extends LitElement {
   ];
 
   @property({ attribute: false }) api?: DevicesApi;
-  @state() private link = '';
+  /** The device link, when the app was opened through it (the shell passes it in). */
+  @property() link = '';
   @state() private code = '';
   @state() private error = '';
   @state() private busy = false;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Opened through the link itself (the QR code holds the link): pick it up and keep it out of the history.
-    if (window.location.hash.startsWith(LINK_FRAGMENT)) {
-      this.link = window.location.href;
-      history.replaceState(null, '', window.location.pathname + window.location.search);
-    }
-  }
 
   private submit(e: Event) {
     e.preventDefault();

@@ -34,6 +34,8 @@ export class MdOnboarding extends LitElement {
   @property({ type: Boolean }) busy = false;
   /** The controller's devices part, for "Link to an existing account". */
   @property({ attribute: false }) devicesApi?: DevicesApi;
+  /** A device link the app was opened with, pre-filled in the link form. */
+  @property() deviceLink = '';
   @query('#name') private nameInput!: HTMLInputElement;
 
   private submit(e: Event) {
@@ -60,7 +62,7 @@ export class MdOnboarding extends LitElement {
       <section aria-labelledby="link-title">
         <h2 id="link-title">Link to an existing account</h2>
         <p class="muted">On your other device open “Identity” → “Link a new device”, then scan its QR code or paste its link here.</p>
-        <md-device-join .api=${this.devicesApi}></md-device-join>
+        <md-device-join .api=${this.devicesApi} .link=${this.deviceLink}></md-device-join>
       </section>`;
   }
 }

@@ -68,7 +68,11 @@ test('a fresh profile links by link: it confirms a code, then has the identity, 
     await new Promise<void>((ok) => raw.gun.get(`#md1inbox${inboxOf(link)}`).get(key).put(junk, () => ok()));
   }
 
-  await join.getByLabel('Device link from your other device').fill(link);
+  // The QR code holds the link: a phone's camera opens it, and the link form is filled in.
+  await laptop.goto(link);
+  await join.getByLabel('Name of this device').fill('Laptop');
+  assert.equal(await join.getByLabel('Device link from your other device').inputValue(), link);
+  assert.ok(!laptop.url().includes('#link='), 'the link leaves the address bar');
   await join.getByRole('button', { name: 'Link this device' }).click();
   const code = (await laptop.getByTestId('join-code').locator('.code').textContent(WAIT)) ?? '';
   assert.match(code, /^\d{3} \d{3}$/);
