@@ -9,9 +9,8 @@ import type { ChatEvents } from './chat-events.js';
 import type { ChatService } from './chat-service.js';
 import { randomId } from './crypto.js';
 import { confirmationCode, LINK_TTL_MS, newLinkSession, openLinkRequest, replyInbox, sealLinkRejection, sealLinkReply, type LinkPayload } from './device-link.js';
-import { newMessageId } from './ids.js';
 import { validateDisplayName } from './identity.js';
-import { openSelfEntry, sealSelfEntry, selfKeys, type SelfKeys } from './self-channel.js';
+import { entryKey, openSelfEntry, sealSelfEntry, selfKeys, type SelfKeys } from './self-channel.js';
 import { fingerprints, loadSyncMeta, saveSyncMeta, THIS_DEVICE_SETTING, type SyncMeta, type ThisDevice } from './sync-meta.js';
 
 /** A device as the UI lists it. */
@@ -128,14 +127,15 @@ export class DevicesService {
     const state = await collectAccountState(this.db, meta.stamps, meta.devices);
     const now = Date.now();
     const prints = fingerprints(state);
-    const part: AccountState = { v: 1, contacts: [], channels: [], devices: [] };
-    for (const c of state.contacts) {
-      const k = `c:${c.pub}`;
-      if (meta.published[k] === prints[k]) continue;
-      // A local change to a contact (verified flag, name): it now carries this time, and newer wins elsewhere.
-      if (meta.published[k] !== undefined) meta.stamps[c.pub] = now;
-      part.contacts.push({ ...c, at: meta.stamps[c.pub] ?? c.at });
-    }
+    // One entry per record, each under a fixed opaque key (entryKey): a newer entry replaces the older one on the
+    // relays, so what every start replays grows with the number of contacts and chats, not with their history.
+    const entries = new Map<string, AccountState>();
+    const entry = (k: string): AccountState => {
+      let e = entries.get(k);
+      if (!e) entries.set(k, (e = { v: 1, contacts: [], channels: [], devices: [] }));
+      return e;
+    };
+    const channelsById = new Map(state.channels.map((c) => [c.id, c]));
     for (const c of state.channels) {
       const m = muteStamp(c.id);
       const muteChanged = prints[m] !== undefined && meta.published[m] !== prints[m];
@@ -143,13 +143,26 @@ export class DevicesService {
         meta.stamps[m] = now;
         c.mutedAt = now;
       }
-      if (muteChanged || meta.published[`h:${c.id}`] !== prints[`h:${c.id}`]) part.channels.push(c);
+      if (muteChanged || meta.published[`h:${c.id}`] !== prints[`h:${c.id}`]) entry(`h:${c.id}`).channels.push(c);
     }
-    for (const d of state.devices) if (meta.published[`d:${d.id}`] !== prints[`d:${d.id}`]) part.devices.push(d);
-    if (!part.contacts.length && !part.channels.length && !part.devices.length) return;
-    const id = newMessageId(now);
-    const value = await sealSelfEntry({ id, device: device.id, at: now, state: part }, keys);
-    await this.outbox.enqueue({ id: `s:${id}`, path: [APP_ROOT, 's', keys.selfId, id], value, messageId: '' });
+    for (const c of state.contacts) {
+      const k = `c:${c.pub}`;
+      if (meta.published[k] === prints[k]) continue;
+      // A local change to a contact (verified flag, name): it now carries this time, and newer wins elsewhere.
+      if (meta.published[k] !== undefined) meta.stamps[c.pub] = now;
+      const e = entry(k);
+      e.contacts.push({ ...c, at: meta.stamps[c.pub] ?? c.at });
+      // A contact travels with its 1:1 chat (a contact without it is not added), in the same entry.
+      const direct = channelsById.get(c.channelId);
+      if (direct) e.channels.push(direct);
+    }
+    for (const d of state.devices) if (meta.published[`d:${d.id}`] !== prints[`d:${d.id}`]) entry(`d:${d.id}`).devices.push(d);
+    for (const [recordKey, part] of entries) {
+      const id = await entryKey(keys, recordKey);
+      const value = await sealSelfEntry({ id, device: device.id, at: now, state: part }, keys);
+      // Same outbox id per record: a write still waiting for a relay is replaced by the newer one.
+      await this.outbox.enqueue({ id: `s:${id}`, path: [APP_ROOT, 's', keys.selfId, id], value, messageId: '' });
+    }
     Object.assign(meta.published, prints);
     await saveSyncMeta(this.db, meta);
   }

@@ -1,7 +1,8 @@
 import type { SeaPair } from '../types/gun.js';
 import { parseAccountState, type AccountState } from './account-state.js';
 import { decryptWith, encryptWith, sharedSecret } from './crypto.js';
-import { isMessageId } from './ids.js';
+
+const ENTRY_KEY_RE = /^[0-9a-f]{32}$/;
 
 /**
  * The self-channel: how the devices of one account keep each other up to date. Entries live in the account's
@@ -38,6 +39,14 @@ export async function selfKeys(pair: SeaPair): Promise<SelfKeys> {
   return { key, selfId: (await sha256Hex(`md1-self|${key}`)).slice(0, 32) };
 }
 
+/**
+ * The fixed key of one record's entry (`c:<pub>`, `h:<channelId>`, `d:<deviceId>`): opaque to others, and the same
+ * on every device, so the newest entry for a record replaces the older ones on the relays.
+ */
+export async function entryKey(keys: SelfKeys, recordKey: string): Promise<string> {
+  return (await sha256Hex(`md1-self-entry|${keys.key}|${recordKey}`)).slice(0, 32);
+}
+
 /** Encrypts an entry; the id and self id inside bind it to the one place it may be read from. */
 export async function sealSelfEntry(entry: SelfEntry, keys: SelfKeys): Promise<string> {
   return encryptWith({ t: 'self', self: keys.selfId, ...entry }, keys.key);
@@ -45,7 +54,7 @@ export async function sealSelfEntry(entry: SelfEntry, keys: SelfKeys): Promise<s
 
 /** Opens an entry read at key `id`; undefined for anything invalid (wrong key, moved entry, malformed state). */
 export async function openSelfEntry(raw: unknown, id: string, keys: SelfKeys): Promise<SelfEntry | undefined> {
-  if (typeof raw !== 'string' || raw.length > MAX_SELF_ENTRY_CHARS || !isMessageId(id)) return undefined;
+  if (typeof raw !== 'string' || raw.length > MAX_SELF_ENTRY_CHARS || !ENTRY_KEY_RE.test(id)) return undefined;
   const inner = await decryptWith(raw, keys.key);
   if (!inner || typeof inner !== 'object') return undefined;
   const e = inner as Record<string, unknown>;

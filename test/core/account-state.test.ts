@@ -1,10 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import { AccountStateError, collectAccountState, mergeAccountState, parseAccountState, type AccountState, type DeviceRecord, type SyncedChannel } from '../../src/core/account-state.js';
 import { createKeyPair, randomId } from '../../src/core/crypto.js';
-import { openSelfEntry, sealSelfEntry, selfKeys } from '../../src/core/self-channel.js';
+import { entryKey, openSelfEntry, sealSelfEntry, selfKeys } from '../../src/core/self-channel.js';
 import { confirmationCode, openLinkReply, parseDeviceLink, sealLinkReply } from '../../src/core/device-link.js';
 import { exportIdentityBackup, createIdentity, openBackup } from '../../src/core/identity.js';
-import { newMessageId } from '../../src/core/ids.js';
 import { openMeshdropDB, type MeshdropDatabase } from '../../src/store/db.js';
 import { putChannel } from '../../src/store/channels-store.js';
 import { getContact } from '../../src/store/contacts-store.js';
@@ -131,12 +130,12 @@ describe('self-channel entries', () => {
     const pair = await createKeyPair();
     const keys = await selfKeys(pair);
     expect(keys).to.deep.equal(await selfKeys(pair)); // the same on every device holding the pair
-    const id = newMessageId();
+    const id = await entryKey(keys, 'h:x');
     const entry = { id, device: 'a'.repeat(32), at: 5, state: state({ channels: [group()] }) };
     const raw = await sealSelfEntry(entry, keys);
     expect(raw).not.to.contain('Trip');
     expect(await openSelfEntry(raw, id, keys)).to.deep.equal(entry);
-    expect(await openSelfEntry(raw, newMessageId(Date.now() + 5), keys)).to.equal(undefined); // moved to another key
+    expect(await openSelfEntry(raw, await entryKey(keys, 'h:y'), keys)).to.equal(undefined); // moved to another key
     expect(await openSelfEntry(raw, id, await selfKeys(await createKeyPair()))).to.equal(undefined); // another account
     const bad = await sealSelfEntry({ ...entry, state: { v: 1, channels: [{ id: 'x' }] } as unknown as AccountState }, keys);
     expect(await openSelfEntry(bad, id, keys)).to.equal(undefined);
