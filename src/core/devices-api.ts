@@ -12,6 +12,8 @@ export interface DevicesApi extends EventTarget {
   readonly identity: IdentityRecord | undefined;
   /** Every linked device, this one first. */
   listDevices(): Promise<DeviceView[]>;
+  /** Link requests that arrived and wait for confirmation (e.g. while another screen was open). */
+  pendingDeviceLinkRequests(): Promise<DeviceLinkRequestView[]>;
   /** Renames this device (same rules as display names); every device's list shows the new name. */
   renameDevice(name: string): Promise<void>;
   /** Marks a device unlinked; that device removes the account when it hears of it (see README: limits). */

@@ -42,6 +42,11 @@ export class DevicesController {
     return (await this.host.session()).devices.listDevices();
   }
 
+  /** Link requests waiting for confirmation on this device. */
+  async pending(): Promise<DeviceLinkRequestView[]> {
+    return this.host.activeSession?.devices.pendingRequests() ?? [];
+  }
+
   async rename(name: string): Promise<void> {
     await (await this.host.session()).devices.renameDevice(name);
   }

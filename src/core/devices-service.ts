@@ -40,7 +40,7 @@ interface OpenLink {
   payload: LinkPayload;
   pair: import('../types/gun.js').SeaPair;
   timer: ReturnType<typeof setTimeout>;
-  requests: Map<string, { deviceId: string; name: string; secret: string }>;
+  requests: Map<string, { deviceId: string; name: string; secret: string; code: string }>;
 }
 
 /** Debounce of self-channel publishing: a burst of changes (a message burst moves read state) makes one entry. */
@@ -269,11 +269,17 @@ export class DevicesService {
       void openLinkRequest(value, payload, pair).then(async (req) => {
         if (!req || !this.links.has(inbox) || [...open.requests.values()].some((r) => r.secret === req.secret)) return;
         const id = randomId(8);
-        open.requests.set(id, req);
-        this.hooks.linkRequest({ id, name: req.name, code: await confirmationCode(req.secret) });
+        const code = await confirmationCode(req.secret);
+        open.requests.set(id, { ...req, code });
+        this.hooks.linkRequest({ id, name: req.name, code });
       });
     });
     return { link, expiresAt: payload.x };
+  }
+
+  /** Requests waiting for confirmation (for a devices screen opened after they arrived). */
+  pendingRequests(): DeviceLinkRequestView[] {
+    return [...this.links.values()].flatMap((open) => [...open.requests].map(([id, r]) => ({ id, name: r.name, code: r.code })));
   }
 
   private closeLink(inbox: string): void {

@@ -6,7 +6,7 @@ import type { IdentityRecord } from '../store/schema.js';
 import { RelayConnection, type ConnectionStatus } from '../sync/relay-connection.js';
 import { createIdentity, exportIdentityBackup, IdentityError, openBackup } from './identity.js';
 import { DevicesController } from './devices-controller.js';
-import type { DeviceView } from './devices-service.js';
+import type { DeviceLinkRequestView, DeviceView } from './devices-service.js';
 import type { DevicesApi } from './devices-api.js';
 import { normaliseRelayList } from './relays.js';
 import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessageView, PageCursor } from './api.js';
@@ -333,6 +333,10 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
 
   listDevices(): Promise<DeviceView[]> {
     return this.devicesCtl.list();
+  }
+
+  pendingDeviceLinkRequests(): Promise<DeviceLinkRequestView[]> {
+    return this.devicesCtl.pending();
   }
 
   renameDevice(name: string): Promise<void> {

@@ -94,6 +94,8 @@ export class MdDevices extends LitElement {
     this.listening = this.api;
     this.api?.addEventListener('devices', this.onDevices);
     this.api?.addEventListener('device-link-request', this.onRequest);
+    // A request that arrived while another screen was open still waits for an answer here.
+    void this.api?.pendingDeviceLinkRequests?.().then((list) => (this.request ??= list[list.length - 1]));
   }
 
   override disconnectedCallback(): void {

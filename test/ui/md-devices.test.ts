@@ -16,6 +16,10 @@ class FakeDevices extends EventTarget implements DevicesApi {
   async listDevices() {
     return this.list;
   }
+  pending: DeviceLinkRequestView[] = [];
+  async pendingDeviceLinkRequests() {
+    return this.pending;
+  }
   async renameDevice(name: string) {
     this.calls.push(`rename ${name}`);
     if (!name.trim()) throw new Error('Please enter a display name.');
@@ -77,6 +81,13 @@ describe('md-devices', () => {
     [...q<HTMLElement>(el, '[data-testid="link-request"]')!.querySelectorAll('button')].find((b) => b.textContent === 'Refuse')!.click();
     await until(() => api.calls.includes('reject r1'), 'refused');
     await until(() => q(el, '[data-testid="devices-notice"]')!.textContent!.includes('refused'), 'notice');
+  });
+
+  it('a request that arrived while the screen was closed is shown when it opens', async () => {
+    const api = new FakeDevices();
+    api.pending = [{ id: 'r9', name: 'Tablet', code: '654 321' }];
+    const el = await mount(Object.assign(new MdDevices(), { api }));
+    await until(() => q(el, '[data-testid="request-code"]')?.textContent === '654 321', 'pending request');
   });
 
   it('rename errors are shown in an alert', async () => {
