@@ -87,6 +87,7 @@ export class MdDevices extends LitElement {
     this.request = (e as CustomEvent<DeviceLinkRequestView>).detail;
   };
   private listening: DevicesApi | undefined;
+  private expiry: ReturnType<typeof setTimeout> | undefined;
 
   override updated(): void {
     if (this.listening === this.api || !this.isConnected) return;
@@ -100,6 +101,7 @@ export class MdDevices extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.expiry);
     this.unlisten();
   }
 
@@ -130,6 +132,14 @@ export class MdDevices extends LitElement {
       this.link = link;
       this.expiresAt = expiresAt;
       this.request = undefined;
+      // An expired link is useless (device 1 no longer listens): take it off the screen and say so.
+      clearTimeout(this.expiry);
+      this.expiry = setTimeout(() => {
+        if (this.link !== link) return;
+        this.link = '';
+        this.request = undefined;
+        this.notice = 'The device link expired. Make a new one when the new device is ready.';
+      }, Math.max(0, expiresAt - Date.now()));
     });
   }
 

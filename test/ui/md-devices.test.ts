@@ -83,6 +83,16 @@ describe('md-devices', () => {
     await until(() => q(el, '[data-testid="devices-notice"]')!.textContent!.includes('refused'), 'notice');
   });
 
+  it('an expired link leaves the screen with a notice', async () => {
+    const api = new FakeDevices();
+    api.createDeviceLink = async () => ({ link: 'http://127.0.0.1:1/#link=eyJ2IjoxfQ', expiresAt: Date.now() + 50 });
+    const el = await mount(Object.assign(new MdDevices(), { api }));
+    [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Link a new device')!.click();
+    // (Whether the link was on screen in between depends on timing; the end state does not.)
+    await until(() => q(el, '[data-testid="devices-notice"]')!.textContent!.includes('expired'), 'expiry notice');
+    expect(q(el, '[data-testid="device-link"]')).to.equal(null);
+  });
+
   it('a request that arrived while the screen was closed is shown when it opens', async () => {
     const api = new FakeDevices();
     api.pending = [{ id: 'r9', name: 'Tablet', code: '654 321' }];
