@@ -238,7 +238,7 @@ export class MdDevices extends LitElement {
               <button class="secondary" @click=${this.copyLink}>Copy link</button>
               <button class="secondary" @click=${this.createLink} ?disabled=${this.busy}>New link</button>
             </div>
-            <p class="muted">Valid until ${new Date(this.expiresAt).toLocaleTimeString()}. Keep this screen open until the new device asks to link.</p>
+            <p class="muted">Valid until ${new Date(this.expiresAt).toLocaleTimeString()}. Keep Meshdrop open on this device until the new device asks to link.</p>
           </div>`
         : html`<button @click=${this.createLink} ?disabled=${this.busy || !this.api}>Link a new device</button>`}
       <p class="error" role="alert" data-testid="devices-error">${this.error}</p>

@@ -61,7 +61,7 @@ export class MdOnboarding extends LitElement {
       </section>
       <section aria-labelledby="link-title">
         <h2 id="link-title">Link to an existing account</h2>
-        <p class="muted">On your other device open “Identity” → “Link a new device”, then scan its QR code or paste its link here.</p>
+        <p class="muted">On your other device open “Settings” → “Link a new device”, then scan its QR code or paste its link here.</p>
         <md-device-join .api=${this.devicesApi} .link=${this.deviceLink}></md-device-join>
       </section>`;
   }
