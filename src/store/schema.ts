@@ -56,7 +56,7 @@ export interface ChannelRecord {
    * so history replayed from the relays up to there does not count as unread again.
    */
   readUpTo?: number;
-  /** This device shows no notifications for the chat (local only, never synced). */
+  /** No notifications for the chat (synced to the account's linked devices through the self-channel). */
   muted?: boolean;
 }
 
