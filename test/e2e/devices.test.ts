@@ -133,7 +133,14 @@ test('a contact added, a group created, a member removed and a message sent on o
   await openChat(ann, 'Ben');
   await openChat(laptop, 'Ben');
   await send(ben, 'are you there?');
-  for (const p of [ann, laptop]) await chatItem(p, 'Trip').getByTestId('unread-badge').filter({ hasText: '1' }).waitFor(WAIT);
+  for (const [name, p] of [['device 1', ann], ['laptop', laptop]] as const) {
+    try {
+      await chatItem(p, 'Trip').getByTestId('unread-badge').filter({ hasText: '1' }).waitFor(WAIT);
+    } catch (err) {
+      // Say which device and what its chat list shows: a count that differs tells sync from delivery problems.
+      throw new Error(`${name}: Trip shows "${await chatItem(p, 'Trip').textContent()}"; ${String(err)}`);
+    }
+  }
   await openChat(laptop, 'Trip');
   await chatItem(ann, 'Trip').getByTestId('unread-badge').waitFor({ state: 'detached', ...WAIT });
 });
