@@ -272,7 +272,7 @@ export class MdSettingsScreen extends LitElement {
     if (!max) return nothing;
     return html`<section aria-labelledby="files-heading">
       <h3 id="files-heading">Files</h3>
-      <form @submit=${this.saveFileLimit}>
+      <form novalidate @submit=${this.saveFileLimit}>
         <label for="max-file-mb">Largest file to send or accept (MB)
           <input id="max-file-mb" type="number" min="0.001" step="any" inputmode="decimal" .value=${String(Math.round((max / 1024 / 1024) * 1000) / 1000)} />
         </label>
