@@ -23,6 +23,8 @@ import './md-group-screen.js';
 import './md-settings-screen.js';
 import './md-share-screen.js';
 import { DismissStorageWarningEvent } from './md-storage-warning.js';
+import { NotifyPromptEvent } from './md-notify-prompt.js';
+import { refusalText } from './device-text.js';
 
 export type { ShellApi } from './context.js';
 export { PAGE_SIZE } from './md-chat-screen.js';
@@ -174,6 +176,10 @@ export class MdApp extends LitElement {
   /** The browser refused durable storage (and the user has not dismissed the warning). */
   @state() private storageAtRisk = false;
   private persistAsked = false;
+  /** The notification offer in the list pane was answered in this session. */
+  @state() private notifyPromptClosed = false;
+  /** The offer's request was refused: what to tell the user instead. */
+  @state() private notifyRefused = '';
 
   /** The current screen; reacts to back/forward, reload and links. */
   readonly router = new RouterController(
@@ -240,6 +246,7 @@ export class MdApp extends LitElement {
     this.addEventListener(ToastEvent.type, this.onToast);
     this.addEventListener(InviteUsedEvent.type, this.onInviteUsed);
     this.addEventListener(DismissStorageWarningEvent.type, this.onDismissStorage);
+    this.addEventListener(NotifyPromptEvent.type, this.onNotifyPrompt);
   }
 
   override disconnectedCallback(): void {
@@ -250,12 +257,36 @@ export class MdApp extends LitElement {
     this.removeEventListener(ToastEvent.type, this.onToast);
     this.removeEventListener(InviteUsedEvent.type, this.onInviteUsed);
     this.removeEventListener(DismissStorageWarningEvent.type, this.onDismissStorage);
+    this.removeEventListener(NotifyPromptEvent.type, this.onNotifyPrompt);
   }
 
   private readonly onNavigate = (e: NavigateEvent) => this.navigate(e.route, e.replace);
   private readonly onLeave = () => this.backToList();
   private readonly onToast = (e: ToastEvent) => (this.toast = e.message);
   private readonly onInviteUsed = () => (this.pendingInvite = '');
+  private readonly onNotifyPrompt = (e: NotifyPromptEvent) => {
+    const device = this.device;
+    if (!e.enable || !device) {
+      this.notifyPromptClosed = true;
+      void this.app?.setPreferences?.({ notifyPromptDismissed: true }).catch((err: unknown) => (this.toast = messageOf(err)));
+      return;
+    }
+    void device
+      .requestNotifications()
+      .then((result) => {
+        this.notifyRefused = refusalText(result);
+        if (!this.notifyRefused) this.notifyPromptClosed = true;
+      })
+      .catch((err: unknown) => (this.toast = messageOf(err)));
+  };
+
+  /** Offer notifications once a chat exists, until answered (never on first load: there is nothing to notify). */
+  private get offerNotifications(): boolean {
+    if (this.notifyPromptClosed || !this.device || this.app?.preferences?.notifyPromptDismissed !== false) return false;
+    if (this.notifyRefused) return true;
+    return this.channels.items.length > 0 && this.device.notificationPermission() === 'default';
+  }
+
   private readonly onDismissStorage = () => {
     this.storageAtRisk = false;
     void this.app?.setPreferences?.({ storageWarningDismissed: true }).catch((err: unknown) => (this.toast = messageOf(err)));
@@ -394,6 +425,7 @@ export class MdApp extends LitElement {
     return html`<main>
       <div class="split" data-pane=${this.pane}>
         <div class="list">
+          ${this.offerNotifications ? html`<md-notify-prompt .refused=${this.notifyRefused}></md-notify-prompt>` : nothing}
           <md-chat-list
             .channels=${this.channels.items}
             .selectedId=${screen === 'chat' ? route.id : ''}
