@@ -13,6 +13,8 @@ export interface Preferences {
   storageWarningDismissed: boolean;
   /** The user answered "Not now" to the offer to turn on notifications (settings still has the button). */
   notifyPromptDismissed: boolean;
+  /** UI language chosen in settings (a locale code such as 'de'); '' follows the browser's languages. */
+  language: string;
 }
 
 /** Preferences of a new device. */
@@ -21,6 +23,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   theme: 'system',
   storageWarningDismissed: false,
   notifyPromptDismissed: false,
+  language: '',
 };
 
 /** The settings-store key. */
@@ -36,5 +39,7 @@ export function readPreferences(stored: unknown): Preferences {
     theme: THEMES.includes(v.theme as Theme) ? (v.theme as Theme) : DEFAULT_PREFERENCES.theme,
     storageWarningDismissed: typeof v.storageWarningDismissed === 'boolean' ? v.storageWarningDismissed : false,
     notifyPromptDismissed: typeof v.notifyPromptDismissed === 'boolean' ? v.notifyPromptDismissed : false,
+    // Only the shape is checked here; the UI falls back to the browser's languages for a code it does not ship.
+    language: typeof v.language === 'string' && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(v.language) ? v.language : '',
   };
 }

@@ -1,30 +1,45 @@
 // What the UI says about notification permission and durable storage (one table, used by settings and the shell).
+// Functions, not constants: the wording is looked up in the active language each time it is shown.
+import { msg, str } from '@lit/localize';
 import type { NotifyPermission, PersistState } from '../core/device.js';
 
-const HOW_TO_ALLOW =
-  'To turn them on, open the site settings (the icon left of the address, or the app info on Android), allow Notifications, then reload Meshdrop.';
+const howToAllow = () =>
+  msg('To turn them on, open the site settings (the icon left of the address, or the app info on Android), allow Notifications, then reload Meshdrop.');
 
 /** The state of the notification permission, for settings. */
-export const PERMISSION_TEXT: Record<NotifyPermission, string> = {
-  default: 'Notifications are off. Turn them on to hear about new messages while Meshdrop is in the background.',
-  granted: 'Notifications are on: new messages show a notification while Meshdrop is open but not in front.',
-  denied: `Notifications are blocked for this site. ${HOW_TO_ALLOW}`,
-  unsupported: 'This browser cannot show notifications.',
-};
+export function permissionText(permission: NotifyPermission): string {
+  switch (permission) {
+    case 'default':
+      return msg('Notifications are off. Turn them on to hear about new messages while Meshdrop is in the background.');
+    case 'granted':
+      return msg('Notifications are on: new messages show a notification while Meshdrop is open but not in front.');
+    case 'denied':
+      return msg(str`Notifications are blocked for this site. ${howToAllow()}`);
+    case 'unsupported':
+      return msg('This browser cannot show notifications.');
+  }
+}
 
 /** After asking: the prompt was dismissed or blocked without a lasting answer. */
-export const DISMISSED_TEXT = `The browser did not allow notifications. ${HOW_TO_ALLOW}`;
+export function dismissedText(): string {
+  return msg(str`The browser did not allow notifications. ${howToAllow()}`);
+}
 
 /** What a request for notifications ended with, when it did not turn them on ('' when it did). */
 export function refusalText(result: NotifyPermission): string {
   if (result === 'granted') return '';
-  if (result === 'default') return DISMISSED_TEXT;
-  return PERMISSION_TEXT[result];
+  if (result === 'default') return dismissedText();
+  return permissionText(result);
 }
 
 /** Whether the browser keeps this origin's data under storage pressure. */
-export const PERSIST_TEXT: Record<PersistState, string> = {
-  persisted: 'Durable: the browser keeps this data even when the device runs low on space.',
-  refused: 'Not durable: when the device runs low on space the browser may delete your identity and history. Keep a backup.',
-  unsupported: 'This browser does not say whether it keeps the data when space runs low. Keep a backup.',
-};
+export function persistText(state: PersistState): string {
+  switch (state) {
+    case 'persisted':
+      return msg('Durable: the browser keeps this data even when the device runs low on space.');
+    case 'refused':
+      return msg('Not durable: when the device runs low on space the browser may delete your identity and history. Keep a backup.');
+    case 'unsupported':
+      return msg('This browser does not say whether it keeps the data when space runs low. Keep a backup.');
+  }
+}

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
@@ -25,6 +26,7 @@ import './md-share-screen.js';
 import { DismissStorageWarningEvent } from './md-storage-warning.js';
 import { NotifyPromptEvent } from './md-notify-prompt.js';
 import { refusalText } from './device-text.js';
+import { applyLocale, getLocale, localeFor } from './i18n.js';
 
 export type { ShellApi } from './context.js';
 export { PAGE_SIZE } from './md-chat-screen.js';
@@ -37,6 +39,7 @@ type Screen = HTMLElement & { focusHeading?: () => unknown };
  * The application shell: provides the controller to the screens, renders the screen the router names (chat list
  * and detail side by side on wide screens, one pane at a time on narrow ones), onboarding, and the toast.
  */
+@localized()
 @customElement('md-app')
 export class MdApp extends LitElement {
   static override styles = [
@@ -220,7 +223,7 @@ export class MdApp extends LitElement {
     }
     if (loc.hash.startsWith('#link=')) {
       // A device link (scanned QR code): onboarding's "Link to an existing account" takes it.
-      if (this.app?.identity) this.toast = 'This device already has an identity. Open the device link in a fresh profile.';
+      if (this.app?.identity) this.toast = msg('This device already has an identity. Open the device link in a fresh profile.');
       else this.pendingDeviceLink = loc.href;
       this.router.replace(HOME);
       return true;
@@ -247,7 +250,11 @@ export class MdApp extends LitElement {
     this.addEventListener(InviteUsedEvent.type, this.onInviteUsed);
     this.addEventListener(DismissStorageWarningEvent.type, this.onDismissStorage);
     this.addEventListener(NotifyPromptEvent.type, this.onNotifyPrompt);
+    window.addEventListener('languagechange', this.onLanguageChange);
   }
+
+  /** The browser's languages changed: follow them unless settings chose one. */
+  private readonly onLanguageChange = () => this.requestUpdate();
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -258,6 +265,7 @@ export class MdApp extends LitElement {
     this.removeEventListener(InviteUsedEvent.type, this.onInviteUsed);
     this.removeEventListener(DismissStorageWarningEvent.type, this.onDismissStorage);
     this.removeEventListener(NotifyPromptEvent.type, this.onNotifyPrompt);
+    window.removeEventListener('languagechange', this.onLanguageChange);
   }
 
   private readonly onNavigate = (e: NavigateEvent) => this.navigate(e.route, e.replace);
@@ -331,6 +339,9 @@ export class MdApp extends LitElement {
       clearTimeout(this.toastTimer);
       this.toastTimer = setTimeout(() => (this.toast = ''), 8000);
     }
+    // The language preference wins over the browser's; <html lang dir> follow (see i18n.ts).
+    const locale = localeFor(this.app?.preferences?.language);
+    if (locale !== getLocale() || document.documentElement.lang !== locale) void applyLocale(locale);
     // The theme preference wins over the system's; index.html maps data-theme to the colours.
     const theme = this.app?.preferences?.theme ?? 'system';
     if (document.documentElement.dataset.theme !== theme) document.documentElement.dataset.theme = theme;
@@ -391,10 +402,10 @@ export class MdApp extends LitElement {
         return html`<md-share-screen data-screen .shareId=${route.id}></md-share-screen>`;
       case 'not-found':
         return html`<p class="placeholder" role="status" data-testid="not-found">
-          There is no such screen here. <a href="#/chats">Go to the chats</a>
+          ${msg('There is no such screen here.')} <a href="#/chats">${msg('Go to the chats')}</a>
         </p>`;
       case 'chats':
-        return html`<p class="muted placeholder">Choose a chat, or add a contact to start one.</p>`;
+        return html`<p class="muted placeholder">${msg('Choose a chat, or add a contact to start one.')}</p>`;
     }
   }
 
@@ -405,10 +416,10 @@ export class MdApp extends LitElement {
 
   private renderMain() {
     const app = this.app;
-    if (!app) return html`<main class="solo"><p role="status">Loading…</p></main>`;
+    if (!app) return html`<main class="solo"><p role="status">${msg('Loading…')}</p></main>`;
     if (!app.identity) {
       return html`<main class="solo">
-        ${this.pendingInvite ? html`<p role="status">Create your identity first; then you can accept the invite you opened.</p>` : nothing}
+        ${this.pendingInvite ? html`<p role="status">${msg('Create your identity first; then you can accept the invite you opened.')}</p>` : nothing}
         <md-onboarding
           .error=${this.nameError}
           .importError=${this.importError}
@@ -435,9 +446,9 @@ export class MdApp extends LitElement {
             @new-group=${() => this.navigate({ screen: 'new-group' })}
           ></md-chat-list>
         </div>
-        <section class="detail" aria-label="Details">
+        <section class="detail" aria-label=${msg('Details')}>
           ${screen === 'contacts' || screen === 'new-group' || screen === 'settings' || screen === 'not-found'
-            ? html`<div class="narrow-back"><button class="secondary" @click=${this.backToList}>← Chats</button></div>`
+            ? html`<div class="narrow-back"><button class="secondary" @click=${this.backToList}>← ${msg('Chats')}</button></div>`
             : nothing}
           ${this.renderScreen(route)}
         </section>
@@ -450,13 +461,13 @@ export class MdApp extends LitElement {
     const inSettings = this.router.route.screen === 'settings';
     return html`<header>
         <h1>Meshdrop</h1>
-        ${identity ? html`<span class="me">Signed in as <strong data-testid="signed-in-name">${identity.name}</strong></span>` : nothing}
+        ${identity ? html`<span class="me">${msg(html`Signed in as <strong data-testid="signed-in-name">${identity.name}</strong>`)}</span>` : nothing}
         ${this.app ? html`<md-connection-status .status=${this.app.status}></md-connection-status>` : nothing}
         ${identity
           ? inSettings
-            ? html`<button class="secondary" @click=${this.backToList}>Back</button>`
-            : html`<button class="secondary" aria-label="Settings: identity & backup, relays, notifications" @click=${() => this.navigate({ screen: 'settings' })}>
-                Settings
+            ? html`<button class="secondary" @click=${this.backToList}>${msg('Back')}</button>`
+            : html`<button class="secondary" aria-label=${msg('Settings: language, identity & backup, relays, notifications')} @click=${() => this.navigate({ screen: 'settings' })}>
+                ${msg('Settings')}
               </button>`
           : nothing}
       </header>

@@ -1,9 +1,11 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
 import { emit, type ImportBackupDetail } from './events.js';
 
 /** Pick a backup file and its passphrase; emits 'import-backup'. Errors are set by the parent. */
+@localized()
 @customElement('md-backup-import')
 export class MdBackupImport extends LitElement {
   static override styles = [
@@ -26,11 +28,11 @@ export class MdBackupImport extends LitElement {
     e.preventDefault();
     const file = this.fileInput.files?.[0];
     if (!file) {
-      this.localError = 'Choose a backup file first.';
+      this.localError = msg('Choose a backup file first.');
       return;
     }
     if (file.size > 1_000_000) {
-      this.localError = 'That file is too large to be a Meshdrop backup.';
+      this.localError = msg('That file is too large to be a Meshdrop backup.');
       return;
     }
     this.localError = '';
@@ -39,10 +41,10 @@ export class MdBackupImport extends LitElement {
 
   override render() {
     const error = this.localError || this.error;
-    return html`<form @submit=${this.submit} aria-label="Restore from backup">
-      <label>Backup file <input type="file" name="backup" accept=".json,application/json" /></label>
-      <label>Passphrase <input type="password" name="passphrase" autocomplete="current-password" /></label>
-      <button type="submit" class="secondary" ?disabled=${this.busy}>Restore identity</button>
+    return html`<form @submit=${this.submit} aria-label=${msg('Restore from backup')}>
+      <label>${msg('Backup file')} <input type="file" name="backup" accept=".json,application/json" /></label>
+      <label>${msg('Passphrase')} <input type="password" name="passphrase" autocomplete="current-password" /></label>
+      <button type="submit" class="secondary" ?disabled=${this.busy}>${msg('Restore identity')}</button>
       <p class="error" role="alert" data-testid="import-error">${error}</p>
     </form>`;
   }

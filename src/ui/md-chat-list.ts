@@ -1,10 +1,11 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChannelSummary } from '../core/api.js';
 import { baseStyles } from './styles.js';
 import { emit, type OpenChatDetail } from './events.js';
-import { formatFullDate, formatListTime, unreadLabel } from './format.js';
+import { formatFullDate, formatListTime, formatNumber, unreadLabel } from './format.js';
 
 /** Newest activity first; ties broken by title so the order is stable. */
 export function sortChannels(channels: readonly ChannelSummary[]): ChannelSummary[] {
@@ -12,6 +13,7 @@ export function sortChannels(channels: readonly ChannelSummary[]): ChannelSummar
 }
 
 /** The list of chats (1:1 and groups). Emits 'open-chat' and 'show-contacts' / 'new-group'. */
+@localized()
 @customElement('md-chat-list')
 export class MdChatList extends LitElement {
   static override styles = [
@@ -129,24 +131,22 @@ export class MdChatList extends LitElement {
 
   private renderEmpty() {
     return html`<div class="empty" data-testid="chat-list-empty">
-      <p><strong>No chats yet.</strong></p>
+      <p><strong>${msg('No chats yet.')}</strong></p>
       <p class="muted">
-        To start chatting, open <em>Contacts</em>, copy your invite link (or show its QR code) and send it to someone you
-        trust. When they open it, they appear in your contacts and a chat starts here. If someone sent you a link, paste
-        it under “Add contact”.
+        ${msg('To start chatting, open “Contacts”, copy your invite link (or show its QR code) and send it to someone you trust. When they open it, they appear in your contacts and a chat starts here. If someone sent you a link, paste it under “Add contact”.')}
       </p>
-      <button @click=${() => emit(this, 'show-contacts', {})}>Add a contact</button>
+      <button @click=${() => emit(this, 'show-contacts', {})}>${msg('Add a contact')}</button>
     </div>`;
   }
 
   override render() {
     const sorted = sortChannels(this.channels);
-    return html`<nav aria-label="Chats">
+    return html`<nav aria-label=${msg('Chats')}>
       <div class="actions">
-        <button class="secondary" @click=${() => emit(this, 'show-contacts', {})}>Contacts</button>
-        <button class="secondary" ?disabled=${!this.hasContacts} @click=${() => emit(this, 'new-group', {})}>New group</button>
+        <button class="secondary" @click=${() => emit(this, 'show-contacts', {})}>${msg('Contacts')}</button>
+        <button class="secondary" ?disabled=${!this.hasContacts} @click=${() => emit(this, 'new-group', {})}>${msg('New group')}</button>
       </div>
-      <h2 id="chats-heading">Chats</h2>
+      <h2 id="chats-heading">${msg('Chats')}</h2>
       ${sorted.length === 0
         ? this.renderEmpty()
         : html`<ul aria-labelledby="chats-heading" data-testid="chat-list">
@@ -161,14 +161,14 @@ export class MdChatList extends LitElement {
                   @click=${() => this.open(c.id)}
                 >
                   <span class="title"
-                    >${c.title}${c.kind === 'group' ? html`<span class="visually-hidden">(group)</span>` : nothing}${c.closed
-                      ? html`<span class="closed">closed</span>`
+                    >${c.title}${c.kind === 'group' ? html`<span class="visually-hidden">${msg('(group)')}</span>` : nothing}${c.closed
+                      ? html`<span class="closed">${msg('closed')}</span>`
                       : nothing}</span
                   >
                   <span class="time">${c.lastMessageAt
                     ? html`<time datetime=${new Date(c.lastMessageAt).toISOString()} title=${formatFullDate(c.lastMessageAt)}>${formatListTime(c.lastMessageAt)}</time>`
                     : nothing}</span>
-                  <span class="preview">${c.lastMessagePreview || (c.kind === 'group' ? `${c.members.length + 1} members` : 'No messages yet')}</span>
+                  <span class="preview">${c.lastMessagePreview || (c.kind === 'group' ? msg(str`${formatNumber(c.members.length + 1)} members`) : msg('No messages yet'))}</span>
                   ${c.unread > 0
                     ? html`<span class="badge" data-testid="unread-badge" aria-label=${unreadLabel(c.unread)} role="img"
                         >${c.unread > 99 ? '99+' : c.unread}</span

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
@@ -20,6 +21,7 @@ export const PAGE_SIZE = 50;
  * Screen `#/chat/<id>`: one conversation. Owns the window of loaded messages (newest page on open, older pages on
  * scroll, live updates merged, see messages-window.ts), sending, and the state of the file bubbles on screen.
  */
+@localized()
 @customElement('md-chat-screen')
 export class MdChatScreen extends LitElement {
   static override styles = css`
@@ -127,7 +129,7 @@ export class MdChatScreen extends LitElement {
       this.hasMore = page.hasMore;
       this.hasNewer = false;
     } catch (err) {
-      if (token === this.loadToken) this.toast(`Could not load messages: ${messageOf(err)}`);
+      if (token === this.loadToken) this.toast(msg(str`Could not load messages: ${messageOf(err)}`));
     }
   }
 
@@ -145,7 +147,7 @@ export class MdChatScreen extends LitElement {
       this.hasMore = page.hasMore;
       if (trimmed) this.hasNewer = true;
     } catch (err) {
-      this.toast(`Could not load older messages: ${messageOf(err)}`);
+      this.toast(msg(str`Could not load older messages: ${messageOf(err)}`));
     } finally {
       this.loadingOlder = false;
     }
@@ -167,7 +169,7 @@ export class MdChatScreen extends LitElement {
       else this.messages = mergeIntoWindow(this.messages, [m], false);
     });
     e.detail.waitUntil(sending);
-    sending.catch((err: unknown) => (this.sendError = `Not sent: ${messageOf(err)}`));
+    sending.catch((err: unknown) => (this.sendError = msg(str`Not sent: ${messageOf(err)}`)));
   }
 
   private onAttachFiles(e: CustomEvent<AttachFilesDetail>) {
@@ -176,7 +178,7 @@ export class MdChatScreen extends LitElement {
     if (!app || !channelId) return;
     this.sendError = '';
     if (!app.sendFiles) {
-      this.sendError = 'Sending files is not available in this version.';
+      this.sendError = msg('Sending files is not available in this version.');
       return;
     }
     app.sendFiles(channelId, e.detail.files).catch((err: unknown) => (this.sendError = messageOf(err)));
@@ -206,8 +208,8 @@ export class MdChatScreen extends LitElement {
     const ch = this.channels.find(this.channelId);
     if (!app || !ch) {
       return this.channels.loaded
-        ? html`<p class="placeholder" role="status">This chat is not on this device.</p>`
-        : html`<p class="placeholder" role="status">Loading…</p>`;
+        ? html`<p class="placeholder" role="status">${msg('This chat is not on this device.')}</p>`
+        : html`<p class="placeholder" role="status">${msg('Loading…')}</p>`;
     }
     return html`<md-chat-view
       .channel=${ch}
@@ -224,7 +226,7 @@ export class MdChatScreen extends LitElement {
       @mark-read=${this.onMarkRead}
       @show-group-info=${() => this.dispatchEvent(new NavigateEvent({ screen: 'group', id: this.channelId }))}
       @back=${() => this.dispatchEvent(new LeaveScreenEvent())}
-      ><md-file-drop slot="attach" ?disabled=${ch.closed} .limitText=${app.maxFileBytes ? `up to ${formatBytes(app.maxFileBytes)} per file` : ''}></md-file-drop
+      ><md-file-drop slot="attach" ?disabled=${ch.closed} .limitText=${app.maxFileBytes ? msg(str`up to ${formatBytes(app.maxFileBytes)} per file`) : ''}></md-file-drop
     ></md-chat-view>`;
   }
 }

@@ -1,7 +1,9 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
 import { emit, type SendTextDetail } from './events.js';
+import { formatNumber } from './format.js';
 
 export const MESSAGE_MAX_LENGTH = 4000;
 /** Start showing the remaining characters this close to the limit. */
@@ -11,6 +13,7 @@ const COUNTER_FROM = MESSAGE_MAX_LENGTH - 400;
  * Message input. Enter sends, Shift+Enter adds a line. Text longer than the limit is kept (never silently cut)
  * and explained. The "attach" slot is where the files feature puts its button.
  */
+@localized()
 @customElement('md-composer')
 export class MdComposer extends LitElement {
   static override styles = [
@@ -98,29 +101,29 @@ export class MdComposer extends LitElement {
 
   override render() {
     if (this.disabled) {
-      return html`<p class="muted" data-testid="composer-closed" role="status">${this.disabledReason || 'You cannot send messages in this chat.'}</p>`;
+      return html`<p class="muted" data-testid="composer-closed" role="status">${this.disabledReason || msg('You cannot send messages in this chat.')}</p>`;
     }
     const left = MESSAGE_MAX_LENGTH - this.length;
     return html`<form @submit=${this.onSubmit}>
         <slot name="attach"></slot>
-        <label for="msg" class="visually-hidden">Message</label>
+        <label for="msg" class="visually-hidden">${msg('Message')}</label>
         <textarea
           id="msg"
           rows="1"
-          placeholder="Write a message"
+          placeholder=${msg('Write a message')}
           aria-describedby="composer-info"
           aria-invalid=${this.tooLong ? 'true' : 'false'}
           @input=${(e: Event) => (this.length = (e.target as HTMLTextAreaElement).value.length)}
           @keydown=${this.onKeyDown}
         ></textarea>
-        <button type="submit" ?disabled=${this.tooLong}>Send</button>
+        <button type="submit" ?disabled=${this.tooLong}>${msg('Send')}</button>
       </form>
       <p id="composer-info" class="info ${this.tooLong || this.error || this.sendError ? 'error' : 'muted'}" aria-live="polite" data-testid="composer-info">${this.tooLong
-        ? `Message is too long: ${this.length.toLocaleString()} of ${MESSAGE_MAX_LENGTH.toLocaleString()} characters. Shorten it by ${(-left).toLocaleString()} to send.`
+        ? msg(str`Message is too long: ${formatNumber(this.length)} of ${formatNumber(MESSAGE_MAX_LENGTH)} characters. Shorten it by ${formatNumber(-left)} to send.`)
         : this.error || this.sendError
           ? this.error || this.sendError
           : this.length >= COUNTER_FROM
-            ? `${left.toLocaleString()} characters left`
+            ? msg(str`${formatNumber(left)} characters left`)
             : nothing}</p>`;
   }
 }

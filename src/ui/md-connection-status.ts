@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ConnectionStatus } from '../sync/relay-connection.js';
@@ -5,15 +6,16 @@ import type { ConnectionStatus } from '../sync/relay-connection.js';
 export function describeStatus(status: ConnectionStatus): string {
   switch (status.state) {
     case 'offline':
-      return 'Offline';
+      return msg('Offline');
     case 'connecting':
-      return 'Connecting…';
+      return msg('Connecting…');
     case 'connected':
-      return `Connected to ${status.connected} relay${status.connected === 1 ? '' : 's'}`;
+      return status.connected === 1 ? msg('Connected to 1 relay') : msg(str`Connected to ${status.connected} relays`);
   }
 }
 
 /** A small badge with the relay connection state; announced politely to screen readers. */
+@localized()
 @customElement('md-connection-status')
 export class MdConnectionStatus extends LitElement {
   static override styles = css`

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
@@ -9,6 +10,7 @@ import { messageOf } from './format.js';
 import './md-contacts.js';
 
 /** Screen `#/contacts`: my invite link, accepting someone's link, and the contact list with safety numbers. */
+@localized()
 @customElement('md-contacts-screen')
 export class MdContactsScreen extends LitElement {
   static override styles = css`
@@ -51,13 +53,13 @@ export class MdContactsScreen extends LitElement {
     const link = e.detail.link;
     this.addNotice = '';
     if (!link) {
-      this.addError = 'Paste an invite link first.';
+      this.addError = msg('Paste an invite link first.');
       return;
     }
     void this.work.run(async () => {
       const contact = await app.acceptInviteLink(link);
       this.dispatchEvent(new InviteUsedEvent());
-      this.addNotice = `${contact.name} was added to your contacts.`;
+      this.addNotice = msg(str`${contact.name} was added to your contacts.`);
       this.renderRoot.querySelector('md-contacts')?.clearAddField();
       await this.contacts.refresh();
     }, (m) => (this.addError = m));

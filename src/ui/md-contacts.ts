@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -15,6 +16,7 @@ export function safetyGroups(safetyNumber: string): string[] {
  * Contacts screen: my invite link (with copy button and QR code), a field to accept someone else's link, and
  * my contacts with their safety numbers and a "verified" toggle.
  */
+@localized()
 @customElement('md-contacts')
 export class MdContacts extends LitElement {
   static override styles = [
@@ -142,10 +144,10 @@ export class MdContacts extends LitElement {
   private async copy() {
     try {
       await navigator.clipboard.writeText(this.inviteLink);
-      this.copyNote = 'Invite link copied.';
+      this.copyNote = msg('Invite link copied.');
     } catch {
       this.linkInput?.select();
-      this.copyNote = 'Could not copy automatically: the link is selected, press Ctrl+C (or ⌘C) to copy it.';
+      this.copyNote = msg('Could not copy automatically: the link is selected, press Ctrl+C (or ⌘C) to copy it.');
     }
   }
 
@@ -161,37 +163,36 @@ export class MdContacts extends LitElement {
 
   private renderInvite() {
     return html`<section aria-labelledby="invite-heading">
-      <h3 id="invite-heading">Invite someone</h3>
+      <h3 id="invite-heading">${msg('Invite someone')}</h3>
       <p class="muted">
-        Send this link to a person you trust (or let them scan the code). When they open it, you become contacts — even if
-        you are offline at that moment. Anyone with the link can send you a contact request, so share it privately.
+        ${msg('Send this link to a person you trust (or let them scan the code). When they open it, you become contacts — even if you are offline at that moment. Anyone with the link can send you a contact request, so share it privately.')}
       </p>
       ${this.inviteLink
         ? html`<div class="invite">
             <div class="row">
-              <label for="invite-link" class="visually-hidden">Your invite link</label>
+              <label for="invite-link" class="visually-hidden">${msg('Your invite link')}</label>
               <input id="invite-link" data-testid="invite-link" readonly .value=${this.inviteLink} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
-              <button @click=${this.copy}>Copy link</button>
-              <button class="secondary" ?disabled=${this.busy} @click=${() => emit(this, 'create-invite', {})}>New link</button>
+              <button @click=${this.copy}>${msg('Copy link')}</button>
+              <button class="secondary" ?disabled=${this.busy} @click=${() => emit(this, 'create-invite', {})}>${msg('New link')}</button>
             </div>
             <p class="ok" role="status" aria-live="polite">${this.copyNote}</p>
-            <md-qr-code .value=${this.inviteLink} label="QR code of your invite link"></md-qr-code>
+            <md-qr-code .value=${this.inviteLink} label=${msg('QR code of your invite link')}></md-qr-code>
           </div>`
-        : html`<button ?disabled=${this.busy} @click=${() => emit(this, 'create-invite', {})}>Create invite link</button>`}
+        : html`<button ?disabled=${this.busy} @click=${() => emit(this, 'create-invite', {})}>${msg('Create invite link')}</button>`}
       ${this.inviteError ? html`<p class="error" role="alert">${this.inviteError}</p>` : nothing}
     </section>`;
   }
 
   private renderAdd() {
     return html`<section aria-labelledby="add-heading">
-      <h3 id="add-heading">Add contact</h3>
+      <h3 id="add-heading">${msg('Add contact')}</h3>
       ${this.pendingInvite
-        ? html`<p role="status" data-testid="pending-invite">You opened an invite link. Check it below and choose “Add contact” to accept it.</p>`
-        : html`<p class="muted">Paste an invite link someone sent you.</p>`}
+        ? html`<p role="status" data-testid="pending-invite">${msg('You opened an invite link. Check it below and choose “Add contact” to accept it.')}</p>`
+        : html`<p class="muted">${msg('Paste an invite link someone sent you.')}</p>`}
       <form class="row" @submit=${this.submitAdd}>
-        <label for="add-link" class="visually-hidden">Invite link to accept</label>
+        <label for="add-link" class="visually-hidden">${msg('Invite link to accept')}</label>
         <input id="add-link" placeholder="https://…/#invite=…" autocomplete="off" aria-describedby="add-error" aria-invalid=${this.addError ? 'true' : 'false'} />
-        <button type="submit" ?disabled=${this.busy}>Add contact</button>
+        <button type="submit" ?disabled=${this.busy}>${msg('Add contact')}</button>
       </form>
       <p id="add-error" class="error" role="alert" data-testid="add-error">${this.addError}</p>
       <p class="ok" role="status" data-testid="add-notice">${this.addNotice}</p>
@@ -203,14 +204,14 @@ export class MdContacts extends LitElement {
     return html`<li data-testid="contact" data-pub=${c.pub}>
       <div class="row">
         <span class="name" data-testid="contact-name">${c.name}</span>
-        ${c.verified ? html`<span class="verified-badge">✔ verified</span>` : nothing}
+        ${c.verified ? html`<span class="verified-badge">✔ ${msg('verified')}</span>` : nothing}
         <span style="flex:1"></span>
-        <button class="secondary" @click=${() => emit<OpenChatDetail>(this, 'open-chat', { channelId: c.channelId })} aria-label="Message ${c.name}">Message</button>
+        <button class="secondary" @click=${() => emit<OpenChatDetail>(this, 'open-chat', { channelId: c.channelId })} aria-label=${msg(str`Message ${c.name}`)}>${msg('Message')}</button>
       </div>
       <details>
-        <summary>Safety number</summary>
-        <p class="muted">Compare these digits with ${c.name} in person or over a call. If they match on both devices, nobody is in the middle.</p>
-        <div class="safety" data-testid="safety-number" aria-label="Safety number ${groups.join(' ')}" role="group">
+        <summary>${msg('Safety number')}</summary>
+        <p class="muted">${msg(str`Compare these digits with ${c.name} in person or over a call. If they match on both devices, nobody is in the middle.`)}</p>
+        <div class="safety" data-testid="safety-number" aria-label=${msg(str`Safety number ${groups.join(' ')}`)} role="group">
           ${groups.map((g) => html`<span>${g}</span>`)}
         </div>
       </details>
@@ -220,18 +221,18 @@ export class MdContacts extends LitElement {
           .checked=${c.verified}
           @change=${(e: Event) => emit<SetVerifiedDetail>(this, 'set-verified', { pub: c.pub, verified: (e.target as HTMLInputElement).checked })}
         />
-        Safety number verified<span class="visually-hidden"> for ${c.name}</span>
+        ${msg('Safety number verified')}<span class="visually-hidden"> ${msg(str`for ${c.name}`)}</span>
       </label>
     </li>`;
   }
 
   override render() {
-    return html`<h2 tabindex="-1">Contacts</h2>
+    return html`<h2 tabindex="-1">${msg('Contacts')}</h2>
       ${this.renderAdd()} ${this.renderInvite()}
       <section aria-labelledby="list-heading">
-        <h3 id="list-heading">Your contacts</h3>
+        <h3 id="list-heading">${msg('Your contacts')}</h3>
         ${this.contacts.length === 0
-          ? html`<p class="muted" data-testid="no-contacts">No contacts yet. Share your invite link, or paste one you received above.</p>`
+          ? html`<p class="muted" data-testid="no-contacts">${msg('No contacts yet. Share your invite link, or paste one you received above.')}</p>`
           : html`<ul data-testid="contact-list">
               ${repeat(
                 [...this.contacts].sort((a, b) => a.name.localeCompare(b.name)),

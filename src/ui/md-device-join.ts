@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
@@ -9,6 +10,7 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
  * Onboarding: "Link to an existing account". Takes the link made on the other device (pasted, or opened as the
  * page address), a name for this device, then shows the code to compare while the other device confirms.
  */
+@localized()
 @customElement('md-device-join')
 export class MdDeviceJoin extends LitElement {
   static override styles = [
@@ -53,15 +55,15 @@ export class MdDeviceJoin extends LitElement {
   }
 
   override render() {
-    return html`<form novalidate @submit=${this.submit} aria-label="Link to an existing account">
-      <label for="link">Device link from your other device</label>
+    return html`<form novalidate @submit=${this.submit} aria-label=${msg('Link to an existing account')}>
+      <label for="link">${msg('Device link from your other device')}</label>
       <input id="link" name="link" .value=${this.link} autocomplete="off" aria-describedby="link-error" />
-      <label for="device-name">Name of this device</label>
-      <input id="device-name" name="device-name" maxlength="40" placeholder="e.g. Laptop" aria-describedby="link-error" />
-      <button type="submit" class="secondary" ?disabled=${this.busy}>Link this device</button>
+      <label for="device-name">${msg('Name of this device')}</label>
+      <input id="device-name" name="device-name" maxlength="40" placeholder=${msg('e.g. Laptop')} aria-describedby="link-error" />
+      <button type="submit" class="secondary" ?disabled=${this.busy}>${msg('Link this device')}</button>
       ${this.code
         ? html`<p role="status" data-testid="join-code">
-            Your other device asks you to compare this code: <span class="code">${this.code}</span>. Confirm there if it matches. Waiting…
+            ${msg('Your other device asks you to compare this code:')} <span class="code">${this.code}</span>. ${msg('Confirm there if it matches. Waiting…')}
           </p>`
         : nothing}
       <p class="error" role="alert" id="link-error" data-testid="join-error">${this.error}</p>

@@ -1,7 +1,9 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { baseStyles } from './styles.js';
+import { formatDate, formatTime } from './format.js';
 import type { DeviceLinkRequestView, DevicesApi, DeviceView } from '../core/devices-api.js';
 import './md-qr-code.js';
 
@@ -12,6 +14,7 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
  * then a confirmation with the new device's name and code), rename this device, unlink. Data comes from the
  * controller through the `api` property; the list reloads on its 'devices' event.
  */
+@localized()
 @customElement('md-devices')
 export class MdDevices extends LitElement {
   static override styles = [
@@ -138,15 +141,15 @@ export class MdDevices extends LitElement {
         if (this.link !== link) return;
         this.link = '';
         this.request = undefined;
-        this.notice = 'The device link expired. Make a new one when the new device is ready.';
+        this.notice = msg('The device link expired. Make a new one when the new device is ready.');
       }, Math.max(0, expiresAt - Date.now()));
     });
   }
 
   private copyLink() {
     void navigator.clipboard?.writeText(this.link).then(
-      () => (this.notice = 'Link copied.'),
-      () => (this.notice = 'Select the link and copy it.'),
+      () => (this.notice = msg('Link copied.')),
+      () => (this.notice = msg('Select the link and copy it.')),
     );
   }
 
@@ -159,7 +162,7 @@ export class MdDevices extends LitElement {
       else await api.rejectDeviceLink(req.id);
       this.request = undefined;
       this.link = '';
-      this.notice = accept ? `“${req.name}” is linked. It now has your keys, contacts and chats.` : `The request from “${req.name}” was refused.`;
+      this.notice = accept ? msg(str`“${req.name}” is linked. It now has your keys, contacts and chats.`) : msg(str`The request from “${req.name}” was refused.`);
     });
   }
 
@@ -170,7 +173,7 @@ export class MdDevices extends LitElement {
     if (!api) return;
     void this.run(async () => {
       await api.renameDevice(input.value);
-      this.notice = 'This device was renamed.';
+      this.notice = msg('This device was renamed.');
     });
   }
 
@@ -180,32 +183,32 @@ export class MdDevices extends LitElement {
     void this.run(async () => {
       this.confirming = '';
       await api.unlinkDevice(d.id);
-      this.notice = `“${d.name}” was unlinked.`;
+      this.notice = msg(str`“${d.name}” was unlinked.`);
     });
   }
 
   private renderDevice(d: DeviceView) {
-    const since = new Date(d.linkedAt).toLocaleDateString();
+    const since = formatDate(d.linkedAt);
     return html`<li data-testid="device" data-current=${String(d.current)}>
-      <span><strong data-testid="device-name">${d.name}</strong>${d.current ? html` <span class="muted">(this device)</span>` : nothing}<br /><span class="muted">Linked ${since}</span></span>
+      <span><strong data-testid="device-name">${d.name}</strong>${d.current ? html` <span class="muted">${msg('(this device)')}</span>` : nothing}<br /><span class="muted">${msg(str`Linked ${since}`)}</span></span>
       ${this.confirming === d.id
-        ? html`<span class="row" role="group" aria-label="Confirm unlinking ${d.name}">
-            <span>${d.current ? 'Remove the account from this device?' : `Unlink “${d.name}”?`}</span>
-            <button class="secondary" @click=${() => this.unlink(d)} ?disabled=${this.busy}>Yes, unlink</button>
-            <button class="secondary" @click=${() => (this.confirming = '')}>Cancel</button>
+        ? html`<span class="row" role="group" aria-label=${msg(str`Confirm unlinking ${d.name}`)}>
+            <span>${d.current ? msg('Remove the account from this device?') : msg(str`Unlink “${d.name}”?`)}</span>
+            <button class="secondary" @click=${() => this.unlink(d)} ?disabled=${this.busy}>${msg('Yes, unlink')}</button>
+            <button class="secondary" @click=${() => (this.confirming = '')}>${msg('Cancel')}</button>
           </span>`
-        : html`<button class="secondary" aria-label="Unlink ${d.name}" @click=${() => (this.confirming = d.id)}>Unlink</button>`}
+        : html`<button class="secondary" aria-label=${msg(str`Unlink ${d.name}`)} @click=${() => (this.confirming = d.id)}>${msg('Unlink')}</button>`}
     </li>`;
   }
 
   private renderRequest(req: DeviceLinkRequestView) {
     return html`<section class="request" role="alertdialog" aria-labelledby="req-title" aria-describedby="req-code" data-testid="link-request">
-      <h3 id="req-title">“<span data-testid="request-name">${req.name}</span>” wants to link to your account</h3>
-      <p id="req-code">Does the new device show this code? <span class="code" data-testid="request-code">${req.code}</span></p>
-      <p class="muted">Only confirm if the codes match: the new device receives your keys, contacts and chats.</p>
+      <h3 id="req-title">${msg(html`“<span data-testid="request-name">${req.name}</span>” wants to link to your account`)}</h3>
+      <p id="req-code">${msg('Does the new device show this code?')} <span class="code" data-testid="request-code">${req.code}</span></p>
+      <p class="muted">${msg('Only confirm if the codes match: the new device receives your keys, contacts and chats.')}</p>
       <div class="row">
-        <button @click=${() => this.answer(true)} ?disabled=${this.busy}>Codes match, link it</button>
-        <button class="secondary" @click=${() => this.answer(false)} ?disabled=${this.busy}>Refuse</button>
+        <button @click=${() => this.answer(true)} ?disabled=${this.busy}>${msg('Codes match, link it')}</button>
+        <button class="secondary" @click=${() => this.answer(false)} ?disabled=${this.busy}>${msg('Refuse')}</button>
       </div>
     </section>`;
   }
@@ -213,42 +216,39 @@ export class MdDevices extends LitElement {
   override render() {
     const current = this.devices.value?.find((d) => d.current);
     return html`<section aria-labelledby="devices-title">
-      <h2 id="devices-title">Linked devices</h2>
+      <h2 id="devices-title">${msg('Linked devices')}</h2>
       ${this.devices.render({
-        pending: () => html`<p role="status">Loading devices…</p>`,
-        complete: (list) => html`<ul aria-label="Devices of this account">${list.map((d) => this.renderDevice(d))}</ul>`,
-        error: (err) => html`<p class="error" role="alert">Could not load the devices: ${messageOf(err)}</p>`,
+        pending: () => html`<p role="status">${msg('Loading devices…')}</p>`,
+        complete: (list) => html`<ul aria-label=${msg('Devices of this account')}>${list.map((d) => this.renderDevice(d))}</ul>`,
+        error: (err) => html`<p class="error" role="alert">${msg(str`Could not load the devices: ${messageOf(err)}`)}</p>`,
       })}
-      <form @submit=${this.rename} aria-label="Rename this device">
-        <label>Name of this device <input name="device-name" maxlength="40" .value=${current?.name ?? ''} /></label>
-        <button type="submit" class="secondary" ?disabled=${this.busy}>Rename</button>
+      <form @submit=${this.rename} aria-label=${msg('Rename this device')}>
+        <label>${msg('Name of this device')} <input name="device-name" maxlength="40" .value=${current?.name ?? ''} /></label>
+        <button type="submit" class="secondary" ?disabled=${this.busy}>${msg('Rename')}</button>
       </form>
-      <h3>Link a new device</h3>
+      <h3>${msg('Link a new device')}</h3>
       <p class="muted">
-        On the new device open Meshdrop, choose “Link to an existing account” and scan this code or paste the link. All linked devices share one key pair: see
-        “What unlinking can do” below.
+        ${msg('On the new device open Meshdrop, choose “Link to an existing account” and scan this code or paste the link. All linked devices share one key pair: see “What unlinking can do” below.')}
       </p>
       ${this.request ? this.renderRequest(this.request) : nothing}
       ${this.link
         ? html`<div class="link">
-            <md-qr-code .value=${this.link} label="QR code of the device link"></md-qr-code>
-            <label for="device-link" class="visually-hidden">Device link</label>
+            <md-qr-code .value=${this.link} label=${msg('QR code of the device link')}></md-qr-code>
+            <label for="device-link" class="visually-hidden">${msg('Device link')}</label>
             <input id="device-link" data-testid="device-link" readonly .value=${this.link} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
             <div class="row">
-              <button class="secondary" @click=${this.copyLink}>Copy link</button>
-              <button class="secondary" @click=${this.createLink} ?disabled=${this.busy}>New link</button>
+              <button class="secondary" @click=${this.copyLink}>${msg('Copy link')}</button>
+              <button class="secondary" @click=${this.createLink} ?disabled=${this.busy}>${msg('New link')}</button>
             </div>
-            <p class="muted">Valid until ${new Date(this.expiresAt).toLocaleTimeString()}. Keep Meshdrop open on this device until the new device asks to link.</p>
+            <p class="muted">${msg(str`Valid until ${formatTime(this.expiresAt)}. Keep Meshdrop open on this device until the new device asks to link.`)}</p>
           </div>`
-        : html`<button @click=${this.createLink} ?disabled=${this.busy || !this.api}>Link a new device</button>`}
+        : html`<button @click=${this.createLink} ?disabled=${this.busy || !this.api}>${msg('Link a new device')}</button>`}
       <p class="error" role="alert" data-testid="devices-error">${this.error}</p>
       <p role="status" data-testid="devices-notice">${this.notice}</p>
       <details>
-        <summary>What unlinking can do</summary>
+        <summary>${msg('What unlinking can do')}</summary>
         <p>
-          All your devices share one key pair. Unlinking removes a device from this list and asks it to delete the account; a device that is online and honest does so at once.
-          A lost or stolen device that keeps its copy of the keys can still read what your contacts send you and act as you. If that is a risk, create a new identity and
-          invite your contacts again.
+          ${msg('All your devices share one key pair. Unlinking removes a device from this list and asks it to delete the account; a device that is online and honest does so at once. A lost or stolen device that keeps its copy of the keys can still read what your contacts send you and act as you. If that is a risk, create a new identity and invite your contacts again.')}
         </p>
       </details>
     </section>`;

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
@@ -8,6 +9,7 @@ import { emit, type AttachFilesDetail } from './events.js';
  * pasting files (e.g. a screenshot) while a chat is open. Emits `attach-files` with the chosen files;
  * the controller checks the size limit and the shell shows its message.
  */
+@localized()
 @customElement('md-file-drop')
 export class MdFileDrop extends LitElement {
   static override styles = [
@@ -110,19 +112,19 @@ export class MdFileDrop extends LitElement {
         type="file"
         multiple
         hidden
-        aria-label="Attach files"
+        aria-label=${msg('Attach files')}
         data-testid="file-input"
         @change=${this.onPicked}
       /><button
         type="button"
         class="secondary"
-        title="Attach files${this.limitText ? ` (${this.limitText})` : ''}"
-        aria-label="Attach files"
+        title="${msg('Attach files')}${this.limitText ? ` (${this.limitText})` : ''}"
+        aria-label=${msg('Attach files')}
         ?disabled=${this.disabled}
         @click=${() => (this.renderRoot.querySelector('#picker') as HTMLInputElement | null)?.click()}
       >
         <span aria-hidden="true">📎</span></button
-      >${this.dragging ? html`<div class="overlay" role="status">Drop files to send them to this chat</div>` : nothing}`;
+      >${this.dragging ? html`<div class="overlay" role="status">${msg('Drop files to send them to this chat')}</div>` : nothing}`;
   }
 }
 

@@ -1,7 +1,8 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { FileStatus } from '../store/schema.js';
-import { formatBytes } from './format.js';
+import { formatBytes, formatPercent } from './format.js';
 import { baseStyles } from './styles.js';
 
 /** What a file bubble shows about a transfer (from the controller's FileRecord and progress events). */
@@ -29,16 +30,26 @@ const PREVIEW_TYPES = /^image\/(png|jpeg|gif|webp|avif|bmp)$/;
  */
 const OPEN_TYPES = /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/[\w.+-]+|video\/[\w.+-]+|text\/plain)$/;
 
-const STATUS_TEXT: Record<FileStatus, { mine: string; theirs: string }> = {
-  queued: { mine: 'Waiting for a connection to send', theirs: 'Waiting' },
-  uploading: { mine: 'Sending', theirs: 'Sending' },
-  sent: { mine: 'Sent', theirs: 'Sent' },
-  downloading: { mine: 'Receiving', theirs: 'Receiving' },
-  complete: { mine: 'Received and verified', theirs: 'Received and verified' },
-  failed: { mine: 'Failed', theirs: 'Failed' },
+/** What a transfer state reads as, in the active language (a function: the language can change at run time). */
+const statusText = (status: FileStatus, mine: boolean): string => {
+  switch (status) {
+    case 'queued':
+      return mine ? msg('Waiting for a connection to send') : msg('Waiting');
+    case 'uploading':
+      return msg('Sending');
+    case 'sent':
+      return msg('Sent');
+    case 'downloading':
+      return msg('Receiving');
+    case 'complete':
+      return msg('Received and verified');
+    case 'failed':
+      return msg('Failed');
+  }
 };
 
 /** The body of a file message: name, size, progress (bytes and percent), preview, open/save, failure reason. */
+@localized()
 @customElement('md-file-message')
 export class MdFileMessage extends LitElement {
   static override styles = [
@@ -128,8 +139,8 @@ export class MdFileMessage extends LitElement {
 
   private renderProgress(f: FileInfo, s: FileView) {
     const pct = s.size > 0 ? Math.floor((s.doneBytes / s.size) * 100) : 100;
-    const label = `${this.mine ? 'Sending' : 'Receiving'} ${f.name}`;
-    const text = `${formatBytes(s.doneBytes)} of ${formatBytes(s.size)} (${pct}%)`;
+    const label = this.mine ? msg(str`Sending ${f.name}`) : msg(str`Receiving ${f.name}`);
+    const text = msg(str`${formatBytes(s.doneBytes)} of ${formatBytes(s.size)} (${formatPercent(pct)})`);
     return html`<div
         class="bar"
         role="progressbar"
@@ -152,18 +163,18 @@ export class MdFileMessage extends LitElement {
     const status = s?.status;
     const active = status === 'queued' || status === 'uploading' || status === 'downloading';
     const ready = !!s?.blob && (status === 'complete' || (this.mine && status !== 'failed'));
-    const statusText = status ? STATUS_TEXT[status][this.mine ? 'mine' : 'theirs'] : this.mine ? 'Preparing' : 'Waiting';
+    const shownStatus = status ? statusText(status, this.mine) : this.mine ? msg('Preparing') : msg('Waiting');
     return html`<div data-testid="file-message" data-file-id=${f.fileId} data-status=${status ?? 'unknown'}>
       <div><span aria-hidden="true">📎 </span><span class="name" data-testid="file-name">${f.name}</span> <span class="muted small">(${formatBytes(f.size)})</span></div>
-      ${ready && this.url && PREVIEW_TYPES.test(f.type) ? html`<img src=${this.url} alt="Preview of ${f.name}" data-testid="file-preview" />` : nothing}
+      ${ready && this.url && PREVIEW_TYPES.test(f.type) ? html`<img src=${this.url} alt=${msg(str`Preview of ${f.name}`)} data-testid="file-preview" />` : nothing}
       ${active && s ? this.renderProgress(f, s) : nothing}
       ${status === 'failed'
-        ? html`<p class="error small" role="alert" data-testid="file-error">Failed: ${s?.error || 'the file could not be verified.'}</p>`
-        : html`<span class="small muted" data-testid="file-status">${statusText}</span>`}
+        ? html`<p class="error small" role="alert" data-testid="file-error">${msg(str`Failed: ${s?.error || msg('the file could not be verified.')}`)}</p>`
+        : html`<span class="small muted" data-testid="file-status">${shownStatus}</span>`}
       ${ready && this.url
         ? html`<div class="actions">
-            ${OPEN_TYPES.test(f.type) ? html`<a href=${this.url} target="_blank" rel="noopener noreferrer" data-testid="file-open">Open</a>` : nothing}
-            <a href=${this.url} download=${f.name} data-testid="file-save">Save</a>
+            ${OPEN_TYPES.test(f.type) ? html`<a href=${this.url} target="_blank" rel="noopener noreferrer" data-testid="file-open">${msg('Open')}</a>` : nothing}
+            <a href=${this.url} download=${f.name} data-testid="file-save">${msg('Save')}</a>
           </div>`
         : nothing}
     </div>`;

@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FileProgress, MeshdropApi, MessageView } from '../core/api.js';
 import type { FileView } from './md-file-message.js';
@@ -13,16 +14,17 @@ export function shareFromLocation(loc: Pick<Location, 'hash'>): string {
   return m?.[1] ?? '';
 }
 
-const SHARE_ERRORS: Record<string, string> = {
-  'too-large': 'That share is too large to keep on this device.',
-  empty: 'Nothing was shared: no files or text arrived.',
-  unreadable: 'The shared data could not be read.',
-};
+/** What the service worker's share-error codes mean, in the active language. */
+const shareErrors = (): Record<string, string> => ({
+  'too-large': msg('That share is too large to keep on this device.'),
+  empty: msg('Nothing was shared: no files or text arrived.'),
+  unreadable: msg('The shared data could not be read.'),
+});
 
 /** A message for `/#share-error=<code>`, or '' when the address carries none. */
 export function shareErrorFromLocation(loc: Pick<Location, 'hash'>): string {
   const m = /^#share-error=([a-z-]+)$/.exec(loc.hash);
-  return m ? (SHARE_ERRORS[m[1] ?? ''] ?? 'The share could not be received.') : '';
+  return m ? (shareErrors()[m[1] ?? ''] ?? msg('The share could not be received.')) : '';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ContactView } from '../core/api.js';
@@ -7,6 +8,7 @@ import { emit, type CreateGroupDetail } from './events.js';
 export const GROUP_TITLE_MAX = 80;
 
 /** Create a group: a name and the contacts to invite (checkboxes). Emits 'create-group' or 'cancel'. */
+@localized()
 @customElement('md-group-create')
 export class MdGroupCreate extends LitElement {
   static override styles = [
@@ -68,9 +70,9 @@ export class MdGroupCreate extends LitElement {
     e.preventDefault();
     const title = this.titleInput?.value.trim() ?? '';
     const members = [...this.renderRoot.querySelectorAll<HTMLInputElement>('input[name="member"]:checked')].map((i) => i.value);
-    if (!title) this.localError = 'Give the group a name.';
-    else if (title.length > GROUP_TITLE_MAX) this.localError = `The name is too long (at most ${GROUP_TITLE_MAX} characters).`;
-    else if (members.length === 0) this.localError = 'Pick at least one contact to invite.';
+    if (!title) this.localError = msg('Give the group a name.');
+    else if (title.length > GROUP_TITLE_MAX) this.localError = msg(str`The name is too long (at most ${GROUP_TITLE_MAX} characters).`);
+    else if (members.length === 0) this.localError = msg('Pick at least one contact to invite.');
     else {
       this.localError = '';
       emit<CreateGroupDetail>(this, 'create-group', { title, members });
@@ -80,22 +82,22 @@ export class MdGroupCreate extends LitElement {
   override render() {
     const error = this.localError || this.error;
     const sorted = [...this.contacts].sort((a, b) => a.name.localeCompare(b.name));
-    return html`<h2 tabindex="-1">New group</h2>
+    return html`<h2 tabindex="-1">${msg('New group')}</h2>
       <form @submit=${this.submit} novalidate>
-        <label for="title">Group name</label>
+        <label for="title">${msg('Group name')}</label>
         <input id="title" maxlength=${GROUP_TITLE_MAX} autocomplete="off" required />
         <fieldset>
-          <legend>Members</legend>
+          <legend>${msg('Members')}</legend>
           ${sorted.length === 0
-            ? html`<p class="muted">You have no contacts yet. Add contacts first, then create a group with them.</p>`
+            ? html`<p class="muted">${msg('You have no contacts yet. Add contacts first, then create a group with them.')}</p>`
             : sorted.map(
                 (c) => html`<label class="check"><input type="checkbox" name="member" value=${c.pub} data-testid="member-choice" />${c.name}</label>`,
               )}
         </fieldset>
         <p class="error" role="alert" data-testid="group-error">${error || nothing}</p>
         <div class="buttons">
-          <button type="submit" ?disabled=${this.busy || sorted.length === 0}>Create group</button>
-          <button type="button" class="secondary" @click=${() => emit(this, 'cancel', {})}>Cancel</button>
+          <button type="submit" ?disabled=${this.busy || sorted.length === 0}>${msg('Create group')}</button>
+          <button type="button" class="secondary" @click=${() => emit(this, 'cancel', {})}>${msg('Cancel')}</button>
         </div>
       </form>`;
   }

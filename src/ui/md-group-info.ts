@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ChannelSummary, ContactView, MemberView } from '../core/api.js';
@@ -10,6 +11,7 @@ type Confirm = { kind: 'remove'; member: MemberView } | { kind: 'leave' };
  * Group details: members with an admin badge; the admin can add and remove members, anyone can leave.
  * Destructive actions ask for confirmation inline (keyboard and screen-reader friendly, no native dialogs).
  */
+@localized()
 @customElement('md-group-info')
 export class MdGroupInfo extends LitElement {
   static override styles = [
@@ -147,13 +149,13 @@ export class MdGroupInfo extends LitElement {
     if (!c) return nothing;
     const text =
       c.kind === 'remove'
-        ? `Remove ${c.member.name} from the group? They will not be able to read messages sent after this.`
-        : 'Leave this group? You will stop receiving its messages and cannot rejoin unless the admin adds you again.';
+        ? msg(str`Remove ${c.member.name} from the group? They will not be able to read messages sent after this.`)
+        : msg('Leave this group? You will stop receiving its messages and cannot rejoin unless the admin adds you again.');
     return html`<div class="confirm" role="alertdialog" aria-labelledby="confirm-text" data-testid="confirm" @keydown=${this.onConfirmKey}>
       <p id="confirm-text">${text}</p>
       <div class="buttons">
-        <button class="danger" @click=${this.doConfirm}>${c.kind === 'remove' ? 'Yes, remove' : 'Yes, leave'}</button>
-        <button class="secondary" @click=${() => this.ask(undefined)}>Cancel</button>
+        <button class="danger" @click=${this.doConfirm}>${c.kind === 'remove' ? msg('Yes, remove') : msg('Yes, leave')}</button>
+        <button class="secondary" @click=${() => this.ask(undefined)}>${msg('Cancel')}</button>
       </div>
     </div>`;
   }
@@ -165,17 +167,17 @@ export class MdGroupInfo extends LitElement {
     const members = [me, ...ch.members.filter((m) => m.pub !== this.myPub)];
     const inGroup = new Set(members.map((m) => m.pub));
     const addable = this.contacts.filter((c) => !inGroup.has(c.pub)).sort((a, b) => a.name.localeCompare(b.name));
-    return html`<button class="secondary" @click=${() => emit(this, 'back', {})}>← Back to chat</button>
+    return html`<button class="secondary" @click=${() => emit(this, 'back', {})}>← ${msg('Back to chat')}</button>
       <h2 tabindex="-1">${ch.title}</h2>
-      ${ch.closed ? html`<p class="muted" role="status">You are no longer a member of this group.</p>` : nothing}
-      <h3 id="members-heading">Members (${members.length})</h3>
+      ${ch.closed ? html`<p class="muted" role="status">${msg('You are no longer a member of this group.')}</p>` : nothing}
+      <h3 id="members-heading">${msg(str`Members (${members.length})`)}</h3>
       <ul aria-labelledby="members-heading" data-testid="group-members">
         ${members.map(
           (m) => html`<li data-testid="group-member" data-pub=${m.pub}>
-            <span class="name">${m.name}${m.pub === this.myPub ? ' (you)' : ''}</span>
-            ${m.pub === ch.admin ? html`<span class="badge">admin</span>` : nothing}
+            <span class="name">${m.name}${m.pub === this.myPub ? ` ${msg('(you)')}` : ''}</span>
+            ${m.pub === ch.admin ? html`<span class="badge">${msg('admin')}</span>` : nothing}
             ${ch.isAdmin && !ch.closed && m.pub !== this.myPub
-              ? html`<button class="secondary" ?disabled=${this.busy} aria-label="Remove ${m.name}" @click=${() => this.ask({ kind: 'remove', member: m })}>Remove</button>`
+              ? html`<button class="secondary" ?disabled=${this.busy} aria-label=${msg(str`Remove ${m.name}`)} @click=${() => this.ask({ kind: 'remove', member: m })}>${msg('Remove')}</button>`
               : nothing}
           </li>`,
         )}
@@ -184,15 +186,15 @@ export class MdGroupInfo extends LitElement {
       ${ch.isAdmin && !ch.closed
         ? html`<form @submit=${this.addSelected}>
             <fieldset>
-              <legend>Add members</legend>
+              <legend>${msg('Add members')}</legend>
               ${addable.length === 0
-                ? html`<p class="muted">All your contacts are already in this group.</p>`
+                ? html`<p class="muted">${msg('All your contacts are already in this group.')}</p>`
                 : html`${addable.map((c) => html`<label class="check"><input type="checkbox" name="add" value=${c.pub} />${c.name}</label>`)}
-                    <button type="submit" ?disabled=${this.busy}>Add selected</button>`}
+                    <button type="submit" ?disabled=${this.busy}>${msg('Add selected')}</button>`}
             </fieldset>
           </form>`
         : nothing}
-      ${ch.closed ? nothing : html`<button class="secondary" ?disabled=${this.busy} @click=${() => this.ask({ kind: 'leave' })}>Leave group</button>`}
+      ${ch.closed ? nothing : html`<button class="secondary" ?disabled=${this.busy} @click=${() => this.ask({ kind: 'leave' })}>${msg('Leave group')}</button>`}
       <p class="error" role="alert" data-testid="group-info-error">${this.error}</p>`;
   }
 }

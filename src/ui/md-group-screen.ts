@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
@@ -12,6 +13,7 @@ import './md-group-info.js';
  * Screen `#/group/<id>`: about one chat. Groups get members, adding, removing and leaving (md-group-info);
  * every chat gets the per-chat "mute notifications" switch.
  */
+@localized()
 @customElement('md-group-screen')
 export class MdGroupScreen extends LitElement {
   static override styles = [
@@ -106,7 +108,7 @@ export class MdGroupScreen extends LitElement {
     const app = this.app;
     const muted = (e.target as HTMLInputElement).checked;
     if (!app?.setChannelMuted) {
-      this.muteError = 'Muting is not available in this version.';
+      this.muteError = msg('Muting is not available in this version.');
       return;
     }
     void this.work.run(async () => {
@@ -117,7 +119,7 @@ export class MdGroupScreen extends LitElement {
 
   private renderMute(muted: boolean) {
     return html`<div class="mute">
-      <label><input type="checkbox" data-testid="mute-chat" .checked=${muted} ?disabled=${this.work.busy} @change=${this.setMuted} />Mute notifications for this chat</label>
+      <label><input type="checkbox" data-testid="mute-chat" .checked=${muted} ?disabled=${this.work.busy} @change=${this.setMuted} />${msg('Mute notifications for this chat')}</label>
       <p class="error" role="alert">${this.muteError}</p>
     </div>`;
   }
@@ -125,13 +127,13 @@ export class MdGroupScreen extends LitElement {
   override render() {
     const ch = this.channels.find(this.channelId);
     const me = this.app?.identity;
-    if (!ch || !me) return html`<p class="direct" role="status">${this.channels.loaded ? 'This chat is not on this device.' : 'Loading…'}</p>`;
+    if (!ch || !me) return html`<p class="direct" role="status">${this.channels.loaded ? msg('This chat is not on this device.') : msg('Loading…')}</p>`;
     const back = () => this.dispatchEvent(new LeaveScreenEvent());
     if (ch.kind !== 'group') {
       return html`<section class="direct">
-          <button class="secondary" @click=${back}>← Back to chat</button>
+          <button class="secondary" @click=${back}>← ${msg('Back to chat')}</button>
           <h2 tabindex="-1">${ch.title}</h2>
-          <p class="muted">Direct chat</p>
+          <p class="muted">${msg('Direct chat')}</p>
         </section>
         ${this.renderMute(!!ch.muted)}`;
     }

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
@@ -23,6 +24,7 @@ declare global {
  * Offers notifications once there is a chat to be notified about (never on first load): the browser's
  * permission prompt only opens from the user's click on "Turn on".
  */
+@localized()
 @customElement('md-notify-prompt')
 export class MdNotifyPrompt extends LitElement {
   static override styles = [
@@ -51,12 +53,12 @@ export class MdNotifyPrompt extends LitElement {
   override render() {
     if (this.refused) {
       return html`<p role="status" data-testid="notify-refused">${this.refused}</p>
-        <div class="row"><button class="secondary" @click=${() => this.dispatchEvent(new NotifyPromptEvent(false))}>OK</button></div>`;
+        <div class="row"><button class="secondary" @click=${() => this.dispatchEvent(new NotifyPromptEvent(false))}>${msg('OK')}</button></div>`;
     }
-    return html`<p>Get a notification when a message arrives while Meshdrop is in the background?</p>
+    return html`<p>${msg('Get a notification when a message arrives while Meshdrop is in the background?')}</p>
       <div class="row">
-        <button data-testid="notify-prompt-enable" @click=${() => this.dispatchEvent(new NotifyPromptEvent(true))}>Turn on notifications</button>
-        <button class="secondary" @click=${() => this.dispatchEvent(new NotifyPromptEvent(false))}>Not now</button>
+        <button data-testid="notify-prompt-enable" @click=${() => this.dispatchEvent(new NotifyPromptEvent(true))}>${msg('Turn on notifications')}</button>
+        <button class="secondary" @click=${() => this.dispatchEvent(new NotifyPromptEvent(false))}>${msg('Not now')}</button>
       </div>`;
   }
 }

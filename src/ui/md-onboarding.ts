@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
@@ -8,6 +9,7 @@ import './md-device-join.js';
 import type { DevicesApi } from '../core/devices-api.js';
 
 /** First run: choose a display name (creates a key pair) or restore one from a backup. */
+@localized()
 @customElement('md-onboarding')
 export class MdOnboarding extends LitElement {
   static override styles = [
@@ -45,23 +47,23 @@ export class MdOnboarding extends LitElement {
 
   override render() {
     return html`<section>
-        <h1>Welcome to Meshdrop</h1>
-        <p>Private group chat and file drop with no server that owns your account. Your keys stay on this device.</p>
+        <h1>${msg('Welcome to Meshdrop')}</h1>
+        <p>${msg('Private group chat and file drop with no server that owns your account. Your keys stay on this device.')}</p>
         <form novalidate @submit=${this.submit}>
-          <label for="name">Display name</label>
+          <label for="name">${msg('Display name')}</label>
           <input id="name" name="name" maxlength=${NAME_MAX_LENGTH} autocomplete="nickname" aria-describedby="name-error" />
-          <button type="submit" ?disabled=${this.busy}>Create my identity</button>
+          <button type="submit" ?disabled=${this.busy}>${msg('Create my identity')}</button>
           <p class="error" role="alert" id="name-error" data-testid="name-error">${this.error}</p>
         </form>
       </section>
       <section>
-        <h2>Already use Meshdrop?</h2>
-        <p class="muted">Restore your identity from a backup file exported on another device.</p>
+        <h2>${msg('Already use Meshdrop?')}</h2>
+        <p class="muted">${msg('Restore your identity from a backup file exported on another device.')}</p>
         <md-backup-import .error=${this.importError} ?busy=${this.busy}></md-backup-import>
       </section>
       <section aria-labelledby="link-title">
-        <h2 id="link-title">Link to an existing account</h2>
-        <p class="muted">On your other device open “Settings” → “Link a new device”, then scan its QR code or paste its link here.</p>
+        <h2 id="link-title">${msg('Link to an existing account')}</h2>
+        <p class="muted">${msg('On your other device open “Settings” → “Link a new device”, then scan its QR code or paste its link here.')}</p>
         <md-device-join .api=${this.devicesApi} .link=${this.deviceLink}></md-device-join>
       </section>`;
   }

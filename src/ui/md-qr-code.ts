@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, svg } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import qrcode from 'qrcode-generator';
@@ -25,6 +26,7 @@ export function qrPath(text: string): { size: number; d: string } | undefined {
 }
 
 /** Renders a QR code locally as SVG (no network, no HTML strings). Error correction L keeps the long invite link's code as coarse as possible: black on white so scanners read it in dark mode too. */
+@localized()
 @customElement('md-qr-code')
 export class MdQrCode extends LitElement {
   static override styles = css`
@@ -42,13 +44,14 @@ export class MdQrCode extends LitElement {
   `;
 
   @property() value = '';
-  @property() label = 'QR code';
+  /** Accessible name of the image ('' means the localised "QR code"). */
+  @property() label = '';
 
   override render() {
     const qr = this.value ? qrPath(this.value) : undefined;
-    if (!qr) return html`<span style="line-height:1.4;color:#000">QR code unavailable</span>`;
+    if (!qr) return html`<span style="line-height:1.4;color:#000">${msg('QR code unavailable')}</span>`;
     const m = 2; // quiet zone in modules (plus the host padding)
-    return html`<svg role="img" aria-label=${this.label} viewBox="${-m} ${-m} ${qr.size + 2 * m} ${qr.size + 2 * m}" shape-rendering="crispEdges" data-testid="qr-svg"
+    return html`<svg role="img" aria-label=${this.label || msg('QR code')} viewBox="${-m} ${-m} ${qr.size + 2 * m} ${qr.size + 2 * m}" shape-rendering="crispEdges" data-testid="qr-svg"
       >${svg`<rect x=${-m} y=${-m} width=${qr.size + 2 * m} height=${qr.size + 2 * m} fill="#fff"></rect><path d=${qr.d} fill="#000"></path>`}</svg
     >`;
   }

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
@@ -8,6 +9,7 @@ export interface SaveRelaysDetail {
 }
 
 /** Edits the list of relays; emits 'save-relays'. Validation errors come back through `error`. */
+@localized()
 @customElement('md-relay-settings')
 export class MdRelaySettings extends LitElement {
   static override styles = [
@@ -68,23 +70,23 @@ export class MdRelaySettings extends LitElement {
   override render() {
     const list = this.list;
     const dirty = this.draft !== undefined;
-    return html`<h2 id="relays-title">Relays</h2>
-      <p class="muted">Meshdrop keeps a connection to every relay in this list, so if one goes down the others carry on.</p>
+    return html`<h2 id="relays-title">${msg('Relays')}</h2>
+      <p class="muted">${msg('Meshdrop keeps a connection to every relay in this list, so if one goes down the others carry on.')}</p>
       <ul aria-labelledby="relays-title">
         ${list.map(
           (url) => html`<li>
             <span>${url}</span>
-            <button class="secondary" aria-label=${`Remove relay ${url}`} @click=${() => this.removeRelay(url)}>Remove</button>
+            <button class="secondary" aria-label=${msg(str`Remove relay ${url}`)} @click=${() => this.removeRelay(url)}>${msg('Remove')}</button>
           </li>`,
         )}
       </ul>
       <form @submit=${this.add}>
-        <label class="visually-hidden" for="relay-input">Relay address</label>
+        <label class="visually-hidden" for="relay-input">${msg('Relay address')}</label>
         <input id="relay-input" placeholder="https://relay.example.org" autocomplete="off" />
-        <button type="submit" class="secondary">Add relay</button>
+        <button type="submit" class="secondary">${msg('Add relay')}</button>
       </form>
       <p>
-        <button ?disabled=${!dirty} @click=${() => emit<SaveRelaysDetail>(this, 'save-relays', { relays: list })}>Save and reconnect</button>
+        <button ?disabled=${!dirty} @click=${() => emit<SaveRelaysDetail>(this, 'save-relays', { relays: list })}>${msg('Save and reconnect')}</button>
       </p>
       <p class="error" role="alert" data-testid="relay-error">${this.error}</p>`;
   }

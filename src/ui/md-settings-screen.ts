@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
@@ -8,7 +9,8 @@ import { BusyController } from './busy.js';
 import { ToastEvent, type ExportBackupDetail, type ImportBackupDetail } from './events.js';
 import { formatBytes, messageOf } from './format.js';
 import { baseStyles } from './styles.js';
-import { DISMISSED_TEXT, PERMISSION_TEXT, PERSIST_TEXT } from './device-text.js';
+import { dismissedText, permissionText, persistText } from './device-text.js';
+import { LOCALES, LOCALE_NAMES } from './i18n.js';
 import './md-identity-panel.js';
 import './md-relay-settings.js';
 import './md-devices.js';
@@ -25,16 +27,18 @@ function downloadText(filename: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const THEMES: { value: Theme; label: string }[] = [
-  { value: 'system', label: 'Same as the system' },
-  { value: 'light', label: 'Light' },
-  { value: 'dark', label: 'Dark' },
+/** The theme choices, labelled in the active language. */
+const themes = (): { value: Theme; label: string }[] => [
+  { value: 'system', label: msg('Same as the system') },
+  { value: 'light', label: msg('Light') },
+  { value: 'dark', label: msg('Dark') },
 ];
 
 /**
  * Screen `#/settings`: notifications, theme, file size limit, relays, storage, identity and backup. Places are
  * kept for the push settings and linked devices (mounted by their features).
  */
+@localized()
 @customElement('md-settings-screen')
 export class MdSettingsScreen extends LitElement {
   static override styles = [
@@ -136,7 +140,7 @@ export class MdSettingsScreen extends LitElement {
     try {
       [this.persist, this.use] = await Promise.all([device.storagePersisted(), device.storageUse()]);
     } catch (err) {
-      this.dispatchEvent(new ToastEvent(`Could not read the storage state: ${messageOf(err)}`));
+      this.dispatchEvent(new ToastEvent(msg(str`Could not read the storage state: ${messageOf(err)}`)));
     }
   }
 
@@ -162,7 +166,7 @@ export class MdSettingsScreen extends LitElement {
   private setPreference(patch: Parameters<NonNullable<ShellApi['setPreferences']>>[0]) {
     const app = this.app;
     if (!app?.setPreferences) return;
-    app.setPreferences(patch).catch((err: unknown) => this.dispatchEvent(new ToastEvent(`Not saved: ${messageOf(err)}`)));
+    app.setPreferences(patch).catch((err: unknown) => this.dispatchEvent(new ToastEvent(msg(str`Not saved: ${messageOf(err)}`))));
   }
 
   private async askPersist() {
@@ -180,16 +184,16 @@ export class MdSettingsScreen extends LitElement {
     this.fileNotice = '';
     const mb = Number(input.value);
     if (!app.setMaxFileBytes) {
-      this.fileError = 'Changing the limit is not available in this version.';
+      this.fileError = msg('Changing the limit is not available in this version.');
       return;
     }
     if (!Number.isFinite(mb) || mb <= 0) {
-      this.fileError = 'Enter a size in megabytes, greater than 0.';
+      this.fileError = msg('Enter a size in megabytes, greater than 0.');
       return;
     }
     void this.work.run(async () => {
       await app.setMaxFileBytes!(Math.round(mb * 1024 * 1024));
-      this.fileNotice = `Files up to ${formatBytes(app.maxFileBytes ?? 0)} are accepted.`;
+      this.fileNotice = msg(str`Files up to ${formatBytes(app.maxFileBytes ?? 0)} are accepted.`);
     }, (m) => (this.fileError = m));
   }
 
@@ -210,7 +214,7 @@ export class MdSettingsScreen extends LitElement {
     void this.work.run(async () => {
       const text = await app.exportBackup(e.detail.passphrase);
       downloadText(`meshdrop-backup-${name.replace(/[^\w-]+/g, '_')}.json`, text);
-      this.notice = 'Backup exported.';
+      this.notice = msg('Backup exported.');
     }, (m) => (this.exportError = m));
   }
 
@@ -219,25 +223,26 @@ export class MdSettingsScreen extends LitElement {
     if (!app) return;
     const previousPub = app.identity?.pair.pub;
     const replacing = previousPub !== undefined;
-    const question =
-      'Replace the identity on this device with the one in the backup? The contacts and chats of the current identity will be removed from this device.';
+    const question = msg(
+      'Replace the identity on this device with the one in the backup? The contacts and chats of the current identity will be removed from this device.',
+    );
     if (replacing && !confirm(question)) return;
     void this.work.run(async () => {
       const identity = await app.importBackup(e.detail.text, e.detail.passphrase, { replace: replacing });
       // A different person now: start from a clean page so nothing of the old identity stays on screen.
       if (replacing && identity.pair.pub !== previousPub) return window.location.reload();
-      this.notice = `Restored identity “${identity.name}”.`;
+      this.notice = msg(str`Restored identity “${identity.name}”.`);
     }, (m) => (this.importError = m));
   }
 
   private renderNotifications() {
     const prefs = this.app?.preferences;
     return html`<section aria-labelledby="notify-heading">
-      <h3 id="notify-heading">Notifications</h3>
+      <h3 id="notify-heading">${msg('Notifications')}</h3>
       <p data-testid="notify-state" data-permission=${this.permission} role="status">
-        ${this.notifyRefused && this.permission === 'default' ? DISMISSED_TEXT : PERMISSION_TEXT[this.permission]}
+        ${this.notifyRefused && this.permission === 'default' ? dismissedText() : permissionText(this.permission)}
       </p>
-      ${this.permission === 'default' ? html`<button data-testid="enable-notifications" @click=${this.enableNotifications}>Turn on notifications</button>` : nothing}
+      ${this.permission === 'default' ? html`<button data-testid="enable-notifications" @click=${this.enableNotifications}>${msg('Turn on notifications')}</button>` : nothing}
       <p class="error" role="alert">${this.notifyError}</p>
       ${prefs
         ? html`<label class="check"
@@ -246,11 +251,24 @@ export class MdSettingsScreen extends LitElement {
               data-testid="hide-previews"
               .checked=${prefs.hidePreviews}
               @change=${(e: Event) => this.setPreference({ hidePreviews: (e.target as HTMLInputElement).checked })}
-            />Hide message text in notifications (show only who wrote)</label
+            />${msg('Hide message text in notifications (show only who wrote)')}</label
           >`
         : nothing}
       <!-- Place for <md-push-settings> (Web Push while the app is closed), mounted by the push feature. -->
       <div data-slot="push-settings"></div>
+    </section>`;
+  }
+
+  private renderLanguage() {
+    const prefs = this.app?.preferences;
+    if (!prefs) return nothing;
+    // Each language is named in itself (lang set on the option) so a reader finds their own in any UI language.
+    return html`<section>
+      <label for="language">${msg('Language')}</label>
+      <select id="language" data-testid="language" @change=${(e: Event) => this.setPreference({ language: (e.target as HTMLSelectElement).value })}>
+        <option value="" ?selected=${!prefs.language}>${msg('Same as the browser')}</option>
+        ${LOCALES.map((l) => html`<option value=${l} lang=${l} ?selected=${prefs.language === l}>${LOCALE_NAMES[l] ?? l}</option>`)}
+      </select>
     </section>`;
   }
 
@@ -259,8 +277,8 @@ export class MdSettingsScreen extends LitElement {
     if (!theme) return nothing;
     return html`<section>
       <fieldset>
-        <legend>Theme</legend>
-        ${THEMES.map(
+        <legend>${msg('Theme')}</legend>
+        ${themes().map(
           (t) => html`<label class="check"
             ><input type="radio" name="theme" value=${t.value} .checked=${theme === t.value} @change=${() => this.setPreference({ theme: t.value })} />${t.label}</label
           >`,
@@ -273,12 +291,12 @@ export class MdSettingsScreen extends LitElement {
     const max = this.app?.maxFileBytes;
     if (!max) return nothing;
     return html`<section aria-labelledby="files-heading">
-      <h3 id="files-heading">Files</h3>
+      <h3 id="files-heading">${msg('Files')}</h3>
       <form novalidate @submit=${this.saveFileLimit}>
-        <label for="max-file-mb">Largest file to send or accept (MB)
+        <label for="max-file-mb">${msg('Largest file to send or accept (MB)')}
           <input id="max-file-mb" type="number" min="0.001" step="any" inputmode="decimal" .value=${String(Math.round((max / 1024 / 1024) * 1000) / 1000)} />
         </label>
-        <button type="submit" ?disabled=${this.work.busy}>Save limit</button>
+        <button type="submit" ?disabled=${this.work.busy}>${msg('Save limit')}</button>
       </form>
       <p class="error" role="alert">${this.fileError}</p>
       <p role="status">${this.fileNotice}</p>
@@ -287,13 +305,17 @@ export class MdSettingsScreen extends LitElement {
 
   private renderStorage() {
     return html`<section aria-labelledby="storage-heading">
-      <h3 id="storage-heading">Storage on this device</h3>
+      <h3 id="storage-heading">${msg('Storage on this device')}</h3>
       <p data-testid="storage-used">
-        ${this.use ? `Meshdrop uses ${formatBytes(this.use.usage)}${this.use.quota ? ` of ${formatBytes(this.use.quota)} available` : ''}.` : 'Storage use is unknown.'}
+        ${this.use
+          ? this.use.quota
+            ? msg(str`Meshdrop uses ${formatBytes(this.use.usage)} of ${formatBytes(this.use.quota)} available.`)
+            : msg(str`Meshdrop uses ${formatBytes(this.use.usage)}.`)
+          : msg('Storage use is unknown.')}
       </p>
       ${this.persist
-        ? html`<p data-testid="storage-persist" data-state=${this.persist}>${PERSIST_TEXT[this.persist]}</p>
-            ${this.persist === 'refused' ? html`<button class="secondary" @click=${this.askPersist}>Ask again to keep data</button>` : nothing}`
+        ? html`<p data-testid="storage-persist" data-state=${this.persist}>${persistText(this.persist)}</p>
+            ${this.persist === 'refused' ? html`<button class="secondary" @click=${this.askPersist}>${msg('Ask again to keep data')}</button>` : nothing}`
         : nothing}
     </section>`;
   }
@@ -301,10 +323,10 @@ export class MdSettingsScreen extends LitElement {
   override render() {
     const app = this.app;
     const identity = app?.identity;
-    if (!app || !identity) return html`<p role="status">Loading…</p>`;
-    return html`<h2 id="settings-heading" tabindex="-1">Settings</h2>
-      ${this.renderNotifications()} ${this.renderTheme()} ${this.renderFiles()}
-      <section aria-label="Relays">
+    if (!app || !identity) return html`<p role="status">${msg('Loading…')}</p>`;
+    return html`<h2 id="settings-heading" tabindex="-1">${msg('Settings')}</h2>
+      ${this.renderLanguage()} ${this.renderNotifications()} ${this.renderTheme()} ${this.renderFiles()}
+      <section aria-label=${msg('Relays')}>
         <md-relay-settings .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>
       </section>
       ${this.renderStorage()}

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ChannelSummary } from '../core/api.js';
@@ -21,6 +22,7 @@ export interface DiscardShareDetail {
 }
 
 /** "Send to which chat?" screen for something shared into Meshdrop from another app. */
+@localized()
 @customElement('md-share-picker')
 export class MdSharePicker extends LitElement {
   static override styles = [
@@ -70,10 +72,10 @@ export class MdSharePicker extends LitElement {
 
   override render() {
     const share = this.share;
-    if (!share) return html`<p role="status">This shared item is no longer available.</p>`;
+    if (!share) return html`<p role="status">${msg('This shared item is no longer available.')}</p>`;
     const open = this.channels.filter((c) => !c.closed);
     return html`<form @submit=${this.onSubmit} aria-labelledby="share-title">
-      <h2 id="share-title" tabindex="-1">Send shared ${share.files.length === 1 ? 'file' : share.files.length > 1 ? 'files' : 'text'}</h2>
+      <h2 id="share-title" tabindex="-1">${share.files.length === 1 ? msg('Send shared file') : share.files.length > 1 ? msg('Send shared files') : msg('Send shared text')}</h2>
       ${share.files.length
         ? html`<ul class="files" data-testid="share-files">
             ${share.files.map((f) => html`<li>${f.name} <span class="muted">(${formatBytes(f.size)})</span></li>`)}
@@ -81,9 +83,9 @@ export class MdSharePicker extends LitElement {
         : nothing}
       ${share.text ? html`<p class="text muted" data-testid="share-text">${share.text}</p>` : nothing}
       ${open.length === 0
-        ? html`<p role="status">You have no chats yet. Add a contact first; the shared item stays here until you send or discard it.</p>`
+        ? html`<p role="status">${msg('You have no chats yet. Add a contact first; the shared item stays here until you send or discard it.')}</p>`
         : html`<fieldset>
-            <legend>Choose a chat</legend>
+            <legend>${msg('Choose a chat')}</legend>
             ${open.map(
               (c) => html`<label class="chat"
                 ><input type="radio" name="chat" .value=${c.id} .checked=${this.chosen === c.id} @change=${() => (this.chosen = c.id)} />${c.title}</label
@@ -92,9 +94,9 @@ export class MdSharePicker extends LitElement {
           </fieldset>`}
       ${this.error ? html`<p class="error" role="alert" data-testid="share-error">${this.error}</p>` : nothing}
       <div class="row">
-        <button type="submit" ?disabled=${this.busy || !this.chosen}>Send</button>
+        <button type="submit" ?disabled=${this.busy || !this.chosen}>${msg('Send')}</button>
         <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => emit<DiscardShareDetail>(this, 'discard-share', { shareId: share.id })}>
-          Discard
+          ${msg('Discard')}
         </button>
       </div>
     </form>`;

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
@@ -21,6 +22,7 @@ declare global {
 }
 
 /** The browser refused durable storage: history may be evicted; offers the backup export until dismissed. */
+@localized()
 @customElement('md-storage-warning')
 export class MdStorageWarning extends LitElement {
   static override styles = [
@@ -45,10 +47,9 @@ export class MdStorageWarning extends LitElement {
 
   override render() {
     return html`<p role="note" data-testid="storage-warning">
-        This browser may delete Meshdrop's data (your identity and all history) when the device runs low on space. Export a
-        backup to be safe.
+        ${msg("This browser may delete Meshdrop's data (your identity and all history) when the device runs low on space. Export a backup to be safe.")}
       </p>
-      <button @click=${() => this.dispatchEvent(new NavigateEvent({ screen: 'settings' }))}>Back up now</button>
-      <button class="secondary" @click=${() => this.dispatchEvent(new DismissStorageWarningEvent())}>Dismiss</button>`;
+      <button @click=${() => this.dispatchEvent(new NavigateEvent({ screen: 'settings' }))}>${msg('Back up now')}</button>
+      <button class="secondary" @click=${() => this.dispatchEvent(new DismissStorageWarningEvent())}>${msg('Dismiss')}</button>`;
   }
 }

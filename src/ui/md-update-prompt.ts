@@ -1,9 +1,11 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
 import { emit } from './events.js';
 
 /** Shown when a new service worker is waiting: reloading activates it. */
+@localized()
 @customElement('md-update-prompt')
 export class MdUpdatePrompt extends LitElement {
   static override styles = [
@@ -27,8 +29,8 @@ export class MdUpdatePrompt extends LitElement {
   ];
 
   override render() {
-    return html`<span role="status">Update available</span>
-      <button @click=${() => emit(this, 'reload-update', {})}>Reload</button>`;
+    return html`<span role="status">${msg('Update available')}</span>
+      <button @click=${() => emit(this, 'reload-update', {})}>${msg('Reload')}</button>`;
   }
 }
 
