@@ -6,7 +6,9 @@ import type { IdentityRecord } from '../store/schema.js';
 import { RelayConnection, type ConnectionStatus } from '../sync/relay-connection.js';
 import { createIdentity, exportIdentityBackup, importIdentityBackup, IdentityError } from './identity.js';
 import { normaliseRelayList } from './relays.js';
-import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessageView, PageCursor } from './api.js';
+import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessagePageAround, MessageView, PageCursor, SearchResult } from './api.js';
+import { decorate, toSearchResult } from './conversation-views.js';
+import { getMessages, loadPageAround, searchMessages } from '../store/conversation-store.js';
 import type { ChatEvents } from './chat-events.js';
 import { Session } from './session.js';
 import { NameBook, toChannelSummary, toContactView, toMessageView } from './views.js';
@@ -76,6 +78,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   private startSession(identity: IdentityRecord): void {
     this.active?.stop();
     const session = new Session(this.db, this.connection, identity, this.events);
+    session.conversation.onFileDeleted = (fileId) => this.files?.discard(fileId) ?? Promise.resolve();
     this.active = session;
     this.starting = session.start().catch((err: unknown) => console.error('meshdrop: could not start the session', err));
   }
@@ -94,7 +97,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const tx = this.db.transaction(['contacts', 'channels'], 'readonly');
     const [contacts, channel] = await Promise.all([tx.objectStore('contacts').getAll(), tx.objectStore('channels').get(channelId), tx.done]);
     const names = new NameBook(me, contacts);
-    const messages = records.map((m) => toMessageView(m, me, names, channel));
+    const messages = await this.decorated(records.map((m) => toMessageView(m, me, names, channel)), names, channel);
     this.dispatchEvent(new CustomEvent<{ channelId: string; messages: MessageView[] }>('messages', { detail: { channelId, messages } }));
   }
 
@@ -233,7 +236,76 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const page = await s.chat.loadPage(channelId, options.before, options.limit);
     const names = new NameBook(s.identity, await listContacts(this.db));
     const channel = await getChannel(this.db, channelId);
-    return { messages: page.messages.map((m) => toMessageView(m, s.identity, names, channel)), hasMore: page.hasMore };
+    const views = page.messages.filter((m) => !m.hidden).map((m) => toMessageView(m, s.identity, names, channel));
+    return { messages: await this.decorated(views, names, channel), hasMore: page.hasMore };
+  }
+
+  /** Adds quotes, reactions and seen-by to views of one channel (see conversation-views.ts). */
+  private async decorated(views: MessageView[], names: NameBook, channel: ChannelRecord | undefined): Promise<MessageView[]> {
+    const s = this.active;
+    if (!s || !channel || views.length === 0) return views;
+    const quoted = [...new Set(views.flatMap((v) => (v.replyTo ? [v.replyTo] : [])))];
+    const originals = new Map((await getMessages(this.db, quoted)).map((m) => [m.id, m]));
+    const seen = await s.conversation.seenBy(channel.id, views);
+    return decorate(views, originals, seen, s.identity, names, channel);
+  }
+
+  async loadMessagesAround(channelId: string, messageId: string, limit: number): Promise<MessagePageAround | undefined> {
+    const s = await this.session();
+    const page = await loadPageAround(this.db, channelId, messageId, Math.max(1, Math.min(Math.floor(limit / 2), 250)));
+    if (!page) return undefined;
+    const names = new NameBook(s.identity, await listContacts(this.db));
+    const channel = await getChannel(this.db, channelId);
+    const views = page.messages.filter((m) => !m.hidden).map((m) => toMessageView(m, s.identity, names, channel));
+    return { messages: await this.decorated(views, names, channel), hasMore: page.hasMore, hasNewer: page.hasNewer };
+  }
+
+  async sendReply(channelId: string, text: string, replyTo: string): Promise<MessageView> {
+    const s = await this.session();
+    const record = await s.chat.sendReply(channelId, text, replyTo);
+    const names = new NameBook(s.identity, await listContacts(this.db));
+    return (await this.decorated([toMessageView(record, s.identity, names)], names, await getChannel(this.db, channelId)))[0]!;
+  }
+
+  async react(channelId: string, messageId: string, emoji: string): Promise<void> {
+    await (await this.session()).conversation.react(channelId, messageId, emoji);
+  }
+
+  async editMessage(channelId: string, messageId: string, text: string): Promise<void> {
+    await (await this.session()).conversation.edit(channelId, messageId, text);
+  }
+
+  async deleteForEveryone(channelId: string, messageId: string): Promise<void> {
+    await (await this.session()).conversation.deleteForEveryone(channelId, messageId);
+  }
+
+  async deleteForMe(channelId: string, messageId: string): Promise<void> {
+    await (await this.session()).conversation.deleteForMe(channelId, messageId);
+  }
+
+  async searchMessages(query: string): Promise<SearchResult[]> {
+    const s = await this.session();
+    const q = query.trim();
+    if (!q) return [];
+    const hits = await searchMessages(this.db, q, 50);
+    const contacts = await listContacts(this.db);
+    const names = new NameBook(s.identity, contacts);
+    const channels = new Map((await listChannels(this.db)).map((c) => [c.id, c]));
+    return hits.flatMap((h) => {
+      const channel = channels.get(h.message.channelId);
+      if (!channel) return [];
+      const title = toChannelSummary(channel, s.identity, names, undefined).title;
+      return [toSearchResult(h, toMessageView(h.message, s.identity, names, channel), title, q.length)];
+    });
+  }
+
+  get seenReceipts(): boolean {
+    return this.active?.conversation.seenReceipts ?? true;
+  }
+
+  async setSeenReceipts(on: boolean): Promise<void> {
+    await (await this.session()).conversation.setSeenReceipts(on);
+    this.changed();
   }
 
   async sendText(channelId: string, text: string): Promise<MessageView> {
@@ -248,7 +320,9 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   }
 
   async markRead(channelId: string): Promise<void> {
-    await (await this.session()).chat.markRead(channelId);
+    const s = await this.session();
+    await s.chat.markRead(channelId);
+    await s.conversation.markSeen(channelId);
   }
 
   // groups
