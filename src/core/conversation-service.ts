@@ -21,9 +21,6 @@ export const seenPath = (channelId: string): string[] => [APP_ROOT, 's', channel
 
 const SEEN_VALUE_RE = /^(\d{1,16})\.([0-9a-z]{9}[0-9a-f]{12})$/;
 
-/** Reactions offered as one tap; any other single emoji can be typed. */
-export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
-
 /**
  * Reply, reactions, edit, delete (for everyone / for me) and seen receipts. Actions travel as 'action'
  * envelopes through ChatService (same signature, encryption and membership checks as messages); this service

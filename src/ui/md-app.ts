@@ -12,12 +12,15 @@ import type {
   GroupMemberDetail,
   GroupMembersDetail,
   ImportBackupDetail,
+  JumpToMessageDetail,
+  MessageActionDetail,
   OpenChatDetail,
   SendTextDetail,
   SetVerifiedDetail,
 } from './events.js';
 import { formatBytes, messageOf } from './format.js';
 import { capWindow, mergeIntoWindow, prependPage } from './messages-window.js';
+import { runMessageAction } from './message-actions.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
 import './md-identity-panel.js';
@@ -487,7 +490,8 @@ export class MdApp extends LitElement {
     const channelId = this.chatId;
     if (!app || !channelId) return;
     this.sendError = '';
-    const sending = app.sendText(channelId, e.detail.text).then(async (m) => {
+    const { text, replyTo } = e.detail;
+    const sending = (replyTo ? app.sendReply(channelId, text, replyTo) : app.sendText(channelId, text)).then(async (m) => {
       if (this.chatId !== channelId) return;
       // Scrolled far back: show the conversation's end, where the new message is.
       if (this.hasNewer) await this.loadNewest(channelId);
@@ -508,6 +512,41 @@ export class MdApp extends LitElement {
     }
     app.sendFiles(channelId, e.detail.files).catch((err: unknown) => (this.sendError = messageOf(err)));
   }
+
+  /** Reactions, edits and deletions chosen in the chat view (conversation features). */
+  private readonly onMessageAction = (e: CustomEvent<MessageActionDetail>) => {
+    const app = this.app;
+    if (!app) return;
+    const done = runMessageAction(app, e.detail);
+    e.detail.waitUntil?.(done);
+    done.catch((err: unknown) => (this.toast = messageOf(err)));
+  };
+
+  /** Opens a chat at one message (search result, quote outside the loaded window) with the page around it. */
+  private readonly onJumpToMessage = (e: CustomEvent<JumpToMessageDetail>) => void this.jumpToMessage(e.detail.channelId, e.detail.messageId);
+
+  private async jumpToMessage(channelId: string, messageId: string): Promise<void> {
+    const app = this.app;
+    if (!app) return;
+    if (channelId !== this.chatId || this.view !== 'chats') await this.openChat(channelId);
+    const token = ++this.loadToken;
+    const page = await app.loadMessagesAround(channelId, messageId, PAGE_SIZE).catch(() => undefined);
+    if (token !== this.loadToken) return;
+    if (!page) {
+      this.toast = 'That message is no longer on this device.';
+      return;
+    }
+    this.messages = page.messages;
+    this.hasMore = page.hasMore;
+    this.hasNewer = page.hasNewer;
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('md-chat-view');
+    await view?.updateComplete;
+    view?.revealMessage(messageId);
+  }
+
+  /** The chat list's search box runs this (stable, so the list does not re-render). */
+  private readonly searchAll = (query: string) => this.app?.searchMessages(query) ?? Promise.resolve([]);
 
   private onMarkRead(e: CustomEvent<ChannelDetail>) {
     void this.app?.markRead(e.detail.channelId).catch((err: unknown) => console.warn('markRead failed', err));
@@ -718,6 +757,8 @@ export class MdApp extends LitElement {
           @send-text=${this.onSendText}
           @attach-files=${this.onAttachFiles}
           @mark-read=${this.onMarkRead}
+          @message-action=${this.onMessageAction}
+          @jump-to-message=${this.onJumpToMessage}
           @show-group-info=${() => ((this.groupError = ''), this.show('group-info'))}
           @back=${this.backToList}
           ><md-file-drop slot="attach" ?disabled=${ch.closed} .limitText=${app.maxFileBytes ? `up to ${formatBytes(app.maxFileBytes)} per file` : ''}></md-file-drop
@@ -763,6 +804,8 @@ export class MdApp extends LitElement {
             .channels=${this.channels}
             .selectedId=${this.view === 'chats' ? this.chatId : ''}
             ?hasContacts=${this.contacts.length > 0}
+            .search=${this.searchAll}
+            @open-search-result=${this.onJumpToMessage}
             @open-chat=${(e: CustomEvent<OpenChatDetail>) => void this.openChat(e.detail.channelId)}
             @show-contacts=${() => this.show('contacts')}
             @new-group=${() => ((this.groupError = ''), this.show('new-group'))}
