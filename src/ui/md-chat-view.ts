@@ -378,8 +378,10 @@ export class MdChatView extends LitElement {
     const q = m.quote;
     if (!q) return nothing;
     const text = q.state === 'ok' ? q.text : q.state === 'deleted' ? 'Message deleted' : 'Original message not on this device';
-    return html`<button class="quote" data-testid="quote" data-quote-id=${q.id} aria-label="Quoted message${q.authorName ? ` from ${q.authorName}` : ''}: ${text}. Go to it" @click=${() => this.goToMessage(q.id)}>
-      ${q.authorName ? html`<b aria-hidden="true">${q.authorName}</b>` : nothing}<span aria-hidden="true">${text}</span>
+    // The accessible name is the visible text plus hidden words around it (an aria-label would not match it).
+    return html`<button class="quote" data-testid="quote" data-quote-id=${q.id} @click=${() => this.goToMessage(q.id)}>
+      <span class="visually-hidden">Quoted message${q.authorName ? ' from' : ''}</span> ${q.authorName ? html`<b>${q.authorName}</b>` : nothing}<span class="visually-hidden">:</span>
+      <span>${text}</span><span class="visually-hidden">. Go to it</span>
     </button>`;
   }
 
