@@ -23,19 +23,21 @@ export class MdMessageActions extends LitElement {
     baseStyles,
     css`
       :host {
-        position: relative;
-        display: inline-block;
+        display: inline-flex;
+        flex-direction: column;
+        align-items: flex-end;
+      }
+      :host([align='start']) {
+        align-items: flex-start;
       }
       .toggle {
         padding: 0 0.4rem;
         min-height: 1.6rem;
         line-height: 1;
       }
+      /* In the flow, not an overlay: each message row has paint containment (content-visibility), which would
+         clip a positioned menu to the row. */
       [role='menu'] {
-        position: absolute;
-        z-index: 5;
-        top: 100%;
-        right: 0;
         display: flex;
         flex-direction: column;
         min-width: 12rem;
@@ -44,10 +46,6 @@ export class MdMessageActions extends LitElement {
         border: 1px solid var(--md-border);
         border-radius: 8px;
         box-shadow: 0 4px 14px rgb(0 0 0 / 0.2);
-      }
-      :host([align='start']) [role='menu'] {
-        right: auto;
-        left: 0;
       }
       .emojis {
         display: flex;
@@ -114,6 +112,7 @@ export class MdMessageActions extends LitElement {
     this.open = true;
     this.otherEmoji = false;
     await this.updateComplete;
+    this.renderRoot.querySelector('[role="menu"]')?.scrollIntoView({ block: 'nearest' });
     const items = this.menuItems;
     (focus === 'first' ? items[0] : items[items.length - 1])?.focus();
   }
