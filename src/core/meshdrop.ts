@@ -8,7 +8,8 @@ import { createIdentity, exportIdentityBackup, importIdentityBackup, IdentityErr
 import { normaliseRelayList } from './relays.js';
 import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessagePageAround, MessageView, PageCursor, SearchResult } from './api.js';
 import { decorate, toSearchResult } from './conversation-views.js';
-import { getMessages, loadPageAround, searchMessages } from '../store/conversation-store.js';
+import { getMessages, loadPageAround } from '../store/conversation-store.js';
+import { SearchIndex } from './search-index.js';
 import type { ChatEvents } from './chat-events.js';
 import { Session } from './session.js';
 import { NameBook, toChannelSummary, toContactView, toMessageView } from './views.js';
@@ -42,6 +43,8 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 export class Meshdrop extends EventTarget implements MeshdropApi {
   private active: Session | undefined;
   private starting: Promise<void> = Promise.resolve();
+  /** Local history search (in memory, kept current from message events; see search-index.ts). */
+  private searchIndex = new SearchIndex(() => this.db.getAll('messages'));
   /** File drop (src/core/file-service.ts); set in open(). */
   files!: FileService;
 
@@ -69,7 +72,10 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   }
 
   private readonly events: ChatEvents = {
-    messages: (channelId, records) => void this.emitMessages(channelId, records).catch(() => undefined), // db may be closing
+    messages: (channelId, records) => {
+      this.searchIndex.update(records);
+      void this.emitMessages(channelId, records).catch(() => undefined); // db may be closing
+    },
     channels: () => this.dispatchEvent(new Event('channels')),
     contacts: () => this.dispatchEvent(new Event('contacts')),
     fileMessage: (record) => this.dispatchEvent(new CustomEvent<MessageRecord>('file-message', { detail: record })),
@@ -80,7 +86,11 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const session = new Session(this.db, this.connection, identity, this.events);
     session.conversation.onFileDeleted = (fileId) => this.files?.discard(fileId) ?? Promise.resolve();
     this.active = session;
+    this.searchIndex = new SearchIndex(() => this.db.getAll('messages'));
     this.starting = session.start().catch((err: unknown) => console.error('meshdrop: could not start the session', err));
+    // Read the history for search when the page is idle, so the first search is as fast as later ones.
+    const index = this.searchIndex;
+    void this.starting.then(() => globalThis.requestIdleCallback?.(() => void index.warm().catch(() => undefined), { timeout: 10_000 }));
   }
 
   /** The signed-in session (GUN space, outbox, chat service) for internal services such as files. */
@@ -287,7 +297,12 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const s = await this.session();
     const q = query.trim();
     if (!q) return [];
-    const hits = await searchMessages(this.db, q, 50);
+    const found = await this.searchIndex.search(q, 50);
+    const byId = new Map((await getMessages(this.db, found.map((h) => h.id))).map((m) => [m.id, m]));
+    const hits = found.flatMap((h) => {
+      const message = byId.get(h.id);
+      return message ? [{ message, at: h.at }] : [];
+    });
     const contacts = await listContacts(this.db);
     const names = new NameBook(s.identity, contacts);
     const channels = new Map((await listChannels(this.db)).map((c) => [c.id, c]));

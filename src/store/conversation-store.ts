@@ -110,30 +110,10 @@ export async function getMessages(db: MeshdropDatabase, ids: string[]): Promise<
   return found.filter((m): m is MessageRecord => !!m);
 }
 
-/** A search hit: the message and where the match starts in its text. */
+/** A search hit: the message and where the match starts in its text (or file name). */
 export interface SearchHit {
   message: MessageRecord;
-  /** Index of the first match in `message.text` (or in the file name for a file message). */
   at: number;
-}
-
-/**
- * Local history search: every chat's messages whose text (or file name) contains `query`, case-insensitive,
- * newest first, at most `limit`. One read of the messages store (a 10,000-message history: see bench/search.ts).
- */
-export async function searchMessages(db: MeshdropDatabase, query: string, limit: number): Promise<SearchHit[]> {
-  const needle = query.trim().toLocaleLowerCase();
-  if (!needle) return [];
-  const all = await db.getAll('messages');
-  const hits: SearchHit[] = [];
-  for (const m of all) {
-    if (m.kind === 'system' || m.hidden || m.deleted) continue;
-    const hay = m.kind === 'file' ? (m.file?.name ?? '') : m.text;
-    const at = hay.toLocaleLowerCase().indexOf(needle);
-    if (at >= 0) hits.push({ message: m, at });
-  }
-  hits.sort((a, b) => b.message.sentAt - a.message.sentAt || (a.message.id < b.message.id ? 1 : -1));
-  return hits.slice(0, limit);
 }
 
 /**

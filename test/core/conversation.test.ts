@@ -4,7 +4,8 @@ import type { Meshdrop } from '../../src/core/meshdrop.js';
 import { decideAction } from '../../src/core/conversation-rules.js';
 import { newMessageId } from '../../src/core/ids.js';
 import { openMeshdropDB } from '../../src/store/db.js';
-import { applyParked, loadPageAround, searchMessages, storeAndApplyAction } from '../../src/store/conversation-store.js';
+import { applyParked, loadPageAround, storeAndApplyAction } from '../../src/store/conversation-store.js';
+import { SearchIndex } from '../../src/core/search-index.js';
 import type { ActionRecord, ChannelRecord, MessageRecord } from '../../src/store/schema.js';
 import { randomId } from '../../src/core/crypto.js';
 import { rejection } from '../helpers/rejection.js';
@@ -124,9 +125,15 @@ describe('conversation store', () => {
         ids.push(newMessageId(1000 + i));
         await db.put('messages', message({ id: ids[i]!, sentAt: 1000 + i, channelId: i % 2 ? 'chan-a' : 'chan-b', text: i % 3 ? `note ${i}` : `Lunch at ${i}` }));
       }
-      const hits = await searchMessages(db, 'lunch', 50);
-      expect(hits.map((h) => h.message.sentAt)).to.deep.equal([1027, 1024, 1021, 1018, 1015, 1012, 1009, 1006, 1003, 1000]);
+      const index = new SearchIndex(() => db.getAll('messages'));
+      const hits = await index.search('LUNCH', 50);
+      expect(hits.map((h) => ids.indexOf(h.id))).to.deep.equal([27, 24, 21, 18, 15, 12, 9, 6, 3, 0]);
       expect(hits[0]!.at).to.equal(0);
+      // Kept current from updates: an edit that removes the word, a deletion, a new message.
+      const m27 = (await db.get('messages', ids[27]!))!;
+      index.update([{ ...m27, text: 'dinner instead' }, { ...(await db.get('messages', ids[24]!))!, deleted: true }, message({ id: newMessageId(5000), sentAt: 5000, text: 'late lunch' })]);
+      expect((await index.search('lunch', 3)).map((h) => h.at)).to.deep.equal([5, 0, 0]);
+      expect((await index.search('lunch', 50)).length).to.equal(9);
       const around = await loadPageAround(db, 'chan-a', ids[15]!, 3);
       expect(around?.messages.map((m) => m.sentAt)).to.deep.equal([1009, 1011, 1013, 1015, 1017, 1019, 1021]);
       expect(around?.hasMore).to.equal(true);
