@@ -14,6 +14,8 @@ import {
   putOriginal,
   updateFileRecord,
   deleteChunks,
+  deleteChunk,
+  ORIGINAL_INDEX,
 } from '../store/file-store.js';
 import { getSetting, setSetting } from '../store/settings-store.js';
 import type { FileMeta, FileRecord } from '../store/schema.js';
@@ -181,6 +183,7 @@ export class FileService extends EventTarget {
   async discard(fileId: string): Promise<void> {
     const record = await updateFileRecord(this.db, fileId, (r) => ({ ...r, status: 'failed', error: 'This file was deleted.', blob: undefined }));
     await deleteChunks(this.db, fileId);
+    await deleteChunk(this.db, fileId, ORIGINAL_INDEX); // an unsent file's original, parked until the upload ends
     if (record) this.dispatchEvent(new CustomEvent<FileProgress>('file-progress', { detail: progressOf(record) }));
   }
 

@@ -206,6 +206,18 @@ describe('conversation through a real relay', function () {
     const quoted = await find(ben.md, chan, reply.id);
     expect(quoted?.quote?.state).to.equal('deleted');
 
+    // A deleted file stops being offered (sender's queued chunks dropped) and kept or fetched (receiver).
+    await ann.md.sendFiles(chan, [new File([new Uint8Array(300_000).fill(7)], 'plan.bin')]);
+    const fileMsg = await waitFor('file message at Ben', async () => (await ben.md.loadMessages(chan, { limit: 100 })).messages.find((m) => m.kind === 'file'));
+    const fileId = fileMsg.file!.fileId;
+    await ann.md.deleteForEveryone(chan, fileMsg.id);
+    await waitFor('Ben drops the file', async () => (await ben.md.getFile(fileId))?.error === 'This file was deleted.');
+    expect((await ben.md.getFile(fileId))?.blob).to.equal(undefined);
+    expect((await ann.md.getFile(fileId))?.status).to.equal('failed');
+    const annChunks = await ann.md.db.getAllKeys('chunks', IDBKeyRange.bound([fileId, -Infinity], [fileId, Infinity]));
+    expect(annChunks).to.deep.equal([]);
+    expect((await find(ben.md, chan, fileMsg.id))?.file).to.equal(undefined);
+
     // Delete for me: gone locally only.
     await ben.md.deleteForMe(chan, reply.id);
     expect(await find(ben.md, chan, reply.id)).to.equal(undefined);
