@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { closeAll, newUser, waitFor } from '../helpers/controllers.js';
+import { closeAll, newUser, openController, waitFor } from '../helpers/controllers.js';
 import type { Meshdrop } from '../../src/core/meshdrop.js';
 import { decideAction } from '../../src/core/conversation-rules.js';
 import { newMessageId } from '../../src/core/ids.js';
@@ -227,5 +227,34 @@ describe('conversation through a real relay', function () {
     const results = await ann.md.searchMessages('private');
     expect(results.map((r) => r.match)).to.deep.equal(['private']);
     expect(results[0]!.channelTitle).to.equal('Cy');
+  });
+
+  it('seen receipts off: none sent and none shown; the setting survives a restart', async () => {
+    const ann = await newUser('Ann');
+    const ben = await newUser('Ben');
+    const chan = await connect(ann.md, ben.md);
+    await ben.md.setSeenReceipts(false);
+    const first = await ann.md.sendText(chan, 'first');
+    await waitFor('Ben has it', () => find(ben.md, chan, first.id));
+    await ben.md.markRead(chan); // Ben reads, but sends no receipt
+    const benSession = await ben.md.session();
+    expect((await benSession.db.getAll('outbox')).filter((w) => w.path.includes('s'))).to.deep.equal([]);
+    expect(await benSession.db.getAll('seen')).to.deep.equal([]);
+    // Ann sees "delivered" but never "seen".
+    await waitFor('delivered at Ann', async () => (await find(ann.md, chan, first.id))?.status === 'delivered');
+    // Ben, with receipts off, does not see Ann's either, although she sends them.
+    const back = await ben.md.sendText(chan, 'back');
+    await waitFor('Ann has it', () => find(ann.md, chan, back.id));
+    await ann.md.markRead(chan);
+    await waitFor('Ann wrote her receipt', async () => (await (await ann.md.session()).outbox.pendingCount()) === 0);
+    expect((await find(ann.md, chan, first.id))?.seenBy).to.equal(undefined);
+    expect((await find(ben.md, chan, back.id))?.seenBy).to.equal(undefined);
+    ben.md.close();
+    const again = await openController(ben.dbName);
+    await again.session();
+    expect(again.seenReceipts).to.equal(false);
+    // Turned on again: Ann's receipt is read.
+    await again.setSeenReceipts(true);
+    await waitFor('seen at Ben once on', async () => (await find(again, chan, back.id))?.seenBy?.join() === 'Ann');
   });
 });
