@@ -289,3 +289,40 @@ describe('md-search', () => {
     await until(() => !!el.shadowRoot!.querySelector('[data-testid="search-status"]'), 'no results');
   });
 });
+
+describe('md-app: search result and quote open the message in context', () => {
+  beforeEach(() => history.replaceState(null, '', location.pathname + location.search));
+  afterEach(() => document.body.replaceChildren());
+
+  it('a search result far back in history loads the page around it and focuses it; a quote of an unloaded message does the same', async () => {
+    const { MdApp } = await import('../../src/ui/md-app.js');
+    const api = new FakeApi();
+    const all = Array.from({ length: 2000 }, (_, i) => makeMessage(i));
+    const old = all[123]!;
+    all.push(makeMessage(5000, { replyTo: all[40]!.id, quote: { id: all[40]!.id, authorName: 'Bob', text: 'message 40', state: 'ok' } }));
+    api.messages.set('c1', all);
+    api.searchResults = [{ channelId: 'c1', channelTitle: 'Bob', message: old, before: '', match: 'message 123', after: '' }];
+    const el = new MdApp();
+    el.style.height = '600px';
+    el.app = api;
+    document.body.append(el);
+    await until(() => !!el.shadowRoot!.querySelector('md-chat-list')?.shadowRoot?.querySelector('md-search'), 'search box');
+    const search = el.shadowRoot!.querySelector('md-chat-list')!.shadowRoot!.querySelector('md-search')!;
+    const input = search.shadowRoot!.querySelector<HTMLInputElement>('input')!;
+    input.value = 'message 123';
+    input.dispatchEvent(new Event('input'));
+    await until(() => !!search.shadowRoot!.querySelector('[data-testid="search-result"]'), 'result');
+    search.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="search-result"]')!.click();
+    const view = () => el.shadowRoot!.querySelector('md-chat-screen')?.shadowRoot?.querySelector('md-chat-view');
+    const focusedId = () => view()?.shadowRoot?.activeElement?.getAttribute('data-id');
+    await until(() => focusedId() === old.id, 'the found message focused');
+    expect(api.calls.some((c) => c.method === 'loadMessagesAround' && c.args[1] === old.id)).to.equal(true);
+    expect(view()!.hasNewer).to.equal(true); // "Jump to newest" is offered
+
+    // Back to the newest page, then tap the quote of message 40 (not loaded): its page is loaded around it.
+    view()!.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="jump-newest"]')!.click();
+    await until(() => !!view()?.shadowRoot?.querySelector('[data-testid="quote"]'), 'reply with quote');
+    view()!.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="quote"]')!.click();
+    await until(() => focusedId() === all[40]!.id, 'the quoted message focused');
+  });
+});
