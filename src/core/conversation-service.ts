@@ -71,7 +71,8 @@ export class ConversationService implements ConversationHooks {
     if (!this.seenOn) return;
     for (const pub of channel.members) {
       this.subs.ensure(`s|${channel.id}|${pub}`, pub, seenPath(channel.id), (v, k) => {
-        if (k === 'last') void this.onSeen(channel.id, pub, v);
+        // After sign-out the database may be closing; a lost seen receipt is re-read on the next start.
+        if (k === 'last') void this.onSeen(channel.id, pub, v).catch((err: unknown) => console.debug('meshdrop chat: seen receipt not applied', err));
       });
     }
   }

@@ -45,7 +45,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   private active: Session | undefined;
   private starting: Promise<void> = Promise.resolve();
   /** Local history search (in memory, kept current from message events; see search-index.ts). */
-  private searchIndex = new SearchIndex(() => this.db.getAll('messages'));
+  private searchIndex = new SearchIndex(async () => this.db.getAll('messages'));
   /** File drop (src/core/file-service.ts); set in open(). */
   files!: FileService;
   private prefs: Preferences = DEFAULT_PREFERENCES;
@@ -89,7 +89,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const session = new Session(this.db, this.connection, identity, this.events);
     session.conversation.onFileDeleted = (fileId) => this.files?.discard(fileId) ?? Promise.resolve();
     this.active = session;
-    this.searchIndex = new SearchIndex(() => this.db.getAll('messages'));
+    this.searchIndex = new SearchIndex(async () => this.db.getAll('messages'));
     this.starting = session.start().catch((err: unknown) => console.error('meshdrop: could not start the session', err));
     // Read the history for search when the page is idle, so the first search is as fast as later ones.
     const index = this.searchIndex;
