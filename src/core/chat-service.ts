@@ -123,13 +123,13 @@ export class ChatService {
   unwatchMember(channelId: string, pub: string): void {
     this.subs.drop(`c|${channelId}|${pub}`);
     this.subs.drop(`r|${channelId}|${pub}`);
-    this.subs.drop(`s|${channelId}|${pub}`);
+    this.subs.drop(`seen|${channelId}|${pub}`);
   }
 
   unwatchChannel(channelId: string): void {
     this.subs.dropPrefix(`c|${channelId}|`);
     this.subs.dropPrefix(`r|${channelId}|`);
-    this.subs.dropPrefix(`s|${channelId}|`);
+    this.subs.dropPrefix(`seen|${channelId}|`);
     this.parked.delete(channelId);
   }
 

@@ -17,7 +17,7 @@ import { isMessageId } from './ids.js';
 export const SEEN_RECEIPTS_SETTING = 'seenReceipts';
 
 /** Where a member writes how far it has seen a chat (in its own space): `<sentAt>.<messageId>` at key `last`. */
-export const seenPath = (channelId: string): string[] => [APP_ROOT, 's', channelId];
+export const seenPath = (channelId: string): string[] => [APP_ROOT, 'seen', channelId];
 
 const SEEN_VALUE_RE = /^(\d{1,16})\.([0-9a-z]{9}[0-9a-f]{12})$/;
 
@@ -70,7 +70,7 @@ export class ConversationService implements ConversationHooks {
     this.watched.set(channel.id, channel);
     if (!this.seenOn) return;
     for (const pub of channel.members) {
-      this.subs.ensure(`s|${channel.id}|${pub}`, pub, seenPath(channel.id), (v, k) => {
+      this.subs.ensure(`seen|${channel.id}|${pub}`, pub, seenPath(channel.id), (v, k) => {
         // After sign-out the database may be closing; a lost seen receipt is re-read on the next start.
         if (k === 'last') void this.onSeen(channel.id, pub, v).catch((err: unknown) => console.debug('meshdrop chat: seen receipt not applied', err));
       });
@@ -165,7 +165,7 @@ export class ConversationService implements ConversationHooks {
     await setSetting(this.db, SEEN_RECEIPTS_SETTING, on);
     this.seenOn = on;
     if (on) for (const channel of this.watched.values()) this.onWatch(channel);
-    else this.subs.dropPrefix('s|');
+    else this.subs.dropPrefix('seen|');
   }
 
   /**
@@ -179,7 +179,7 @@ export class ConversationService implements ConversationHooks {
     if (!newest) return;
     const moved = await advanceSeen(this.db, { channelId, reader: this.me.pair.pub, sentAt: newest.sentAt, id: newest.id });
     if (!moved) return;
-    await this.outbox.enqueue({ id: `s:${channelId}`, path: [...seenPath(channelId), 'last'], value: `${newest.sentAt}.${newest.id}`, messageId: '' });
+    await this.outbox.enqueue({ id: `seen:${channelId}`, path: [...seenPath(channelId), 'last'], value: `${newest.sentAt}.${newest.id}`, messageId: '' });
   }
 
   private async onSeen(channelId: string, reader: string, value: unknown): Promise<void> {

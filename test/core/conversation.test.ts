@@ -238,7 +238,7 @@ describe('conversation through a real relay', function () {
     await waitFor('Ben has it', () => find(ben.md, chan, first.id));
     await ben.md.markRead(chan); // Ben reads, but sends no receipt
     const benSession = await ben.md.session();
-    expect((await benSession.db.getAll('outbox')).filter((w) => w.path.includes('s'))).to.deep.equal([]);
+    expect((await benSession.db.getAll('outbox')).filter((w) => w.path.includes('seen'))).to.deep.equal([]);
     expect(await benSession.db.getAll('seen')).to.deep.equal([]);
     // Ann sees "delivered" but never "seen".
     await waitFor('delivered at Ann', async () => (await find(ann.md, chan, first.id))?.status === 'delivered');
