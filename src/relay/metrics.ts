@@ -92,3 +92,33 @@ export function addScrapeSource(source: ScrapeSource): () => void {
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
   return { contentType: register.contentType, body: await register.metrics() };
 }
+
+interface CountedHear {
+  (raw: unknown, peer: unknown, ...rest: unknown[]): unknown;
+  one(msg: unknown, peer: unknown, ...rest: unknown[]): unknown;
+}
+
+/**
+ * Counts the messages GUN takes in. Wraps `mesh.hear.one`, so it must run while `mesh.hear` is still GUN's own
+ * (before the rate limit replaces it): then it counts what passed the rate limit.
+ */
+export function countMessagesIn(mesh: { hear: CountedHear }, kind: (peer: unknown) => 'client' | 'relay'): void {
+  const { messagesIn } = relayMetrics();
+  const one = mesh.hear.one;
+  mesh.hear.one = function (msg, peer, ...rest) {
+    messagesIn.inc({ peer: kind(peer) });
+    return one.call(this, msg, peer, ...rest);
+  };
+}
+
+/** Counts the bytes of every frame received; installed last (outermost), so it sees what the rate limit drops. */
+export function countBytesIn(mesh: { hear: CountedHear }, kind: (peer: unknown) => 'client' | 'relay'): void {
+  const { bytesIn } = relayMetrics();
+  const inner = mesh.hear;
+  const hear = function (this: unknown, raw: unknown, peer: unknown, ...rest: unknown[]) {
+    if (typeof raw === 'string') bytesIn.inc({ peer: kind(peer) }, raw.length);
+    return inner.call(this, raw, peer, ...rest);
+  } as CountedHear;
+  // GUN looks up its handlers (one, '?', counters...) on mesh.hear: keep them reachable on the wrapper.
+  mesh.hear = Object.assign(hear, inner);
+}

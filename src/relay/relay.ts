@@ -13,7 +13,7 @@ import { installForgeryFilter } from '../sync/forgery-filter.js';
 import { DiskBudget } from './disk-budget.js';
 import { QuotaLedger } from './quota.js';
 import { installWriteGuard, addressKey, type GuardedPeer, type GuardStats } from './write-guard.js';
-import { addScrapeSource, metricsText, relayMetrics } from './metrics.js';
+import { addScrapeSource, countBytesIn, countMessagesIn, metricsText, relayMetrics } from './metrics.js';
 import { clientAddress, linkAddresses, type RequestLike } from './client-address.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
@@ -218,8 +218,12 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const saveLedger = () => ledger.save().catch((err: unknown) => console.error('meshdrop-relay: cannot save the quota ledger:', err));
   const ledgerTimer = setInterval(() => void saveLedger(), LEDGER_SAVE_MS);
   ledgerTimer.unref();
+  // Every `hear.one` wrapper goes on before the rate limit: it replaces `mesh.hear`, and GUN only calls its own `.one`.
+  const peerKind = (p: unknown) => (Boolean((p as GuardedPeer)?.url) || Boolean((p as GuardedPeer)?.wire?.meshdropRelay) ? 'relay' : 'client');
+  if (root.opt.mesh) countMessagesIn(root.opt.mesh as unknown as Parameters<typeof countMessagesIn>[0], peerKind);
   const rate = options.ratePerClient ?? DEFAULT_RATE_PER_CLIENT;
   const throttle: ThrottleStats = rate > 0 && root.opt.mesh ? installThrottle(root.opt.mesh, rate) : { dropped: 0 };
+  if (root.opt.mesh) countBytesIn(root.opt.mesh as unknown as Parameters<typeof countBytesIn>[0], peerKind);
 
   // Count writes between GUN's store receiving them and radisk acking them, so shutdown can wait for the disk.
   // Listeners added after creation run after the store's own, and only for puts that passed SEA's checks.
