@@ -81,6 +81,8 @@ export interface MessageRecord {
   file?: FileMeta;
   status: MessageStatus;
   receivedAt: number;
+  /** Why a message of mine is 'failed' (e.g. the relay's refusal, in words for people); cleared once it is sent. */
+  failReason?: string;
 }
 
 export interface OutboxRecord {

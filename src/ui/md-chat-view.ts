@@ -136,9 +136,14 @@ export class MdChatView extends LitElement {
         color: var(--md-muted);
         margin-top: 0.1rem;
       }
-      .status[data-status='failed'] {
+      .status[data-status='failed'],
+      .fail-reason {
         color: var(--md-error);
         font-weight: 600;
+      }
+      .fail-reason {
+        margin: 0.2rem 0 0;
+        font-size: 0.8rem;
       }
       .status[data-status='delivered'] {
         color: var(--md-accent);
@@ -303,6 +308,7 @@ export class MdChatView extends LitElement {
           <time datetime=${new Date(m.sentAt).toISOString()} title=${formatFullDate(m.sentAt)}>${formatTime(m.sentAt)}</time>
           ${m.mine ? this.renderStatus(m) : nothing}
         </div>
+        ${m.mine && m.status === 'failed' && m.failReason ? html`<p class="fail-reason" data-testid="message-fail-reason">${m.failReason}</p>` : nothing}
       </div>
     </li>`;
   }

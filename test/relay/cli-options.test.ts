@@ -93,7 +93,7 @@ describe('relay command line', () => {
       },
     );
     const env = { MESHDROP_MAX_DISK: '1TB', MESHDROP_QUOTA_DAY: '10kb', MESHDROP_QUOTA_STORED: '4096', MESHDROP_ADDRESS_QUOTA_DAY: '2g', MESHDROP_ADDRESS_QUOTA_STORED: '3GiB', MESHDROP_TRUST_PROXY: '1' };
-    const e = parse([], env) as Record<string, unknown>;
+    const e = parse([], env) as unknown as Record<string, unknown>;
     assert.deepEqual([e.maxDiskBytes, e.quotaDayBytes, e.quotaStoredBytes, e.addressQuotaDayBytes, e.addressQuotaStoredBytes, e.trustProxy], [1024 ** 4, 10 * 1024, 4096, 2 * 1024 ** 3, 3 * 1024 ** 3, true]);
     assert.equal((parse(['--max-disk', '1GB'], env) as { maxDiskBytes: number }).maxDiskBytes, 1024 ** 3);
   });
