@@ -151,10 +151,13 @@ export function installWriteGuard(root: GuardRoot, mesh: GuardMesh, options: Wri
   const now = options.now ?? Date.now;
   const stats: GuardStats = { refused: { 'relay-full': 0, 'quota-day': 0, 'quota-stored': 0 } };
 
-  const refuse = (msg: GuardedMessage, peer: GuardedPeer, code: RefusalCode) => {
+  // A refusal is acked to the client that wrote. Not to a peer relay: that relay stored the write and acked it to
+  // its client already, and GUN hands a put's callback only the first ack by default, so our refusal arriving first
+  // would make a stored write look refused. It shows in our /health and /metrics instead.
+  const refuse = (msg: GuardedMessage, peer: GuardedPeer, code: RefusalCode, link: boolean) => {
     stats.refused[code]++;
     metrics?.refusals.inc({ reason: code });
-    if (msg['#'] !== undefined && msg['@'] === undefined) mesh.say({ '@': msg['#'], err: refusalError(code) }, peer);
+    if (!link && msg['#'] !== undefined && msg['@'] === undefined) mesh.say({ '@': msg['#'], err: refusalError(code) }, peer);
     return undefined;
   };
 
@@ -168,19 +171,19 @@ export function installWriteGuard(root: GuardRoot, mesh: GuardMesh, options: Wri
     const t = now();
     const readAnswer = link && msg['@'] !== undefined && root.dup.s[String(msg['@'])] !== undefined;
     if (!readAnswer) {
-      if (!budget.canStore(total)) return refuse(msg, peer, 'relay-full');
+      if (!budget.canStore(total)) return refuse(msg, peer, 'relay-full', link);
       const perKey = new Map<string, number>();
       for (const w of writes) if (w.pub) perKey.set(w.pub, (perKey.get(w.pub) ?? 0) + w.bytes);
       for (const [pub, bytes] of perKey) {
         const why = overQuota(ledger.peek(`key:${pub}`), quotas.writer, bytes, t);
-        if (why) return refuse(msg, peer, why);
+        if (why) return refuse(msg, peer, why, link);
       }
       if (!link) {
         const anonymous = writes.reduce((n, w) => n + (w.kind === 'user' ? 0 : w.bytes), 0);
         const conn = (peer.quota ??= emptyUsage(t));
         const addrId = `addr:${addressKey(peer.wire?.meshdropAddress ?? 'unknown')}`;
         const why = (anonymous > 0 ? overQuota(conn, quotas.writer, anonymous, t) : undefined) ?? overQuota(ledger.peek(addrId), quotas.address, total, t);
-        if (why) return refuse(msg, peer, why);
+        if (why) return refuse(msg, peer, why, false);
         if (anonymous > 0) charge(conn, anonymous, t);
         ledger.charge(addrId, total, t);
       }

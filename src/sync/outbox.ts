@@ -8,8 +8,11 @@ import { refusalCode, refusalWords, type RefusalCode } from './relay-refusals.js
 /** A put with no ack after this long is sent again. */
 const ACK_TIMEOUT_MS = 8000;
 const RETRY_EVERY_MS = 3000;
-/** After a refusal, how long another relay has to accept the same put before the write counts as refused. */
-const REFUSAL_GRACE_MS = 1500;
+/**
+ * After a refusal, how long another relay has to accept the same put before the write counts as refused (a relay
+ * acks once its disk has the write, ~250 ms of batching; a meshed relay's refusal can arrive before that).
+ */
+const REFUSAL_GRACE_MS = 3000;
 /** A refused write is tried again this much later (a quota resets, a full relay frees up), not every few seconds. */
 const REFUSED_RETRY_MS = 60_000;
 
@@ -123,6 +126,11 @@ export class Outbox extends EventTarget {
     void this.space
       .put(record.path, record.value, (ack) => {
         if (done || this.stopped) return;
+        if (ack.lack) {
+          // GUN's "No ACK yet": no relay answered in time (offline). Not a refusal: just send it again later.
+          this.inFlight.delete(record.id);
+          return;
+        }
         if (ack.err) {
           console.debug('meshdrop outbox: put rejected', record.id, ack.err);
           // Another relay may still accept it: only a refusal nobody overrules within the grace time counts.

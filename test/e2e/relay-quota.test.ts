@@ -5,8 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { after, describe, it } from 'node:test';
 import { cleanup, startRelay, type RelayProcess } from './harness.js';
-import { closeAllGuns, percentile, SEA, sleep, waitUntil, type NodeGun } from './gun-node.js';
-import { authUser, connectedClient } from './relay-net.js';
+import { closeAllGuns, percentile, putAcked, SEA, sleep, waitUntil, type NodeGun } from './gun-node.js';
+import { authUser, connectedClient, startMesh, waitForRelayPeers } from './relay-net.js';
 import { folderBytes } from '../../src/relay/disk-budget.js';
 import { RawGunWriter } from './raw-writer.js';
 
@@ -234,5 +234,39 @@ describe('relay quotas against a hostile writer', { timeout: 120_000 }, () => {
     const kept = await new Promise((ok) => reader.gun.get('keep-me').get('k').once((v) => ok(v)));
     assert.equal(kept, 'stored before the disk was full');
     writer.close();
+  });
+
+  it('writes arriving from a configured peer relay count against the signer and the disk budget, not the link', async () => {
+    const keyQuota = 64 * 1024;
+    const [a, b] = await startMesh([[], [0]], [['--no-app', '--quota-day', '0', '--address-quota-day', '0'], ['--no-app', '--max-disk', '1MB', '--quota-day', String(keyQuota)]]);
+    await waitForRelayPeers(a, 1);
+    // A signed user on relay a: a takes everything, b (which dialed a) only what the key's quota allows there.
+    const user = await connectedClient([a.gunUrl]);
+    const pair = await SEA.pair();
+    await authUser(user, pair);
+    // b refuses once the key's quota there is used up, but tells only its own clients: the writer hears a's ok.
+    for (let i = 0; i < 10; i++) await putAcked(user.gun.user().get('md1').get('c').get('y').get(`m${i}`), 'z'.repeat(16 * 1024));
+    // Anonymous writes through a: the link is not charged like a client connection (its 64 KB would be gone at
+    // once), but b's disk budget still holds.
+    const writer = await RawGunWriter.open(a.gunUrl);
+    for (let i = 0; i < 40; i++) assert.equal((await writer.putRandomChunk(`link${i}`, 64 * 1024))?.ok, true);
+    writer.close();
+    type Health = { refused: Record<string, number> };
+    let hb: Health = { refused: {} };
+    // b hears a's forwarded writes a moment after a acks them.
+    for (let i = 0; i < 150 && !((hb.refused['relay-full'] ?? 0) > 0); i++) {
+      hb = (await (await fetch(`${b.url}/health`)).json()) as Health;
+      await sleep(100);
+    }
+    await waitForDisk(a);
+    await waitForDisk(b);
+    const sizeA = await folderBytes(a.dataDir);
+    const sizeB = await folderBytes(b.dataDir);
+    hb = (await (await fetch(`${b.url}/health`)).json()) as Health;
+    console.log(`  relay a stored ${sizeA} B; relay b (1 MB budget, 64 KB per key) stored ${sizeB} B, refused ${JSON.stringify(hb.refused)}`);
+    assert.ok(sizeA > 2 * MB, 'relay a did not take the writes');
+    assert.ok(sizeB <= MB, `relay b stored ${sizeB} B > its 1 MB budget`);
+    assert.ok((hb.refused['quota-day'] ?? 0) > 0, "b never refused the signer's writes over its key quota");
+    assert.ok((hb.refused['relay-full'] ?? 0) > 0, 'b never refused for its disk budget');
   });
 });
