@@ -39,26 +39,35 @@ test('a full relay: the message shows failed with the reason, then goes out when
   await send(a, 'before the relay filled up');
   await waitForStatus(a, 'before the relay filled up', 'delivered');
 
-  // Someone fills the relay's disk budget.
+  // Someone fills the relay's disk budget to the brim: big writes, then smaller ones, again after the relay has
+  // measured its folder (what is on disk may be a little less than the relay counted when accepting).
   const filler = await RawGunWriter.open(relay.gunUrl);
-  let refusal: string | undefined;
-  for (let i = 0; i < 100 && !refusal; i++) {
-    const ack = await filler.putRandomChunk(`fill${i}`, 128 * 1024);
-    if (!ack?.ok) refusal = ack?.err;
-  }
+  let n = 0;
+  const fill = async (bytes: number): Promise<string | undefined> => {
+    for (let i = 0; i < 200; i++) {
+      const ack = await filler.putRandomChunk(`fill${n++}`, bytes);
+      if (!ack?.ok) return ack?.err;
+    }
+    return undefined;
+  };
+  assert.match((await fill(128 * 1024)) ?? '', /^meshdrop:relay-full/);
+  await fill(4096);
+  await new Promise((r) => setTimeout(r, 6_000)); // the relay re-measures its folder every 5 s
+  await fill(4096);
+  assert.match((await fill(256)) ?? '', /^meshdrop:relay-full/);
   filler.close();
-  assert.match(refusal ?? '', /^meshdrop:relay-full/);
 
-  await send(a, 'while the relay is full');
-  const failed = bubble(a, 'while the relay is full');
+  const text = `while the relay is full ${'.'.repeat(3000)}`; // a few KB: more than any room the filler left
+  await send(a, text);
+  const failed = bubble(a, text);
   await failed.locator('[data-testid="message-status"][data-status="failed"]').waitFor(WAIT);
   assert.equal((await failed.getByTestId('message-fail-reason').textContent())?.trim(), REFUSAL_WORDS['relay-full']);
 
   // The operator gives the relay more room (same data, same port): the app reconnects and the message goes out.
   await relay.kill('SIGTERM');
   relay = await startRelay({ dataDir: relay.dataDir, port: relay.port, extraArgs: ['--max-disk', '50MB'] });
-  await waitForStatus(a, 'while the relay is full', 'delivered');
+  await waitForStatus(a, text, 'delivered');
   assert.equal(await failed.getByTestId('message-fail-reason').count(), 0, 'the reason is gone once the message went out');
   await openChat(b, 'Alice');
-  await waitForMessage(b, 'while the relay is full');
+  await waitForMessage(b, text);
 });
