@@ -153,7 +153,8 @@ describe('relay quotas against a hostile writer', { timeout: 120_000 }, () => {
     const many = await flood(relay.gunUrl, 20, 20_000);
 
     await stopTalking();
-    await waitUntil(() => [a, b].every((t) => t.arrivedAt.size === t.sentAt.size), 10_000, 'honest messages arrived').catch(() => undefined);
+    // Wait for the last honest messages (on a loaded machine the relay works through a backlog); none may be lost.
+    await waitUntil(() => [a, b].every((t) => t.arrivedAt.size === t.sentAt.size), 30_000, 'honest messages arrived').catch(() => undefined);
     const h = await health.stop();
     await waitForDisk(relay);
     const grew = (await folderBytes(relay.dataDir)) - before;
@@ -171,7 +172,9 @@ describe('relay quotas against a hostile writer', { timeout: 120_000 }, () => {
     // Twenty more from the same address share what is left of the address quota.
     assert.ok(single.okBytes + many.okBytes <= addressQuota, `the address stored ${single.okBytes + many.okBytes} B > its quota`);
     assert.ok((many.errors['meshdrop:quota-day: daily write quota used up'] ?? 0) > 0, 'the 20 connections never got a quota refusal');
-    assert.ok(many.sent > 20 * 10, `the flood was too weak to mean anything (${many.sent} puts)`);
+    // The flood offered far more than the address may store (how much more depends on how fast the relay answers).
+    const offered = (single.sent + many.sent) * 256 * 1024;
+    assert.ok(offered >= 10 * addressQuota, `the flood was too weak to mean anything (${offered} B offered)`);
     // The disk: what was stored plus the honest users' few KB; never the ~GBs the flood offered.
     assert.ok(grew <= addressQuota, `data folder grew ${grew} B > ${addressQuota} B`);
     // Honest users: every message arrived, while the relay answered /health throughout.
