@@ -35,15 +35,15 @@ export const USAGE = `Usage: meshdrop-relay [options]
                      proxy that sets that header; otherwise clients could pick their own address) (env
                      MESHDROP_TRUST_PROXY=1)
   --help             show this help
-Sizes: a number of bytes, or with a unit: KB, MB, GB, TB (binary: 1 KB = 1024 bytes).`;
+Sizes: a number of bytes, or with a unit: KB, MB, GB, TB (1 MB = 1,000,000 bytes) or KiB, MiB, GiB, TiB.`;
 
 /** Defaults of the relay's limits (README, "Running a public relay", states them too). */
 export const DEFAULT_LIMITS = {
-  maxDiskBytes: 10 * 1024 ** 3,
-  quotaDayBytes: 100 * 1024 ** 2,
-  quotaStoredBytes: 1024 ** 3,
-  addressQuotaDayBytes: 400 * 1024 ** 2,
-  addressQuotaStoredBytes: 4 * 1024 ** 3,
+  maxDiskBytes: 10e9,
+  quotaDayBytes: 100e6,
+  quotaStoredBytes: 1e9,
+  addressQuotaDayBytes: 400e6,
+  addressQuotaStoredBytes: 4e9,
 };
 
 function parseSizeOption(raw: string, name: string): number {

@@ -1,22 +1,23 @@
 /**
- * Byte sizes as operators type them on the command line: `200MB`, `50GB`, `1.5G`, `512k`, `1048576`.
- * Units are binary (1 KB = 1024 bytes), like `du -h` and most storage tools; a plain number is bytes.
+ * Byte sizes as operators type them on the command line: `200MB`, `50GB`, `1.5G`, `512KiB`, `1048576`.
+ * KB/MB/GB/TB (and K/M/G/T) are decimal like disk vendors' (1 MB = 1,000,000 bytes), KiB/MiB/GiB/TiB binary (the
+ * same convention as the blob store's --upload-quota); a plain number is bytes.
  */
 
 const UNITS: Record<string, number> = {
   '': 1,
   b: 1,
-  k: 1024,
-  kb: 1024,
+  k: 1e3,
+  kb: 1e3,
   kib: 1024,
-  m: 1024 ** 2,
-  mb: 1024 ** 2,
+  m: 1e6,
+  mb: 1e6,
   mib: 1024 ** 2,
-  g: 1024 ** 3,
-  gb: 1024 ** 3,
+  g: 1e9,
+  gb: 1e9,
   gib: 1024 ** 3,
-  t: 1024 ** 4,
-  tb: 1024 ** 4,
+  t: 1e12,
+  tb: 1e12,
   tib: 1024 ** 4,
 };
 
@@ -30,13 +31,13 @@ export function parseSize(raw: string): number | undefined {
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
-/** A size for people: "200 MB", "1.5 GB", "512 B". */
+/** A size for people, in decimal units: "200 MB", "1.5 GB", "512 B". */
 export function formatSize(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let n = bytes;
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
     i++;
   }
   const shown = i === 0 || Number.isInteger(n) ? String(n) : n.toFixed(1).replace(/\.0$/, '');

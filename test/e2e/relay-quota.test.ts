@@ -217,7 +217,7 @@ describe('relay quotas against a hostile writer', { timeout: 120_000 }, () => {
 
   it('a full disk budget refuses new writes with "relay full" and keeps what it stored', async () => {
     const budget = 1 * MB;
-    const relay = await startRelay({ extraArgs: ['--no-app', '--max-disk', '1MB', '--quota-day', '0', '--address-quota-day', '0'] });
+    const relay = await startRelay({ extraArgs: ['--no-app', '--max-disk', '1MiB', '--quota-day', '0', '--address-quota-day', '0'] });
     const writer = await RawGunWriter.open(relay.gunUrl);
     const first = await writer.put('keep-me', 'k', 'stored before the disk was full');
     assert.deepEqual(first, { ok: true });
@@ -241,7 +241,7 @@ describe('relay quotas against a hostile writer', { timeout: 120_000 }, () => {
 
   it('writes arriving from a configured peer relay count against the signer and the disk budget, not the link', async () => {
     const keyQuota = 64 * 1024;
-    const [a, b] = await startMesh([[], [0]], [['--no-app', '--quota-day', '0', '--address-quota-day', '0'], ['--no-app', '--max-disk', '1MB', '--quota-day', String(keyQuota)]]);
+    const [a, b] = await startMesh([[], [0]], [['--no-app', '--quota-day', '0', '--address-quota-day', '0'], ['--no-app', '--max-disk', '1MiB', '--quota-day', String(keyQuota)]]);
     await waitForRelayPeers(a, 1);
     // A signed user on relay a: a takes everything, b (which dialed a) only what the key's quota allows there.
     const user = await connectedClient([a.gunUrl]);

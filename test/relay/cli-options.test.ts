@@ -84,18 +84,18 @@ describe('relay command line', () => {
       { ...(o as object) },
       {
         ...(parse([]) as object),
-        maxDiskBytes: 200 * 1024 ** 2,
-        quotaDayBytes: 5 * 1024 ** 2,
-        quotaStoredBytes: 1.5 * 1024 ** 3,
+        maxDiskBytes: 200e6,
+        quotaDayBytes: 5e6,
+        quotaStoredBytes: 1.5e9,
         addressQuotaDayBytes: 0,
-        addressQuotaStoredBytes: 50 * 1024 ** 3,
+        addressQuotaStoredBytes: 50e9,
         trustProxy: true,
       },
     );
     const env = { MESHDROP_MAX_DISK: '1TB', MESHDROP_QUOTA_DAY: '10kb', MESHDROP_QUOTA_STORED: '4096', MESHDROP_ADDRESS_QUOTA_DAY: '2g', MESHDROP_ADDRESS_QUOTA_STORED: '3GiB', MESHDROP_TRUST_PROXY: '1' };
     const e = parse([], env) as unknown as Record<string, unknown>;
-    assert.deepEqual([e.maxDiskBytes, e.quotaDayBytes, e.quotaStoredBytes, e.addressQuotaDayBytes, e.addressQuotaStoredBytes, e.trustProxy], [1024 ** 4, 10 * 1024, 4096, 2 * 1024 ** 3, 3 * 1024 ** 3, true]);
-    assert.equal((parse(['--max-disk', '1GB'], env) as { maxDiskBytes: number }).maxDiskBytes, 1024 ** 3);
+    assert.deepEqual([e.maxDiskBytes, e.quotaDayBytes, e.quotaStoredBytes, e.addressQuotaDayBytes, e.addressQuotaStoredBytes, e.trustProxy], [1e12, 10e3, 4096, 2e9, 3 * 1024 ** 3, true]);
+    assert.equal((parse(['--max-disk', '1GB'], env) as { maxDiskBytes: number }).maxDiskBytes, 1e9);
   });
 
   it('rejects sizes it cannot read, naming the flag and the value', () => {
