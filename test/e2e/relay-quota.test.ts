@@ -237,6 +237,40 @@ describe('relay quotas against a hostile writer', { timeout: 120_000 }, () => {
     const kept = await new Promise((ok) => reader.gun.get('keep-me').get('k').once((v) => ok(v)));
     assert.equal(kept, 'stored before the disk was full');
     writer.close();
+
+    // The operator sees it: Prometheus text on /metrics, next to a working /health.
+    const res = await fetch(`${relay.url}/metrics`);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+    const text = await res.text();
+    const value = (line: RegExp) => Number(line.exec(text)?.[1] ?? NaN);
+    assert.ok(value(/^meshdrop_relay_refusals_total\{reason="relay-full"\} (\d+)/m) >= 1, 'refusals by reason');
+    assert.ok(value(/^meshdrop_relay_stored_bytes\{kind="graph"\} (\d+)/m) > stored * 64 * 1024, 'stored bytes of the graph');
+    assert.equal(value(/^meshdrop_relay_stored_bytes\{kind="blobs"\} (\d+)/m), 0);
+    assert.equal(value(/^meshdrop_relay_disk_budget_bytes (\d+)/m), budget);
+    assert.ok(value(/^meshdrop_relay_writes_total\{soul="content"\} (\d+)/m) >= stored, 'writes by soul kind');
+    assert.ok(value(/^meshdrop_relay_messages_in_total\{peer="client"\} (\d+)/m) > stored, 'messages in');
+    assert.ok(value(/^meshdrop_relay_bytes_in_total\{peer="client"\} (\d+)/m) > stored * 64 * 1024, 'bytes in');
+    assert.ok(value(/^meshdrop_relay_messages_out_total (\d+)/m) > 0, 'messages out');
+    assert.ok(value(/^meshdrop_relay_bytes_out_total (\d+)/m) > 0, 'bytes out');
+    assert.ok(value(/^meshdrop_relay_connections\{peer="client"\} (\d+)/m) >= 1, 'open client connections');
+    assert.match(text, /^meshdrop_relay_process_cpu_seconds_total /m);
+    assert.equal(((await (await fetch(`${relay.url}/health`)).json()) as { ok: boolean }).ok, true);
+  });
+
+  it('a client that claims to be a relay link is still held to the quotas', async () => {
+    // The relay has a configured peer (a closed loopback port), but the claim comes from another address.
+    const relay = await startRelay({ peers: ['http://127.0.0.2:1/gun'], extraArgs: ['--no-app', '--quota-day', '512KiB'] });
+    const liar = await RawGunWriter.open(`${relay.gunUrl}?meshdrop-relay=1`);
+    let refusal: string | undefined;
+    let stored = 0;
+    for (let i = 0; i < 10 && !refusal; i++) {
+      const ack = await liar.putRandomChunk(`liar${i}`, 128 * 1024);
+      if (ack?.ok) stored++;
+      else refusal = ack?.err;
+    }
+    liar.close();
+    assert.equal(refusal, 'meshdrop:quota-day: daily write quota used up');
+    assert.ok(stored <= 4, `a self-declared relay link stored ${stored} × 128 KB past a 512 KB quota`);
   });
 
   it('writes arriving from a configured peer relay count against the signer and the disk budget, not the link', async () => {
