@@ -13,6 +13,7 @@ import { HOME, RouterController, chatOfRoute, inviteFromLocation, type Route } f
 import { shareErrorFromLocation, shareFromLocation } from './md-file-state.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
+import type { DevicesApi } from '../core/devices-api.js';
 import './md-update-prompt.js';
 import './md-chat-list.js';
 import './md-chat-screen.js';
@@ -22,6 +23,8 @@ import './md-group-screen.js';
 import './md-settings-screen.js';
 import './md-share-screen.js';
 import { DismissStorageWarningEvent } from './md-storage-warning.js';
+import { NotifyPromptEvent } from './md-notify-prompt.js';
+import { refusalText } from './device-text.js';
 
 export type { ShellApi } from './context.js';
 export { PAGE_SIZE } from './md-chat-screen.js';
@@ -173,6 +176,10 @@ export class MdApp extends LitElement {
   /** The browser refused durable storage (and the user has not dismissed the warning). */
   @state() private storageAtRisk = false;
   private persistAsked = false;
+  /** The notification offer in the list pane was answered in this session. */
+  @state() private notifyPromptClosed = false;
+  /** The offer's request was refused: what to tell the user instead. */
+  @state() private notifyRefused = '';
 
   /** The current screen; reacts to back/forward, reload and links. */
   readonly router = new RouterController(
@@ -185,6 +192,8 @@ export class MdApp extends LitElement {
   private readonly contacts = new ContactsController(this, () => this.app);
 
   private hadIdentity = false;
+  /** A device link the page was opened with (`#link=…`), for onboarding. */
+  private pendingDeviceLink = '';
   private focusAfterRender = false;
   /** Chat to put focus on when returning to the list (the one just left). */
   private returnTo = '';
@@ -209,6 +218,13 @@ export class MdApp extends LitElement {
       this.router.replace(shareId ? { screen: 'share', id: shareId } : HOME);
       return true;
     }
+    if (loc.hash.startsWith('#link=')) {
+      // A device link (scanned QR code): onboarding's "Link to an existing account" takes it.
+      if (this.app?.identity) this.toast = 'This device already has an identity. Open the device link in a fresh profile.';
+      else this.pendingDeviceLink = loc.href;
+      this.router.replace(HOME);
+      return true;
+    }
     const link = inviteFromLocation(loc);
     if (!link) return false;
     this.pendingInvite = link;
@@ -230,6 +246,7 @@ export class MdApp extends LitElement {
     this.addEventListener(ToastEvent.type, this.onToast);
     this.addEventListener(InviteUsedEvent.type, this.onInviteUsed);
     this.addEventListener(DismissStorageWarningEvent.type, this.onDismissStorage);
+    this.addEventListener(NotifyPromptEvent.type, this.onNotifyPrompt);
   }
 
   override disconnectedCallback(): void {
@@ -240,12 +257,36 @@ export class MdApp extends LitElement {
     this.removeEventListener(ToastEvent.type, this.onToast);
     this.removeEventListener(InviteUsedEvent.type, this.onInviteUsed);
     this.removeEventListener(DismissStorageWarningEvent.type, this.onDismissStorage);
+    this.removeEventListener(NotifyPromptEvent.type, this.onNotifyPrompt);
   }
 
   private readonly onNavigate = (e: NavigateEvent) => this.navigate(e.route, e.replace);
   private readonly onLeave = () => this.backToList();
   private readonly onToast = (e: ToastEvent) => (this.toast = e.message);
   private readonly onInviteUsed = () => (this.pendingInvite = '');
+  private readonly onNotifyPrompt = (e: NotifyPromptEvent) => {
+    const device = this.device;
+    if (!e.enable || !device) {
+      this.notifyPromptClosed = true;
+      void this.app?.setPreferences?.({ notifyPromptDismissed: true }).catch((err: unknown) => (this.toast = messageOf(err)));
+      return;
+    }
+    void device
+      .requestNotifications()
+      .then((result) => {
+        this.notifyRefused = refusalText(result);
+        if (!this.notifyRefused) this.notifyPromptClosed = true;
+      })
+      .catch((err: unknown) => (this.toast = messageOf(err)));
+  };
+
+  /** Offer notifications once a chat exists, until answered (never on first load: there is nothing to notify). */
+  private get offerNotifications(): boolean {
+    if (this.notifyPromptClosed || !this.device || this.app?.preferences?.notifyPromptDismissed !== false) return false;
+    if (this.notifyRefused) return true;
+    return this.channels.items.length > 0 && this.device.notificationPermission() === 'default';
+  }
+
   private readonly onDismissStorage = () => {
     this.storageAtRisk = false;
     void this.app?.setPreferences?.({ storageWarningDismissed: true }).catch((err: unknown) => (this.toast = messageOf(err)));
@@ -374,6 +415,8 @@ export class MdApp extends LitElement {
           ?busy=${this.busy}
           @create-identity=${this.onCreate}
           @import-backup=${this.onImport}
+          .devicesApi=${app as unknown as DevicesApi}
+          .deviceLink=${this.pendingDeviceLink}
         ></md-onboarding>
       </main>`;
     }
@@ -382,6 +425,7 @@ export class MdApp extends LitElement {
     return html`<main>
       <div class="split" data-pane=${this.pane}>
         <div class="list">
+          ${this.offerNotifications ? html`<md-notify-prompt .refused=${this.notifyRefused}></md-notify-prompt>` : nothing}
           <md-chat-list
             .channels=${this.channels.items}
             .selectedId=${screen === 'chat' ? route.id : ''}
