@@ -1,8 +1,8 @@
 import type { MeshdropDatabase } from '../store/db.js';
 import { getChannel, updateChannel } from '../store/channels-store.js';
-import { addMessageAndUpdateChannel, addMessageIfNew, addOutgoingMessage, advanceMessageStatus, getChannelAndKnown, loadMessagePage } from '../store/messages-store.js';
+import { addMessageAndUpdateChannel, addMessageIfNew, addOutgoingMessage, advanceMessageStatus, getChannelAndKnown, loadMessagePage, markMessageFailed } from '../store/messages-store.js';
 import type { ChannelRecord, FileMeta, IdentityRecord, MessageRecord } from '../store/schema.js';
-import { Outbox, type OutboxAckDetail } from '../sync/outbox.js';
+import { Outbox, type OutboxAckDetail, type OutboxRefusedDetail } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
 import { APP_ROOT } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
@@ -79,6 +79,7 @@ export class ChatService {
     private readonly events: ChatEvents,
   ) {
     outbox.addEventListener('acked', this.onAcked);
+    outbox.addEventListener('refused', this.onRefused);
   }
 
   setSystemHandler(handler: SystemHandler): void {
@@ -92,6 +93,7 @@ export class ChatService {
   stop(): void {
     this.stopped = true;
     this.outbox.removeEventListener('acked', this.onAcked);
+    this.outbox.removeEventListener('refused', this.onRefused);
   }
 
   /** Runs `task` after every earlier received item, so state changes apply in arrival order. */
@@ -242,6 +244,16 @@ export class ChatService {
     if (!messageId) return;
     void this.serial(async () => {
       const updated = await advanceMessageStatus(this.db, messageId, 'sent');
+      if (updated) this.events.messages(updated.channelId, [updated]);
+    });
+  };
+
+  /** A relay refused my message (quota, full disk): show it as failed with the reason; the outbox tries again later. */
+  private readonly onRefused = (e: Event): void => {
+    const { messageId, reason } = (e as CustomEvent<OutboxRefusedDetail>).detail;
+    if (!messageId) return;
+    void this.serial(async () => {
+      const updated = await markMessageFailed(this.db, messageId, reason);
       if (updated) this.events.messages(updated.channelId, [updated]);
     });
   };

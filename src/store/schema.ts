@@ -88,6 +88,8 @@ export interface MessageRecord {
   file?: FileMeta;
   status: MessageStatus;
   receivedAt: number;
+  /** Why a message of mine is 'failed' (e.g. the relay's refusal, in words for people); cleared once it is sent. */
+  failReason?: string;
   /** A reply: id of the message it answers (same chat). */
   replyTo?: string;
   /** Set once an edit by the author was applied: order key (sender's time, action id) of the latest edit. */

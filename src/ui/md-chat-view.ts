@@ -140,9 +140,14 @@ export class MdChatView extends LitElement {
         color: var(--md-muted);
         margin-top: 0.1rem;
       }
-      .status[data-status='failed'] {
+      .status[data-status='failed'],
+      .fail-reason {
         color: var(--md-error);
         font-weight: 600;
+      }
+      .fail-reason {
+        margin: 0.2rem 0 0;
+        font-size: 0.8rem;
       }
       .status[data-status='delivered'] {
         color: var(--md-accent);
@@ -480,6 +485,7 @@ export class MdChatView extends LitElement {
             ${m.mine ? this.renderStatus(m) : nothing}
           </div>
           ${m.deleted ? nothing : html`<md-reactions .message=${m} ?disabled=${!!c?.closed}></md-reactions>`}
+          ${m.mine && m.status === 'failed' && m.failReason ? html`<p class="fail-reason" data-testid="message-fail-reason">${m.failReason}</p>` : nothing}
         </div>
         ${c?.closed ? nothing : html`<md-message-actions .message=${m} ?canDeleteForEveryone=${!m.deleted && (m.mine || !!c?.isAdmin)} align=${m.mine ? 'end' : 'start'}></md-message-actions>`}
       </div>
