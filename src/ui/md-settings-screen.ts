@@ -272,6 +272,33 @@ export class MdSettingsScreen extends LitElement {
     </section>`;
   }
 
+  /** Seen receipts as just set here (the controller stores it; this avoids waiting for a re-render). */
+  @state() private seenOn: boolean | undefined;
+
+  private renderPrivacy() {
+    const app = this.app;
+    if (!app || typeof app.seenReceipts !== 'boolean') return nothing;
+    const on = this.seenOn ?? app.seenReceipts;
+    return html`<section aria-labelledby="privacy-heading">
+      <h3 id="privacy-heading">Privacy</h3>
+      <label class="check"
+        ><input
+          type="checkbox"
+          data-testid="seen-receipts"
+          .checked=${on}
+          @change=${(e: Event) => {
+            const next = (e.target as HTMLInputElement).checked;
+            this.seenOn = next;
+            app.setSeenReceipts(next).catch((err: unknown) => {
+              this.seenOn = !next;
+              this.dispatchEvent(new ToastEvent(`Not saved: ${messageOf(err)}`));
+            });
+          }}
+        />Send seen receipts (when off, others do not see when you read their messages, and you do not see theirs)</label
+      >
+    </section>`;
+  }
+
   private renderTheme() {
     const theme = this.app?.preferences?.theme;
     if (!theme) return nothing;
@@ -325,7 +352,7 @@ export class MdSettingsScreen extends LitElement {
     const identity = app?.identity;
     if (!app || !identity) return html`<p role="status">${msg('Loading…')}</p>`;
     return html`<h2 id="settings-heading" tabindex="-1">${msg('Settings')}</h2>
-      ${this.renderLanguage()} ${this.renderNotifications()} ${this.renderTheme()} ${this.renderFiles()}
+      ${this.renderLanguage()} ${this.renderNotifications()} ${this.renderPrivacy()} ${this.renderTheme()} ${this.renderFiles()}
       <section aria-label=${msg('Relays')}>
         <md-relay-settings .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>
       </section>
