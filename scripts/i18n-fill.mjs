@@ -27,7 +27,7 @@ export function canonical(source) {
 
 let xlf = readFileSync(xlfPath, 'utf8');
 const missing = [];
-xlf = xlf.replace(/<trans-unit id="([^"]+)">\n(\s*)<source>([\s\S]*?)<\/source>\n(?!\s*<target>)/g, (all, id, indent, source) => {
+xlf = xlf.replace(/<trans-unit id="([^"]+)">\n(\s*)<source>((?:(?!<\/source>)[\s\S])*)<\/source>\n(?!\s*<target>)/g, (all, id, indent, source) => {
   const { key, xs } = canonical(source);
   const t = dict[key];
   if (typeof t !== 'string') {

@@ -10,6 +10,9 @@ const QUOTE_CHARS = 140;
 /** Characters of context kept on each side of a search match. */
 const CONTEXT_CHARS = 40;
 
+/** The name that stands for the reader in reaction lists; the UI shows it in the reader's language. */
+export const SELF_NAME = 'You';
+
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /** The quote shown above a reply, from the local original (if this device has it). */
@@ -28,7 +31,7 @@ export function reactionsOf(m: MessageRecord, me: IdentityRecord, names: NameBoo
     if (!r.emoji) continue;
     const v = by.get(r.emoji) ?? { emoji: r.emoji, count: 0, names: [], mine: false };
     v.count += 1;
-    v.names.push(pub === me.pair.pub ? 'You' : names.nameOf(pub, channel));
+    v.names.push(pub === me.pair.pub ? SELF_NAME : names.nameOf(pub, channel));
     if (pub === me.pair.pub) v.mine = true;
     by.set(r.emoji, v);
   }

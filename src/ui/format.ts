@@ -1,6 +1,7 @@
 import { msg, str } from '@lit/localize';
 import type { MessageStatus } from '../store/schema.js';
 import { getLocale } from './i18n.js';
+import { errorText } from './core-text.js';
 
 /** Display helpers shared by the chat components; pure functions so they are easy to test. */
 
@@ -81,6 +82,12 @@ export function formatDay(ts: number, now = Date.now()): string {
   return dates().longDay.format(d);
 }
 
+/** The local calendar date as YYYY-MM-DD (for a <time datetime>). */
+export function isoDate(ts: number): string {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
 export function dayKey(ts: number): string {
   const d = new Date(ts);
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
@@ -94,6 +101,16 @@ export function unreadLabel(count: number): string {
 /** A count in the active locale (digit grouping). */
 export function formatNumber(n: number): string {
   return numbers().plain.format(n);
+}
+
+const listCache = new Map<string, Intl.ListFormat>();
+
+/** "a, b and c" in the active locale. */
+export function formatList(items: readonly string[]): string {
+  const locale = getLocale();
+  let f = listCache.get(locale);
+  if (!f) listCache.set(locale, (f = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' })));
+  return f.format(items);
 }
 
 /** A whole percentage (0–100) in the active locale. */
@@ -129,6 +146,7 @@ export function formatBytes(n: number): string {
   return `${numbers().oneDecimal.format(n / 1024 / 1024)} MB`;
 }
 
+/** What to tell the user about an error, in the active language where the error has a code (see core-text.ts). */
 export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err);
 }

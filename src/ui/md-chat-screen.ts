@@ -219,7 +219,7 @@ export class MdChatScreen extends LitElement {
     const page = await app.loadMessagesAround(channelId, messageId, PAGE_SIZE).catch(() => undefined);
     if (token !== this.loadToken) return;
     if (!page) {
-      this.toast('That message is no longer on this device.');
+      this.toast(msg('That message is no longer on this device.'));
       return;
     }
     this.messages = page.messages;

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
@@ -5,8 +6,10 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChannelSummary, MessageView } from '../core/api.js';
 import { baseStyles } from './styles.js';
 import { emit, type ChannelDetail, type JumpToMessageDetail, type MessageActionDetail, type SendTextDetail } from './events.js';
-import { dayKey, formatBytes, formatDay, formatFullDate, formatTime, statusLook } from './format.js';
+import { dayKey, formatBytes, formatDay, formatFullDate, formatNumber, formatTime, isoDate, statusLook } from './format.js';
+import { getLocale } from './i18n.js';
 import { linkify } from './linkify.js';
+import { failReasonText } from './core-text.js';
 import './md-composer.js';
 import './md-message-actions.js';
 import './md-reactions.js';
@@ -23,6 +26,7 @@ type ScrollPlan = { mode: 'bottom' } | { mode: 'anchor'; id: string; offset: num
  * 10,000-message chat never renders all of them), with the composer below. Emits 'load-older' when the user
  * scrolls to the top, 'mark-read' when unread messages are on screen, and 'show-group-info' / 'back'.
  */
+@localized()
 @customElement('md-chat-view')
 export class MdChatView extends LitElement {
   static override styles = [
@@ -311,9 +315,10 @@ export class MdChatView extends LitElement {
     const incoming = next.filter((m) => !known.has(m.id) && !m.mine && m.kind !== 'system' && (m.sentAt > prevLast.sentAt || (m.sentAt === prevLast.sentAt && m.id > prevLast.id)));
     if (incoming.length === 1) {
       const m = incoming[0]!;
-      this.announcement = `New message from ${m.authorName}: ${m.kind === 'file' ? `file ${m.file?.name ?? ''}` : m.text}`;
+      this.announcement =
+        m.kind === 'file' ? msg(str`New message from ${m.authorName}: file ${m.file?.name ?? ''}`) : msg(str`New message from ${m.authorName}: ${m.text}`);
     } else if (incoming.length > 1) {
-      this.announcement = `${incoming.length} new messages`;
+      this.announcement = msg(str`${formatNumber(incoming.length)} new messages`);
     }
   }
 
@@ -355,7 +360,7 @@ export class MdChatView extends LitElement {
 
   private renderStatus(m: MessageView) {
     if (m.seenBy && m.seenBy.length > 0 && m.status !== 'failed') {
-      const label = this.channel?.kind === 'group' ? `Seen by ${listNames(m.seenBy)}` : 'Seen';
+      const label = this.channel?.kind === 'group' ? msg(str`Seen by ${listNames(m.seenBy)}`) : msg('Seen');
       return html`<span class="status" data-testid="message-status" data-status="seen" title=${label}
         ><span aria-hidden="true">✓✓</span><span class="visually-hidden">${label}</span>${this.channel?.kind === 'group'
           ? html` <span aria-hidden="true" data-testid="seen-by">${label}</span>`
@@ -371,7 +376,7 @@ export class MdChatView extends LitElement {
   }
 
   private renderBody(m: MessageView) {
-    if (m.deleted) return html`<p class="text deleted" data-testid="message-text" data-deleted="true">Message deleted</p>`;
+    if (m.deleted) return html`<p class="text deleted" data-testid="message-text" data-deleted="true">${msg('Message deleted')}</p>`;
     if (m.kind === 'file' && this.renderFile) return this.renderFile(m);
     if (m.kind === 'file' && m.file) {
       return html`<p class="text" data-testid="message-text">📎 ${m.file.name} <span class="muted">(${formatBytes(m.file.size)})</span></p>`;
@@ -382,11 +387,11 @@ export class MdChatView extends LitElement {
   private renderQuote(m: MessageView) {
     const q = m.quote;
     if (!q) return nothing;
-    const text = q.state === 'ok' ? q.text : q.state === 'deleted' ? 'Message deleted' : 'Original message not on this device';
+    const text = q.state === 'ok' ? q.text : q.state === 'deleted' ? msg('Message deleted') : msg('Original message not on this device');
     // The accessible name is the visible text plus hidden words around it (an aria-label would not match it).
     return html`<button class="quote" data-testid="quote" data-quote-id=${q.id} @click=${() => this.goToMessage(q.id)}>
-      <span class="visually-hidden">Quoted message${q.authorName ? ' from' : ''}</span> ${q.authorName ? html`<b>${q.authorName}</b>` : nothing}<span class="visually-hidden">:</span>
-      <span>${text}</span><span class="visually-hidden">. Go to it</span>
+      <span class="visually-hidden">${q.authorName ? msg('Quoted message from') : msg('Quoted message')}</span> ${q.authorName ? html`<b>${q.authorName}</b>` : nothing}<span class="visually-hidden">:</span>
+      <span>${text}</span><span class="visually-hidden">. ${msg('Go to it')}</span>
     </button>`;
   }
 
@@ -459,11 +464,11 @@ export class MdChatView extends LitElement {
   private renderComposing() {
     const m = this.editing ?? this.replyTo;
     if (!m) return nothing;
-    const what = this.editing ? 'Editing your message' : `Replying to ${m.mine ? 'yourself' : m.authorName}`;
+    const what = this.editing ? msg('Editing your message') : m.mine ? msg('Replying to yourself') : msg(str`Replying to ${m.authorName}`);
     const snippet = m.kind === 'file' ? `📎 ${m.file?.name ?? ''}` : m.text.replace(/\s+/g, ' ');
     return html`<div class="composing" data-testid="composing" role="status">
       <span><b>${what}:</b> ${snippet}</span>
-      <button class="secondary" data-testid="cancel-composing" aria-label=${this.editing ? 'Cancel editing' : 'Cancel reply'} @click=${this.cancelComposing}>✕</button>
+      <button class="secondary" data-testid="cancel-composing" aria-label=${this.editing ? msg('Cancel editing') : msg('Cancel reply')} @click=${this.cancelComposing}>✕</button>
     </div>`;
   }
 
@@ -477,15 +482,15 @@ export class MdChatView extends LitElement {
       <div class="bubble-row">
         <div class="bubble">
           ${group && !m.mine ? html`<span class="author" data-testid="message-author">${m.authorName}</span>` : nothing}
-          <span class="visually-hidden">${m.mine ? 'You' : m.authorName}:</span>
+          <span class="visually-hidden">${m.mine ? msg('You') : m.authorName}:</span>
           ${m.deleted ? nothing : this.renderQuote(m)} ${this.renderBody(m)}
           <div class="meta">
-            ${m.edited && !m.deleted ? html`<span data-testid="edited">edited</span>` : nothing}
+            ${m.edited && !m.deleted ? html`<span data-testid="edited">${msg('edited')}</span>` : nothing}
             <time datetime=${new Date(m.sentAt).toISOString()} title=${formatFullDate(m.sentAt)}>${formatTime(m.sentAt)}</time>
             ${m.mine ? this.renderStatus(m) : nothing}
           </div>
           ${m.deleted ? nothing : html`<md-reactions .message=${m} ?disabled=${!!c?.closed}></md-reactions>`}
-          ${m.mine && m.status === 'failed' && m.failReason ? html`<p class="fail-reason" data-testid="message-fail-reason">${m.failReason}</p>` : nothing}
+          ${m.mine && m.status === 'failed' && m.failReason ? html`<p class="fail-reason" data-testid="message-fail-reason">${failReasonText(m.failReason)}</p>` : nothing}
         </div>
         ${c?.closed ? nothing : html`<md-message-actions .message=${m} ?canDeleteForEveryone=${!m.deleted && (m.mine || !!c?.isAdmin)} align=${m.mine ? 'end' : 'start'}></md-message-actions>`}
       </div>
@@ -509,40 +514,40 @@ export class MdChatView extends LitElement {
 
   override render() {
     const c = this.channel;
-    if (!c) return html`<p class="muted empty">Choose a chat.</p>`;
-    const sub = c.kind === 'group' ? `${c.members.length + 1} members` : 'Direct chat';
+    if (!c) return html`<p class="muted empty">${msg('Choose a chat.')}</p>`;
+    const sub = c.kind === 'group' ? msg(str`${formatNumber(c.members.length + 1)} members`) : msg('Direct chat');
     return html`<header>
-        <button class="secondary back" @click=${() => emit(this, 'back', {})} aria-label="Back to chats">←</button>
+        <button class="secondary back" @click=${() => emit(this, 'back', {})} aria-label=${msg('Back to chats')}>←</button>
         <h2 tabindex="-1" data-testid="chat-title">${c.title}<span class="sub">${sub}</span></h2>
-        <button class="secondary" @click=${() => emit<ChannelDetail>(this, 'show-group-info', { channelId: c.id })}>${c.kind === 'group' ? 'Group info' : 'Chat info'}</button>
+        <button class="secondary" @click=${() => emit<ChannelDetail>(this, 'show-group-info', { channelId: c.id })}>${c.kind === 'group' ? msg('Group info') : msg('Chat info')}</button>
       </header>
-      <div class="scroller" @scroll=${this.onScroll} @message-action=${this.onMessageAction} role="region" aria-label="Messages in ${c.title}" tabindex="0">
+      <div class="scroller" @scroll=${this.onScroll} @message-action=${this.onMessageAction} role="region" aria-label=${msg(str`Messages in ${c.title}`)} tabindex="0">
         ${this.hasMore
           ? html`<div class="older">
-              <button class="secondary" ?disabled=${this.loadingOlder} @click=${this.requestOlder}>${this.loadingOlder ? 'Loading…' : 'Load older messages'}</button>
+              <button class="secondary" ?disabled=${this.loadingOlder} @click=${this.requestOlder}>${this.loadingOlder ? msg('Loading…') : msg('Load older messages')}</button>
             </div>`
           : nothing}
-        ${this.messages.length === 0 ? html`<p class="muted empty">No messages yet. Say hello!</p>` : nothing}
+        ${this.messages.length === 0 ? html`<p class="muted empty">${msg('No messages yet. Say hello!')}</p>` : nothing}
         <ol data-testid="message-list">
-          ${guard([this.messages, c.kind, c.isAdmin, c.closed, this.renderFile], () =>
+          ${guard([this.messages, c.kind, c.isAdmin, c.closed, this.renderFile, getLocale()], () =>
             // The list only depends on these: other updates (unread count, send errors) skip re-rendering every row.
             repeat(
               this.rows(),
               (r) => ('day' in r ? `day-${r.day}` : r.id),
               // A day heading is a list item of its own (a role="separator" here made the list hold a non-item: axe 'list').
-              (r) => ('day' in r ? html`<li class="day" data-testid="day"><span>${formatDay(r.ts)}</span></li>` : this.renderMessage(r)),
+              (r) => ('day' in r ? html`<li class="day" data-testid="day"><time datetime=${isoDate(r.ts)}>${formatDay(r.ts)}</time></li>` : this.renderMessage(r)),
             ),
           )}
         </ol>
         ${this.hasNewer
           ? html`<div class="older">
-              <button class="secondary" data-testid="jump-newest" @click=${() => emit<ChannelDetail>(this, 'load-newest', { channelId: c.id })}>Jump to newest messages</button>
+              <button class="secondary" data-testid="jump-newest" @click=${() => emit<ChannelDetail>(this, 'load-newest', { channelId: c.id })}>${msg('Jump to newest messages')}</button>
             </div>`
           : nothing}
       </div>
       <div class="visually-hidden" aria-live="polite" data-testid="chat-announcer">${this.announcement}</div>
       ${this.renderComposing()}
-      <md-composer @send-text=${this.onComposerSend} ?disabled=${c.closed} .error=${this.sendError} disabledReason="This chat is closed: you left or were removed, so you can no longer send messages here."
+      <md-composer @send-text=${this.onComposerSend} ?disabled=${c.closed} .error=${this.sendError} disabledReason=${msg('This chat is closed: you left or were removed, so you can no longer send messages here.')}
         ><slot name="attach" slot="attach"></slot
       ></md-composer>`;
   }

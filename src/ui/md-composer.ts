@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
 import { emit, type SendTextDetail } from './events.js';
-import { formatNumber } from './format.js';
+import { formatNumber, messageOf } from './format.js';
 
 export const MESSAGE_MAX_LENGTH = 4000;
 /** Start showing the remaining characters this close to the limit. */
@@ -90,7 +90,7 @@ export class MdComposer extends LitElement {
         this.input.value = text;
         this.length = text.length;
       }
-      this.sendError = err instanceof Error ? err.message : String(err);
+      this.sendError = messageOf(err);
     });
   }
 

@@ -2,9 +2,9 @@ import { localized, msg } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { baseStyles } from './styles.js';
+import { messageOf } from './format.js';
 import type { DevicesApi } from '../core/devices-api.js';
 
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * Onboarding: "Link to an existing account". Takes the link made on the other device (pasted, or opened as the

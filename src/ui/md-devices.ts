@@ -3,11 +3,10 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { baseStyles } from './styles.js';
-import { formatDate, formatTime } from './format.js';
+import { formatDate, formatTime, messageOf } from './format.js';
 import type { DeviceLinkRequestView, DevicesApi, DeviceView } from '../core/devices-api.js';
 import './md-qr-code.js';
 
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * Linked devices: the list (every device of the account, with names), "Link a new device" (QR code + link,

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { MessageView } from '../core/api.js';
@@ -17,6 +18,7 @@ interface Item {
  * delete. Keyboard: Enter/Space/ArrowDown open it on the first item, arrows/Home/End move, Escape closes and
  * returns focus to the button. Emits 'message-action' (MessageActionDetail).
  */
+@localized()
 @customElement('md-message-actions')
 export class MdMessageActions extends LitElement {
   static override styles = [
@@ -88,18 +90,18 @@ export class MdMessageActions extends LitElement {
 
   private items(): { reactions: Item[]; rest: Item[] } {
     const m = this.message;
-    if (!m || m.deleted) return { reactions: [], rest: m ? [{ action: 'delete-me', label: 'Delete for me', text: 'Delete for me' }] : [] };
+    if (!m || m.deleted) return { reactions: [], rest: m ? [{ action: 'delete-me', label: msg('Delete for me'), text: msg('Delete for me') }] : [] };
     const mineEmoji = m.reactionSummary?.find((r) => r.mine)?.emoji;
     const reactions: Item[] = QUICK_REACTIONS.map((emoji) =>
       emoji === mineEmoji
-        ? { action: 'react', emoji: '', label: `Remove your reaction ${emoji}`, text: emoji }
-        : { action: 'react', emoji, label: `React with ${emoji}`, text: emoji },
+        ? { action: 'react', emoji: '', label: msg(str`Remove your reaction ${emoji}`), text: emoji }
+        : { action: 'react', emoji, label: msg(str`React with ${emoji}`), text: emoji },
     );
-    reactions.push({ action: 'other-emoji', label: 'React with another emoji', text: '＋' });
-    const rest: Item[] = [{ action: 'reply', label: 'Reply', text: 'Reply' }];
-    if (m.mine && m.kind === 'text') rest.push({ action: 'edit', label: 'Edit', text: 'Edit' });
-    if (this.canDeleteForEveryone) rest.push({ action: 'delete-everyone', label: 'Delete for everyone', text: 'Delete for everyone' });
-    rest.push({ action: 'delete-me', label: 'Delete for me', text: 'Delete for me' });
+    reactions.push({ action: 'other-emoji', label: msg('React with another emoji'), text: '＋' });
+    const rest: Item[] = [{ action: 'reply', label: msg('Reply'), text: msg('Reply') }];
+    if (m.mine && m.kind === 'text') rest.push({ action: 'edit', label: msg('Edit'), text: msg('Edit') });
+    if (this.canDeleteForEveryone) rest.push({ action: 'delete-everyone', label: msg('Delete for everyone'), text: msg('Delete for everyone') });
+    rest.push({ action: 'delete-me', label: msg('Delete for me'), text: msg('Delete for me') });
     return { reactions, rest };
   }
 
@@ -190,27 +192,27 @@ export class MdMessageActions extends LitElement {
     const m = this.message;
     if (!m) return nothing;
     const { reactions, rest } = this.items();
-    const who = m.mine ? 'your message' : `message from ${m.authorName}`;
+    const label = m.mine ? msg('Actions for your message') : msg(str`Actions for the message from ${m.authorName}`);
     return html`<button
         class="secondary toggle"
         data-testid="message-actions"
         aria-haspopup="menu"
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="menu"
-        aria-label="Actions for ${who}"
+        aria-label=${label}
         @click=${() => (this.open ? this.close() : void this.openMenu())}
         @keydown=${this.onToggleKey}
       >
         ⋯
       </button>
       ${this.open
-        ? html`<div role="menu" id="menu" aria-label="Actions for ${who}" @keydown=${this.onMenuKey} @focusout=${this.onFocusOut}>
-            ${reactions.length ? html`<div class="emojis" role="group" aria-label="Reactions">${reactions.map((i) => this.renderItem(i))}</div>` : nothing}
+        ? html`<div role="menu" id="menu" aria-label=${label} @keydown=${this.onMenuKey} @focusout=${this.onFocusOut}>
+            ${reactions.length ? html`<div class="emojis" role="group" aria-label=${msg('Reactions')}>${reactions.map((i) => this.renderItem(i))}</div>` : nothing}
             ${this.otherEmoji
               ? html`<form @submit=${this.onOtherEmoji}>
-                  <label class="visually-hidden" for="emoji">Emoji</label>
+                  <label class="visually-hidden" for="emoji">${msg('Emoji')}</label>
                   <input id="emoji" maxlength="16" autocomplete="off" @keydown=${(e: KeyboardEvent) => e.key !== 'Escape' && e.stopPropagation()} />
-                  <button type="submit">React</button>
+                  <button type="submit">${msg('React')}</button>
                 </form>`
               : nothing}
             ${rest.map((i) => this.renderItem(i))}

@@ -1,24 +1,30 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { MessageView, ReactionView } from '../core/api.js';
 import { baseStyles } from './styles.js';
 import { emit, type MessageActionDetail } from './events.js';
+import { formatList, formatNumber } from './format.js';
+import { SELF_NAME } from '../core/conversation-views.js';
 
-/** "Ben, Cy and You" */
+/** "Ben, Cy and You" in the active language (Intl.ListFormat); the controller's SELF_NAME reads as "You". */
 export function listNames(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return formatList(names.map((n) => (n === SELF_NAME ? msg('You') : n)));
 }
 
 /** What a screen reader hears for one reaction chip: emoji, count and who. */
 export function reactionLabel(r: ReactionView): string {
-  return `${r.emoji} ${r.count} ${r.count === 1 ? 'reaction' : 'reactions'}: ${listNames(r.names)}${r.mine ? '. Activate to remove yours' : `. Activate to react with ${r.emoji}`}`;
+  const names = listNames(r.names);
+  const count = formatNumber(r.count);
+  const who = r.count === 1 ? msg(str`${r.emoji} ${count} reaction: ${names}`) : msg(str`${r.emoji} ${count} reactions: ${names}`);
+  return `${who}. ${r.mine ? msg('Activate to remove yours') : msg(str`Activate to react with ${r.emoji}`)}`;
 }
 
 /**
  * The reactions under a message: one chip per emoji with its count; the chip's label names who reacted.
  * Activating a chip sets my reaction to that emoji, or removes it if it is already mine ('message-action').
  */
+@localized()
 @customElement('md-reactions')
 export class MdReactions extends LitElement {
   static override styles = [

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -5,7 +6,7 @@ import { Task } from '@lit/task';
 import type { SearchResult } from '../core/api.js';
 import { baseStyles } from './styles.js';
 import { emit, type JumpToMessageDetail } from './events.js';
-import { formatFullDate, formatListTime } from './format.js';
+import { formatFullDate, formatListTime, formatNumber } from './format.js';
 
 /** Wait this long after the last keystroke before searching (typing fast searches once). */
 const DEBOUNCE_MS = 150;
@@ -15,6 +16,7 @@ const DEBOUNCE_MS = 150;
  * title and a snippet whose match is highlighted (<mark>, built from plain-text parts, never HTML). Choosing a
  * result emits 'open-search-result' (JumpToMessageDetail). The shell passes `search` (the controller's).
  */
+@localized()
 @customElement('md-search')
 export class MdSearch extends LitElement {
   static override styles = [
@@ -131,9 +133,9 @@ export class MdSearch extends LitElement {
 
   private renderResults(list: SearchResult[]) {
     if (!this.query) return nothing;
-    if (list.length === 0) return html`<p class="status muted" role="status" data-testid="search-status">No messages match “${this.query}”.</p>`;
-    return html`<p class="visually-hidden" role="status">${list.length === 1 ? '1 message found' : `${list.length} messages found`}</p>
-      <ul aria-label="Search results" data-testid="search-results" @keydown=${this.onListKey}>
+    if (list.length === 0) return html`<p class="status muted" role="status" data-testid="search-status">${msg(str`No messages match “${this.query}”.`)}</p>`;
+    return html`<p class="visually-hidden" role="status">${list.length === 1 ? msg('1 message found') : msg(str`${formatNumber(list.length)} messages found`)}</p>
+      <ul aria-label=${msg('Search results')} data-testid="search-results" @keydown=${this.onListKey}>
         ${repeat(
           list,
           (r) => r.message.id,
@@ -142,7 +144,7 @@ export class MdSearch extends LitElement {
               <span class="title">${r.channelTitle}</span>
               <time class="time" datetime=${new Date(r.message.sentAt).toISOString()} title=${formatFullDate(r.message.sentAt)}>${formatListTime(r.message.sentAt)}</time>
               <span class="snippet"
-                ><span class="visually-hidden">${r.message.mine ? 'You' : r.message.authorName}: </span>${r.before}<mark>${r.match}</mark>${r.after}</span
+                ><span class="visually-hidden">${r.message.mine ? msg('You') : r.message.authorName}: </span>${r.before}<mark>${r.match}</mark>${r.after}</span
               >
             </button>
           </li>`,
@@ -151,14 +153,14 @@ export class MdSearch extends LitElement {
   }
 
   override render() {
-    return html`<form role="search" aria-label="Search messages" @submit=${(e: Event) => e.preventDefault()}>
-        <label class="visually-hidden" for="q">Search all chats</label>
-        <input id="q" type="search" data-testid="search-input" placeholder="Search messages" autocomplete="off" @input=${this.onInput} @keydown=${this.onKeyDown} />
+    return html`<form role="search" aria-label=${msg('Search messages')} @submit=${(e: Event) => e.preventDefault()}>
+        <label class="visually-hidden" for="q">${msg('Search all chats')}</label>
+        <input id="q" type="search" data-testid="search-input" placeholder=${msg('Search messages')} autocomplete="off" @input=${this.onInput} @keydown=${this.onKeyDown} />
       </form>
       ${this.results.render({
-        pending: () => (this.query ? html`<p class="status muted" role="status">Searching…</p>` : nothing),
+        pending: () => (this.query ? html`<p class="status muted" role="status">${msg('Searching…')}</p>` : nothing),
         complete: (list) => this.renderResults(list),
-        error: (err) => html`<p class="status error" role="alert">Search failed: ${err instanceof Error ? err.message : String(err)}</p>`,
+        error: (err) => html`<p class="status error" role="alert">${msg(str`Search failed: ${err instanceof Error ? err.message : String(err)}`)}</p>`,
       })}`;
   }
 }

@@ -280,7 +280,7 @@ export class MdSettingsScreen extends LitElement {
     if (!app || typeof app.seenReceipts !== 'boolean') return nothing;
     const on = this.seenOn ?? app.seenReceipts;
     return html`<section aria-labelledby="privacy-heading">
-      <h3 id="privacy-heading">Privacy</h3>
+      <h3 id="privacy-heading">${msg('Privacy')}</h3>
       <label class="check"
         ><input
           type="checkbox"
@@ -291,10 +291,10 @@ export class MdSettingsScreen extends LitElement {
             this.seenOn = next;
             app.setSeenReceipts(next).catch((err: unknown) => {
               this.seenOn = !next;
-              this.dispatchEvent(new ToastEvent(`Not saved: ${messageOf(err)}`));
+              this.dispatchEvent(new ToastEvent(msg(str`Not saved: ${messageOf(err)}`)));
             });
           }}
-        />Send seen receipts (when off, others do not see when you read their messages, and you do not see theirs)</label
+        />${msg('Send seen receipts (when off, others do not see when you read their messages, and you do not see theirs)')}</label
       >
     </section>`;
   }

@@ -29,7 +29,7 @@ function message(i: number, over: Partial<MessageView>): MessageView {
 
 /** Messages of every kind and state the chat view shows. */
 export function walkMessages(channelId: string): MessageView[] {
-  const file = (fileId: string, name: string, type: string) => ({ fileId, name, size: 123_456, type, sha256: '00', key: 'κλειδί' });
+  const file = (fileId: string, name: string, type: string) => ({ fileId, name, size: 123_456, type, sha256: '00', key: 'κλειδί', chunkSize: 65_536, chunkCount: 2 });
   return [
     message(1, { channelId }),
     message(2, { channelId, author: MY_PUB, mine: true, authorName: 'Μαρία', status: 'delivered', text: 'καλά, εσύ;' }),
@@ -81,6 +81,7 @@ export class WalkApi extends FakeApi {
     };
     return { ...common, ...states[fileId] } as unknown as FileRecord;
   }
+  // @ts-expect-error FakeApi declares no shares (never[]); this stand-in has one.
   override async pendingShares() {
     return [{ id: 'abcdef0123', files: [{ name: 'αρχείο.txt', type: 'text/plain', size: 2048 }] }];
   }
