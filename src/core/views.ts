@@ -25,9 +25,12 @@ export function toMessageView(m: MessageRecord, me: IdentityRecord, names: NameB
   return { ...m, mine: m.author === me.pair.pub, authorName: names.nameOf(m.author, channel) };
 }
 
+/** The preview of a message deleted for everyone; the UI shows it in the reader's language. */
+export const DELETED_PREVIEW = 'Message deleted';
+
 export function previewOf(m: MessageRecord | undefined): string {
   if (!m || m.hidden) return '';
-  if (m.deleted) return 'Message deleted';
+  if (m.deleted) return DELETED_PREVIEW;
   if (m.kind === 'file') return `📎 ${m.file?.name ?? 'File'}`;
   const oneLine = m.text.replace(/\s+/g, ' ').trim();
   return oneLine.length > 80 ? `${oneLine.slice(0, 79)}…` : oneLine;

@@ -3,6 +3,7 @@
 import { msg, str } from '@lit/localize';
 import type { LinkErrorCode } from '../core/device-link.js';
 import { REFUSAL_WORDS, type RefusalCode } from '../sync/relay-refusals.js';
+import { DELETED_PREVIEW } from '../core/views.js';
 
 /** A device-link problem, by code. */
 export function linkErrorText(code: LinkErrorCode): string {
@@ -54,4 +55,33 @@ export function errorText(err: unknown): string {
     return err.message;
   }
   return String(err);
+}
+
+/**
+ * The notes the controller writes into a chat (kind 'system': group created, member added, contact connected…)
+ * in the active language. They are stored as English text (src/core/group-service.ts, contacts-service.ts), so
+ * they are recognised by form; a note of a form not listed here is shown as stored.
+ */
+export function noteText(text: string): string {
+  if (text === 'You left the group.') return msg('You left the group.');
+  if (text === 'You were removed from this group.') return msg('You were removed from this group.');
+  let m: RegExpExecArray | null;
+  if ((m = /^You created the group “(.*)”\.$/s.exec(text))) return msg(str`You created the group “${m[1]}”.`);
+  if (text === 'You removed a member.') return msg('You removed a member.');
+  if ((m = /^You removed (.*)\.$/s.exec(text))) return msg(str`You removed ${m[1]}.`);
+  if ((m = /^You added (.*)\.$/s.exec(text))) return msg(str`You added ${m[1]}.`);
+  if ((m = /^(.*) added you to “(.*)”\.$/s.exec(text))) return msg(str`${m[1]} added you to “${m[2]}”.`);
+  if ((m = /^(.*) joined; (.*) left or were removed\.$/s.exec(text))) return msg(str`${m[1]} joined; ${m[2]} left or were removed.`);
+  if ((m = /^(.*) joined\.$/s.exec(text))) return msg(str`${m[1]} joined.`);
+  if ((m = /^(.*) left or were removed\.$/s.exec(text))) return msg(str`${m[1]} left or were removed.`);
+  if ((m = /^(.*) \(the admin\) left\. The group is closed\.$/s.exec(text))) return msg(str`${m[1]} (the admin) left. The group is closed.`);
+  if ((m = /^(.*) left the group\.$/s.exec(text))) return msg(str`${m[1]} left the group.`);
+  if ((m = /^(.*) accepted your invite\. You are now connected\.$/s.exec(text))) return msg(str`${m[1]} accepted your invite. You are now connected.`);
+  if ((m = /^(.*) received your request\. You are now connected\.$/s.exec(text))) return msg(str`${m[1]} received your request. You are now connected.`);
+  return text;
+}
+
+/** A chat's last-message preview: the deleted marker and notes in the active language, message text as is. */
+export function previewText(preview: string): string {
+  return preview === DELETED_PREVIEW ? msg('Message deleted') : noteText(preview);
 }

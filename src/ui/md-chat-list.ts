@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChannelSummary, SearchResult } from '../core/api.js';
 import './md-search.js';
 import { baseStyles } from './styles.js';
+import { previewText } from './core-text.js';
 import { emit, type OpenChatDetail } from './events.js';
 import { formatFullDate, formatListTime, formatNumber, unreadLabel } from './format.js';
 
@@ -172,7 +173,7 @@ export class MdChatList extends LitElement {
                   <span class="time">${c.lastMessageAt
                     ? html`<time datetime=${new Date(c.lastMessageAt).toISOString()} title=${formatFullDate(c.lastMessageAt)}>${formatListTime(c.lastMessageAt)}</time>`
                     : nothing}</span>
-                  <span class="preview">${c.lastMessagePreview || (c.kind === 'group' ? msg(str`${formatNumber(c.members.length + 1)} members`) : msg('No messages yet'))}</span>
+                  <span class="preview">${previewText(c.lastMessagePreview) || (c.kind === 'group' ? msg(str`${formatNumber(c.members.length + 1)} members`) : msg('No messages yet'))}</span>
                   ${c.unread > 0
                     ? html`<span class="badge" data-testid="unread-badge" aria-label=${unreadLabel(c.unread)} role="img"
                         >${c.unread > 99 ? '99+' : c.unread}</span

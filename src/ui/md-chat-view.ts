@@ -9,7 +9,7 @@ import { emit, type ChannelDetail, type JumpToMessageDetail, type MessageActionD
 import { dayKey, formatBytes, formatDay, formatFullDate, formatNumber, formatTime, isoDate, statusLook } from './format.js';
 import { getLocale } from './i18n.js';
 import { linkify } from './linkify.js';
-import { failReasonText } from './core-text.js';
+import { failReasonText, noteText } from './core-text.js';
 import './md-composer.js';
 import './md-message-actions.js';
 import './md-reactions.js';
@@ -474,7 +474,7 @@ export class MdChatView extends LitElement {
 
   private renderMessage(m: MessageView) {
     if (m.kind === 'system') {
-      return html`<li class="system" data-testid="message" data-id=${m.id} tabindex="-1"><p>${m.text}</p></li>`;
+      return html`<li class="system" data-testid="message" data-id=${m.id} tabindex="-1"><p>${noteText(m.text)}</p></li>`;
     }
     const c = this.channel;
     const group = c?.kind === 'group';

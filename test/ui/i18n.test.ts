@@ -34,6 +34,9 @@ function mark(t: Template): Template {
   return { ...t, strings: Object.assign(strings, { raw: strings }) } as unknown as Template;
 }
 
+/** The words Intl.ListFormat joins names with in German ("und"): Intl output, not UI wording. */
+const LIST_WORDS = new Intl.ListFormat('de', { style: 'long', type: 'conjunction' }).format(['\u0001', '\u0002', '\u0003']).replace(/[\u0001-\u0003]/g, ' ');
+
 /** Words left in a fragment once translations, data (Greek fixture text, URLs, sizes, digits) and the brand are removed. */
 function unmarked(f: Fragment): string {
   let s = f.text;
@@ -48,6 +51,7 @@ function unmarked(f: Fragment): string {
     .replace(/\d[\d.,\s]*(B|KB|MB)\b/g, ' ')
     .replace(/\.[A-Za-z0-9]{1,5}\b/g, ' ') // file name extensions
     .replace(/\bMeshdrop\b/g, ' ');
+  for (const w of LIST_WORDS.split(/[\s,]+/).filter(Boolean)) s = s.replace(new RegExp(`(^|\\s)${w}(?=\\s|$)`, 'g'), ' ');
   return /[A-Za-z]{2,}/.test(s) ? s.trim() : '';
 }
 

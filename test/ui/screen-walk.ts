@@ -40,6 +40,32 @@ export function walkMessages(channelId: string): MessageView[] {
     message(31, { channelId, kind: 'file', text: '', file: file('f2', 'έγγραφο.pdf', 'application/pdf') }),
     message(32, { channelId, kind: 'file', text: '', file: file('f3', 'χαλασμένο.bin', 'application/octet-stream') }),
     message(33, { channelId, author: MY_PUB, mine: true, authorName: 'Μαρία', status: 'delivered', kind: 'file', text: '', file: file('f4', 'στέλνεται.txt', 'text/plain') }),
+    // Replies (original here, deleted, not on this device), reactions, an edit, deletions, seen receipts, a refusal.
+    message(40, { channelId, replyTo: 'x1', quote: { id: 'x1', authorName: 'Βασίλης', text: 'γεια σου', state: 'ok' }, reactionSummary: [
+      { emoji: '👍', count: 2, names: ['Βασίλης', 'You'], mine: true },
+      { emoji: '❤️', count: 1, names: ['Γιώργος'], mine: false },
+    ] }),
+    message(41, { channelId, author: MY_PUB, mine: true, authorName: 'Μαρία', status: 'delivered', quote: { id: 'x2', authorName: 'Βασίλης', text: '', state: 'deleted' }, seenBy: ['Βασίλης', 'Γιώργος'] }),
+    message(42, { channelId, quote: { id: 'x3', authorName: '', text: '', state: 'missing' }, edited: { at: T0, seq: 1 } as never }),
+    message(43, { channelId, deleted: true, text: '' }),
+    message(44, { channelId, author: MY_PUB, mine: true, authorName: 'Μαρία', status: 'failed', text: 'όριο', failReason: 'Your daily quota on this relay is used up. It resets at midnight UTC; another relay may take it now.' }),
+    ...[
+      'You created the group “Ομάδα”.',
+      'You added Βασίλης, Γιώργος.',
+      'You removed Δήμητρα.',
+      'You removed a member.',
+      'You left the group.',
+      'Βασίλης added you to “Ομάδα”.',
+      'Γιώργος joined; Δήμητρα left or were removed.',
+      'Γιώργος joined.',
+      'Δήμητρα left or were removed.',
+      'You were removed from this group.',
+      'Βασίλης (the admin) left. The group is closed.',
+      'Γιώργος left the group.',
+      'Βασίλης accepted your invite. You are now connected.',
+      'Γιώργος received your request. You are now connected.',
+    ].map((text, i) => message(50 + i, { channelId, kind: 'system', author: '', text, authorName: '' })),
+    message(45, { channelId, author: MY_PUB, mine: true, authorName: 'Μαρία', status: 'failed', text: 'άλλο', failReason: 'The relay refused this: κάτι' }),
   ];
 }
 
@@ -60,11 +86,21 @@ export class WalkApi extends FakeApi {
     this.channels = [
       { ...base, id: 'c1', kind: 'direct', title: 'Βασίλης', members: [{ pub: 'p1', name: 'Βασίλης' }], unread: 2 },
       { ...base, id: 'c2', kind: 'direct', title: 'Γιώργος', members: [{ pub: 'p2', name: 'Γιώργος' }], lastMessagePreview: '', lastMessageAt: 0 },
+      { ...base, id: 'c3', kind: 'direct', title: 'Δήμητρα', members: [{ pub: 'p3', name: 'Δήμητρα' }], lastMessagePreview: 'Message deleted' },
+      { ...base, id: 'g3', kind: 'group', title: 'Νέα', members: [{ pub: 'p3', name: 'Δήμητρα' }], admin: MY_PUB, isAdmin: true, lastMessagePreview: 'You created the group “Νέα”.' },
       { ...base, id: 'g1', kind: 'group', title: 'Ομάδα', members: [{ pub: 'p1', name: 'Βασίλης' }, { pub: 'p2', name: 'Γιώργος' }], admin: MY_PUB, isAdmin: true, lastMessagePreview: '', unread: 120 },
       { ...base, id: 'g2', kind: 'group', title: 'Παλιά ομάδα', members: [{ pub: 'p1', name: 'Βασίλης' }], admin: 'p1', closed: true },
     ] satisfies ChannelSummary[];
     this.messages.set('c1', walkMessages('c1'));
     this.messages.set('g1', walkMessages('g1'));
+    const found = walkMessages('c1');
+    this.searchResults = [
+      { channelId: 'c1', channelTitle: 'Βασίλης', message: found[0]!, before: '', match: 'γεια', after: ' σου' },
+      { channelId: 'c1', channelTitle: 'Βασίλης', message: found[1]!, before: 'καλά', match: ',', after: ' εσύ;' },
+    ];
+  }
+  override async searchMessages(query: string) {
+    return query === 'γεια' ? this.searchResults : [];
   }
   async setPreferences(patch: Partial<Preferences>) {
     this.preferences = { ...this.preferences, ...patch };
@@ -199,7 +235,41 @@ export function deep(app: Element, selector: string): Element | undefined {
 /** The screens of src/ui/router.ts, each with the state that shows the most of its wording. */
 export const STEPS: WalkStep[] = [
   { name: 'chats', hash: '#/chats', ready: (a) => !!deep(a, '[data-testid="chat-item"]') && !!deep(a, 'md-notify-prompt') },
-  { name: 'chat with messages', hash: '#/chat/c1', ready: (a) => !!deep(a, '[data-testid="file-progress"]') && !!deep(a, '[data-testid="file-preview"]') },
+  {
+    name: 'chat with messages',
+    hash: '#/chat/c1',
+    ready: (a) => !!deep(a, '[data-testid="file-progress"]') && !!deep(a, '[data-testid="file-preview"]') && !!deep(a, '[data-testid="quote"]'),
+    open: async (a) => {
+      // The action menu of a message of mine, with the "other emoji" field open.
+      const toggles = [...elementsOf(a, '[data-testid="message-actions"]')] as HTMLButtonElement[];
+      toggles[toggles.length - 1]!.click();
+      await until(() => !!deep(a, 'md-message-actions >> [data-action="other-emoji"]'), 'action menu');
+      (deep(a, 'md-message-actions >> [data-action="other-emoji"]') as HTMLButtonElement).click();
+      await until(() => !!deep(a, 'md-message-actions >> #emoji'), 'emoji field');
+    },
+  },
+  {
+    name: 'search',
+    hash: '#/chats',
+    ready: (a) => !!deep(a, '[data-testid="search-input"]'),
+    open: async (a) => {
+      const input = deep(a, '[data-testid="search-input"]') as HTMLInputElement;
+      input.value = 'γεια';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await until(() => !!deep(a, '[data-testid="search-result"]'), 'search results');
+    },
+  },
+  {
+    name: 'search without results',
+    hash: '#/chats',
+    ready: (a) => !!deep(a, '[data-testid="search-input"]'),
+    open: async (a) => {
+      const input = deep(a, '[data-testid="search-input"]') as HTMLInputElement;
+      input.value = 'τίποτα';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await until(() => !!deep(a, '[data-testid="search-status"]'), 'no results');
+    },
+  },
   { name: 'group chat', hash: '#/chat/g1', ready: (a) => !!deep(a, '[data-testid="message-author"]') },
   { name: 'closed group chat', hash: '#/chat/g2', ready: (a) => !!deep(a, '[data-testid="composer-closed"]') },
   {
