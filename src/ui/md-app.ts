@@ -484,7 +484,9 @@ export class MdApp extends LitElement {
               </button>`
           : nothing}
       </header>
-      ${identity && this.storageAtRisk ? html`<md-storage-warning></md-storage-warning>` : nothing} ${this.renderMain()}
+      ${identity && this.storageAtRisk
+        ? html`<aside aria-label=${msg('Storage warning')}><md-storage-warning></md-storage-warning></aside>`
+        : nothing} ${this.renderMain()}
       <div class="toast" role="status" aria-live="polite" @click=${() => (this.toast = '')}>${this.toast}</div>
       ${this.updateReady ? html`<md-update-prompt @reload-update=${() => this.dispatchEvent(new Event('apply-update'))}></md-update-prompt>` : nothing}`;
   }

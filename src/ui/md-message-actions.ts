@@ -42,6 +42,8 @@ export class MdMessageActions extends LitElement {
       [role='menu'] {
         display: flex;
         flex-direction: column;
+      }
+      .popup {
         min-width: 12rem;
         padding: 0.25rem;
         background: var(--md-surface);
@@ -206,8 +208,12 @@ export class MdMessageActions extends LitElement {
         ⋯
       </button>
       ${this.open
-        ? html`<div role="menu" id="menu" aria-label=${label} @keydown=${this.onMenuKey} @focusout=${this.onFocusOut}>
-            ${reactions.length ? html`<div class="emojis" role="group" aria-label=${msg('Reactions')}>${reactions.map((i) => this.renderItem(i))}</div>` : nothing}
+        ? // The emoji field sits next to the menu, not in it: a menu may only own menu items (axe aria-required-children).
+          html`<div class="popup" @keydown=${this.onMenuKey} @focusout=${this.onFocusOut}>
+            <div role="menu" id="menu" aria-label=${label}>
+              ${reactions.length ? html`<div class="emojis" role="group" aria-label=${msg('Reactions')}>${reactions.map((i) => this.renderItem(i))}</div>` : nothing}
+              ${rest.map((i) => this.renderItem(i))}
+            </div>
             ${this.otherEmoji
               ? html`<form @submit=${this.onOtherEmoji}>
                   <label class="visually-hidden" for="emoji">${msg('Emoji')}</label>
@@ -215,7 +221,6 @@ export class MdMessageActions extends LitElement {
                   <button type="submit">${msg('React')}</button>
                 </form>`
               : nothing}
-            ${rest.map((i) => this.renderItem(i))}
           </div>`
         : nothing}`;
   }

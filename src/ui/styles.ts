@@ -36,7 +36,8 @@ export const baseStyles = css`
     outline-offset: 2px;
   }
   input,
-  textarea {
+  textarea,
+  select {
     background: var(--md-input-bg);
     border: 1px solid var(--md-border);
     border-radius: 8px;
