@@ -17,6 +17,12 @@ export const USAGE = `Usage: meshdrop-relay [options]
                      relays; "broadcast": GUN's default, every write to every peer (env MESHDROP_ROUTING)
   --rate N           messages per second one client may send, bursts of 5×N (default 200, 0 = no limit;
                      links from other relays are exempt) (env MESHDROP_RATE)
+  --no-push          turn the Web Push sender off (no VAPID keys, /push/* answers 404)
+  --push-subject URL contact for push services in the VAPID token, mailto: or https:
+                     (default mailto:relay-operator@meshdrop.invalid, env MESHDROP_PUSH_SUBJECT)
+  --push-coalesce MS at most one push per device and chat within MS milliseconds (default 10000)
+  --push-insecure-loopback
+                     accept http:// push endpoints on 127.0.0.1/localhost (tests' stand-in push service only)
   --help             show this help`;
 
 function parsePort(raw: string, name = '--port'): number {
@@ -60,6 +66,11 @@ function parsePeers(raw: string, name = '--peers'): string[] {
   return peers;
 }
 
+function parsePushSubject(raw: string, name = '--push-subject'): string {
+  if (/^mailto:[^@\s]+@[^@\s]+$/.test(raw) || /^https:\/\/[^\s]+$/.test(raw)) return raw;
+  throw new UsageError(`${name} must be a mailto: address or an https:// URL (push services contact the operator there), not "${raw}".`);
+}
+
 /** Reads options from argv first, then the environment, then defaults. Throws UsageError with a clear message. */
 export function parseRelayOptions(argv: string[], env: Record<string, string | undefined>, defaultAppDir: string): RelayOptions | 'help' {
   const options: RelayOptions = {
@@ -72,6 +83,7 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
     routing: env.MESHDROP_ROUTING ? parseRouting(env.MESHDROP_ROUTING, 'MESHDROP_ROUTING') : 'subscribed',
     ratePerClient: env.MESHDROP_RATE ? parseRate(env.MESHDROP_RATE, 'MESHDROP_RATE') : 200,
   };
+  if (env.MESHDROP_PUSH_SUBJECT) options.push = { subject: parsePushSubject(env.MESHDROP_PUSH_SUBJECT, 'MESHDROP_PUSH_SUBJECT') };
   const args = [...argv];
   const value = (flag: string): string => {
     const v = args.shift();
@@ -118,6 +130,21 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
       case '--max-message':
         options.maxMessageBytes = parseMaxMessage(take());
         break;
+      case '--no-push':
+      case '--push-insecure-loopback':
+        if (inline !== undefined) throw new UsageError(`${flag} takes no value.`);
+        options.push = { ...options.push, ...(flag === '--no-push' ? { enabled: false } : { insecureLoopback: true }) };
+        break;
+      case '--push-subject':
+        options.push = { ...options.push, subject: parsePushSubject(take()) };
+        break;
+      case '--push-coalesce': {
+        const raw = take();
+        const ms = /^\d+$/.test(raw) ? Number(raw) : NaN;
+        if (!Number.isSafeInteger(ms)) throw new UsageError(`--push-coalesce must be a whole number of milliseconds, not "${raw}".`);
+        options.push = { ...options.push, coalesceMs: ms };
+        break;
+      }
       default:
         throw new UsageError(`Unknown option "${arg}". Run with --help to see the options.`);
     }

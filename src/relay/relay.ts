@@ -9,6 +9,7 @@ import { installRouting, relayLinkUrl, RELAY_LINK_QUERY, type RoutableRoot } fro
 import { createStaticHandler } from './static-files.js';
 import { installThrottle, type ThrottleStats } from './throttle.js';
 import { installForgeryFilter } from '../sync/forgery-filter.js';
+import { startPush, type PushOptions, type RelayPush } from './push/index.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
 const require = createRequire(import.meta.url);
@@ -37,6 +38,8 @@ export interface RelayOptions {
   routing?: 'subscribed' | 'broadcast';
   /** Messages per second one client connection may send (burst 5×); 0 = unlimited. Relay links are exempt. */
   ratePerClient?: number;
+  /** Web Push sender (src/relay/push): on unless `enabled: false`. */
+  push?: PushOptions;
 }
 
 export interface RunningRelay {
@@ -44,6 +47,8 @@ export interface RunningRelay {
   readonly url: string;
   /** Writes received but not yet on disk (radisk batches writes for ~250 ms before acking them). */
   pendingWrites(): number;
+  /** The Web Push part, if enabled (tests read its stats and registrations). */
+  readonly push?: RelayPush;
   /** Stops accepting data, closes mesh links, and resolves once every received write is on disk (or after 5 s). */
   close(): Promise<void>;
 }
@@ -83,6 +88,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   let dropped = () => 0;
   let forgedWrites = () => 0;
   let pendingWrites = () => 0;
+  const push = options.push?.enabled === false ? undefined : await startPush(dataDir, options.push);
 
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
@@ -92,6 +98,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       res.end(JSON.stringify({ ok: true, peers: peers.length, open, dropped: dropped(), forged: forgedWrites(), pendingWrites: pendingWrites() }));
       return;
     }
+    if (push?.handle(req, res)) return;
     if (serveApp) {
       serveApp(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
@@ -150,6 +157,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   root.on('put', function (msg) {
     this.to.next(msg);
     if (!msg._?.rad && msg['#'] !== undefined) pending.add(String(msg['#']));
+    // A new write (not a reply carrying '@', e.g. a disk read or another relay's answer) that changed the graph
+    // (HAM fires 'put' per changed key only, so re-sent values push nothing): tell the push sender its soul.
+    const soul = (msg.put as { '#'?: unknown } | undefined)?.['#'];
+    if (push && msg['@'] === undefined && typeof soul === 'string') push.written(soul);
   });
   root.on('in', function (msg) {
     this.to.next(msg);
@@ -178,12 +189,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     const deadline = Date.now() + FLUSH_TIMEOUT_MS;
     while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     await stopped;
+    await push?.close();
   };
 
   return {
     port,
     url: `http://localhost:${port}`,
     pendingWrites: () => pending.size,
+    push,
     close: () => (closing ??= close()),
   };
 }
