@@ -43,10 +43,10 @@ const endpointOf = (body: unknown): string => {
 
 /**
  * Serves the push API: GET /push/vapid → {publicKey}; POST /push/subscribe {subscription, souls} → 201;
- * POST /push/unsubscribe or DELETE /push/subscribe {endpoint} → {removed}. Errors: {error: {code, message}}.
+ * POST /push/unsubscribe or DELETE /push/subscribe {endpoint} → {removed}; GET /push/status → counts. Errors: {error: {code, message}}.
  * Returns false for URLs outside /push/.
  */
-export function createPushHandler(store: RegistrationStore, publicKey: string): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createPushHandler(store: RegistrationStore, publicKey: string, stats: () => Record<string, number> = () => ({})): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (!path.startsWith('/push/')) return false;
@@ -56,6 +56,8 @@ export function createPushHandler(store: RegistrationStore, publicKey: string): 
         return;
       }
       if (path === '/push/vapid' && req.method === 'GET') return reply(res, 200, { publicKey });
+      // Counts only (no endpoints or souls): for operators and tests.
+      if (path === '/push/status' && req.method === 'GET') return reply(res, 200, { registrations: store.size, ...stats() });
       if (path === '/push/subscribe' && req.method === 'POST') {
         const body = (await readJson(req)) as { subscription?: unknown; souls?: unknown } | null;
         if (typeof body !== 'object' || body === null) throw new PushInputError(400, 'bad-json', 'Send {"subscription": {...}, "souls": [...]}.');

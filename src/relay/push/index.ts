@@ -34,7 +34,7 @@ export async function startPush(dataDir: string, options: PushOptions = {}): Pro
     subject: options.subject ?? 'mailto:relay-operator@meshdrop.invalid',
     ...Object.fromEntries(Object.entries({ coalesceMs: options.coalesceMs, ttlSeconds: options.ttlSeconds, timeoutMs: options.timeoutMs }).filter(([, v]) => v !== undefined)),
   });
-  const handle = createPushHandler(store, vapid.publicKey);
+  const handle = createPushHandler(store, vapid.publicKey, () => ({ ...sender.stats }));
   return {
     publicKey: vapid.publicKey,
     store,

@@ -91,7 +91,7 @@ export class PushSender {
       const res = await fetch(details.endpoint, {
         method: details.method,
         headers: details.headers as Record<string, string>,
-        body: details.body ?? undefined,
+        body: details.body ? new Uint8Array(details.body) : undefined,
         redirect: 'error',
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
