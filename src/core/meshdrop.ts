@@ -18,6 +18,7 @@ import { FileService, type PendingShare } from './file-service.js';
 import { GunChunkNetwork } from '../sync/chunk-network.js';
 import type { FileProgress } from './api.js';
 import type { FileRecord } from '../store/schema.js';
+import { PushService } from './push-service.js';
 
 export interface MeshdropOptions {
   /** Relays to use when the user has not configured any. */
@@ -42,6 +43,8 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   private starting: Promise<void> = Promise.resolve();
   /** File drop (src/core/file-service.ts); set in open(). */
   files!: FileService;
+  /** Web Push through the relays (src/core/push-service.ts); set in open(). */
+  push!: PushService;
 
   private constructor(
     readonly db: MeshdropDatabase,
@@ -63,6 +66,9 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const md = new Meshdrop(db, new RelayConnection(relays), identity, origin);
     await md.starting;
     await md.openFiles();
+    md.push = new PushService(db, () => md.relays);
+    md.addEventListener('channels', () => md.push.channelsChanged());
+    if (identity) await md.push.start();
     return md;
   }
 
@@ -293,6 +299,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   }
 
   close(): void {
+    this.push?.close();
     this.files?.close();
     this.active?.stop();
     this.active = undefined;

@@ -2,6 +2,7 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { receiveShare, SHARE_TARGET_PATH } from './share-target.js';
+import { installPushHandlers } from './push.js';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -27,3 +28,6 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
 
 // On first install, take control at once so the page that installed us works offline on reload.
 self.addEventListener('activate', (event: ExtendableEvent) => event.waitUntil(self.clients.claim()));
+
+// Web Push from the relays (opt-in): "New message in <chat>" while the app is closed.
+installPushHandlers();

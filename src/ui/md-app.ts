@@ -21,6 +21,7 @@ import { capWindow, mergeIntoWindow, prependPage } from './messages-window.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
 import './md-identity-panel.js';
+import './md-push-settings.js';
 import './md-update-prompt.js';
 import './md-relay-settings.js';
 import type { SaveRelaysDetail } from './md-relay-settings.js';
@@ -232,6 +233,7 @@ export class MdApp extends LitElement {
       void this.refreshAll();
       // Onboarding just finished and an invite link is waiting: go straight to accepting it.
       if (this.pendingInvite) this.show('contacts');
+      this.openLinkedChat();
     }
     this.hadIdentity = has;
     this.requestUpdate();
@@ -242,7 +244,22 @@ export class MdApp extends LitElement {
     const { channelId, messages } = (e as CustomEvent<{ channelId: string; messages: MessageView[] }>).detail;
     if (channelId === this.chatId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore, this.hasNewer);
   };
+  /** Chat named by a `#/chat/<id>` link (a push notification's click) until the app can open it. */
+  private linkedChat = '';
+  private openLinkedChat(): void {
+    if (!this.linkedChat || !this.app?.identity) return;
+    const id = this.linkedChat;
+    this.linkedChat = '';
+    void this.openChat(id);
+  }
   private readonly onHash = () => {
+    // Minimal deep link for push notifications; the router (issue 10 item 1) replaces this.
+    const chat = /^#\/chat\/([0-9a-f]{32})$/.exec(window.location.hash)?.[1];
+    if (chat) {
+      this.linkedChat = chat;
+      this.openLinkedChat();
+      return;
+    }
     const shareId = shareFromLocation(window.location);
     const shareProblem = shareErrorFromLocation(window.location);
     if (shareId || shareProblem) {
@@ -288,6 +305,7 @@ export class MdApp extends LitElement {
       this.listen(this.app, true);
       this.hadIdentity = !!this.app?.identity;
       if (this.hadIdentity) void this.refreshAll();
+      this.openLinkedChat();
       if (this.shareId) void this.fileState.openShare(this.shareId);
     }
     if (changed.has('messages')) this.fileState.track(this.messages);
@@ -656,7 +674,8 @@ export class MdApp extends LitElement {
           @export-backup=${this.onExport}
           @import-backup=${this.onImport}
         ></md-identity-panel>
-          <md-relay-settings style="padding:1rem" .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>`;
+          <md-relay-settings style="padding:1rem" .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>
+          <md-push-settings style="padding:1rem" .push=${app.push}></md-push-settings>`;
       case 'contacts':
         return html`<md-contacts
           .inviteLink=${this.inviteLink}
