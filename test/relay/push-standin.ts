@@ -26,6 +26,8 @@ export interface ReceivedPush {
 interface Device {
   ecdh: ECDH;
   auth: Buffer;
+  /** The VAPID key the subscription was made with: pushes signed by another key get 403, as from a real one. */
+  applicationServerKey?: string;
   /** Answer 404/410 instead of accepting (the subscription was revoked). */
   goneStatus?: 404 | 410;
 }
@@ -106,13 +108,13 @@ export class StandInPushService {
     return self;
   }
 
-  /** A new device subscription (real P-256 key pair and 16-byte auth secret). */
-  subscribe(): SubscriptionJson {
+  /** A new device subscription (real P-256 key pair and 16-byte auth secret), bound to `applicationServerKey` if given. */
+  subscribe(applicationServerKey?: string): SubscriptionJson {
     const id = randomBytes(12).toString('hex');
     const ecdh = createECDH('prime256v1');
     ecdh.generateKeys();
     const auth = randomBytes(16);
-    this.devices.set(id, { ecdh, auth });
+    this.devices.set(id, { ecdh, auth, applicationServerKey });
     return { endpoint: `${this.origin}/push/${id}`, expirationTime: null, keys: { p256dh: b64u(ecdh.getPublicKey()), auth: b64u(auth) } };
   }
 
@@ -157,6 +159,7 @@ export class StandInPushService {
       if (req.method !== 'POST' || !id || !device) return refuse(404, `unknown subscription ${req.method} ${req.url}`);
       if (device.goneStatus) return refuse(device.goneStatus, `gone ${id}`);
       const vapidKey = checkVapid(req.headers.authorization, this.origin);
+      if (device.applicationServerKey && vapidKey !== device.applicationServerKey) return refuse(403, `VAPID key ${vapidKey} is not the subscription's`);
       const ttl = req.headers.ttl;
       if (typeof ttl !== 'string' || !/^\d+$/.test(ttl)) return refuse(400, `TTL header missing or bad: ${String(ttl)}`);
       if (req.headers['content-encoding'] !== 'aes128gcm') return refuse(415, `Content-Encoding ${req.headers['content-encoding']}`);
