@@ -233,7 +233,7 @@ export class MdApp extends LitElement {
       void this.refreshAll();
       // Onboarding just finished and an invite link is waiting: go straight to accepting it.
       if (this.pendingInvite) this.show('contacts');
-      this.openLinkedChat();
+      this.openLinked();
     }
     this.hadIdentity = has;
     this.requestUpdate();
@@ -244,20 +244,28 @@ export class MdApp extends LitElement {
     const { channelId, messages } = (e as CustomEvent<{ channelId: string; messages: MessageView[] }>).detail;
     if (channelId === this.chatId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore, this.hasNewer);
   };
-  /** Chat named by a `#/chat/<id>` link (a push notification's click) until the app can open it. */
-  private linkedChat = '';
-  private openLinkedChat(): void {
-    if (!this.linkedChat || !this.app?.identity) return;
-    const id = this.linkedChat;
-    this.linkedChat = '';
-    void this.openChat(id);
+  /** Screen named by a link (`#/chat/<id>` from a push notification, the manifest's shortcuts) until it can open. */
+  private linked: { chat: string } | 'new-group' | 'scan' | undefined;
+  private openLinked(): void {
+    const target = this.linked;
+    if (!target || !this.app?.identity) return;
+    this.linked = undefined;
+    if (target === 'new-group') this.show('new-group');
+    else if (target === 'scan') {
+      this.show('contacts');
+      void this.updateComplete.then(() => {
+        const contacts = this.renderRoot.querySelector('md-contacts');
+        if (contacts) contacts.scanning = true;
+      });
+    } else void this.openChat(target.chat);
   }
   private readonly onHash = () => {
-    // Minimal deep link for push notifications; the router (issue 10 item 1) replaces this.
-    const chat = /^#\/chat\/([0-9a-f]{32})$/.exec(window.location.hash)?.[1];
-    if (chat) {
-      this.linkedChat = chat;
-      this.openLinkedChat();
+    // Minimal deep links (push notifications, manifest shortcuts); the router (issue 10 item 1) replaces this.
+    const hash = window.location.hash;
+    const chat = /^#\/chat\/([0-9a-f]{32})$/.exec(hash)?.[1];
+    this.linked = chat ? { chat } : hash === '#/new-group' ? 'new-group' : hash === '#/contacts?scan' ? 'scan' : undefined;
+    if (this.linked) {
+      this.openLinked();
       return;
     }
     const shareId = shareFromLocation(window.location);
@@ -305,7 +313,7 @@ export class MdApp extends LitElement {
       this.listen(this.app, true);
       this.hadIdentity = !!this.app?.identity;
       if (this.hadIdentity) void this.refreshAll();
-      this.openLinkedChat();
+      this.openLinked();
       if (this.shareId) void this.fileState.openShare(this.shareId);
     }
     if (changed.has('messages')) this.fileState.track(this.messages);
