@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { baseStyles } from './styles.js';
 import type { PushControls } from '../core/api.js';
 import { PUSH_MESSAGES, type PushStatus } from '../core/push-service.js';
@@ -57,6 +58,7 @@ export class MdPushSettings extends LitElement {
   }
 
   private toggle(e: Event) {
+    // `live` puts the switch back to the real state after a failed attempt (the click already flipped it).
     const on = (e.target as HTMLInputElement).checked;
     void (on ? this.push?.enable() : this.push?.disable());
   }
@@ -82,7 +84,7 @@ export class MdPushSettings extends LitElement {
           type="checkbox"
           role="switch"
           data-testid="push-toggle"
-          .checked=${s.enabled}
+          .checked=${live(s.enabled)}
           ?disabled=${s.busy || (!s.supported && !s.enabled)}
           @change=${this.toggle}
         />
