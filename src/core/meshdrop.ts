@@ -11,7 +11,8 @@ import type { ChatEvents } from './chat-events.js';
 import { Session } from './session.js';
 import { NameBook, toChannelSummary, toContactView, toMessageView } from './views.js';
 import { listContacts } from '../store/contacts-store.js';
-import { getChannel, listChannels } from '../store/channels-store.js';
+import { getChannel, listChannels, updateChannel } from '../store/channels-store.js';
+import { DEFAULT_PREFERENCES, PREFERENCES_SETTING, readPreferences, type Preferences } from './preferences.js';
 import { latestMessage } from '../store/messages-store.js';
 import type { ChannelRecord, FileMeta, MessageRecord } from '../store/schema.js';
 import { FileService, type PendingShare } from './file-service.js';
@@ -45,6 +46,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   files!: FileService;
   /** Web Push through the relays (src/core/push-service.ts); set in open(). */
   push!: PushService;
+  private prefs: Preferences = DEFAULT_PREFERENCES;
 
   private constructor(
     readonly db: MeshdropDatabase,
@@ -64,6 +66,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const identity = await loadIdentity(db);
     const origin = options.origin ?? globalThis.location?.origin ?? '';
     const md = new Meshdrop(db, new RelayConnection(relays), identity, origin);
+    md.prefs = readPreferences(await db.get('settings', PREFERENCES_SETTING));
     await md.starting;
     await md.openFiles();
     md.push = new PushService(db, () => md.relays);
@@ -122,6 +125,12 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   // --- files: delegated to FileService ---
   get maxFileBytes(): number {
     return this.files.maxFileBytes;
+  }
+
+  /** Sets the largest file this device sends and accepts; throws with a user-facing message when out of range. */
+  async setMaxFileBytes(bytes: number): Promise<void> {
+    await this.files.setMaxFileBytes(bytes);
+    this.changed();
   }
 
   sendFiles(channelId: string, files: File[]): Promise<void> {
@@ -251,6 +260,26 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   /** For the file service: sends a message of kind 'file' announcing `file`. */
   async sendFileMessage(channelId: string, file: FileMeta): Promise<MessageRecord> {
     return (await this.session()).chat.sendFileMessage(channelId, file);
+  }
+
+  /** Mutes or unmutes notifications for a chat on this device (stored on the channel record, never sent). */
+  async setChannelMuted(channelId: string, muted: boolean): Promise<void> {
+    const updated = await updateChannel(this.db, channelId, (c) => void (c.muted = muted));
+    if (!updated) throw new Error('This chat is not on this device.');
+    this.dispatchEvent(new Event('channels'));
+  }
+
+  /** This device's preferences (notification previews, theme, dismissed warnings). */
+  get preferences(): Preferences {
+    return this.prefs;
+  }
+
+  /** Changes and stores some preferences; emits 'change'. */
+  async setPreferences(patch: Partial<Preferences>): Promise<void> {
+    const next = readPreferences({ ...this.prefs, ...patch });
+    await setSetting(this.db, PREFERENCES_SETTING, next);
+    this.prefs = next;
+    this.changed();
   }
 
   async markRead(channelId: string): Promise<void> {

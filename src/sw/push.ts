@@ -2,20 +2,22 @@
 /**
  * The service worker's side of Web Push through the relays. A relay's push carries only the opaque channel id
  * ({v:1, c}); the worker looks the chat up in IndexedDB and shows "New message in <chat>", one notification per
- * chat (tag), and a click opens that chat. Nothing is shown for a chat this device does not know or has closed.
+ * chat (the same tag as in-app notifications, core/notifier.ts), and a click opens that chat (sw.ts's
+ * notificationclick reads data.url / data.channelId). Nothing is shown for a chat this device does not know or has
+ * closed.
  */
 import { openMeshdropDB } from '../store/db.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
-/** Notification tag for a chat: shared with in-app notifications so one chat never shows two. */
-export const chatTag = (channelId: string): string => `chat:${channelId}`;
+/** Notification tag for a chat: core/notifier.ts's notificationTag, so one chat never shows two notifications. */
+export const chatTag = (channelId: string): string => `md-chat:${channelId}`;
 
 /** What a push notification carries, for the click handler. */
 export interface PushNotificationData {
   source: 'push';
   channelId: string;
-  /** App URL that opens the chat. */
+  /** App URL that opens the chat (the router's `#/chat/<id>`). */
   url: string;
 }
 
@@ -67,24 +69,7 @@ async function onPush(event: PushEvent): Promise<void> {
   } as NotificationOptions);
 }
 
-async function onClick(event: NotificationEvent): Promise<void> {
-  const data = event.notification.data as Partial<PushNotificationData> | null;
-  if (data?.source !== 'push' || typeof data.url !== 'string') return;
-  event.notification.close();
-  const url = new URL(data.url, self.location.origin).href;
-  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-  const open = windows[0];
-  if (open) {
-    await open.focus();
-    await open.navigate(url).catch(() => undefined);
-  } else await self.clients.openWindow(url);
-}
-
-/** Installs the worker's push and notificationclick handlers (only for notifications made here). */
+/** Installs the worker's push handler. */
 export function installPushHandlers(): void {
   self.addEventListener('push', (event: PushEvent) => event.waitUntil(onPush(event).catch(() => undefined)));
-  self.addEventListener('notificationclick', (event: NotificationEvent) => {
-    const data = event.notification.data as Partial<PushNotificationData> | null;
-    if (data?.source === 'push') event.waitUntil(onClick(event));
-  });
 }

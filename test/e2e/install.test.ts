@@ -41,7 +41,7 @@ it('declares narrow and wide screenshots that are served PNGs of their declared 
 
 it('has shortcuts for a new group and for scanning a code, and they open those screens', async () => {
   const manifest = (await (await fetch(`${relay.url}/manifest.webmanifest`)).json()) as Manifest;
-  assert.deepEqual(manifest.shortcuts.map((s) => [s.name, s.url]), [['New group', '/#/new-group'], ['Scan a code', '/#/contacts?scan']]);
+  assert.deepEqual(manifest.shortcuts.map((s) => [s.name, s.url]), [['New group', '/#/new-group'], ['Scan a code', '/#/contacts/scan']]);
   for (const s of manifest.shortcuts) for (const icon of s.icons) assert.equal((await fetch(relay.url + icon.src)).status, 200);
 
   const context = await newProfile(browser);
@@ -49,7 +49,7 @@ it('has shortcuts for a new group and for scanning a code, and they open those s
   await onboard(page, 'Gus');
   await page.goto(`${relay.url}/#/new-group`);
   await page.getByRole('button', { name: 'Create group' }).waitFor(WAIT);
-  await page.goto(`${relay.url}/#/contacts?scan`);
+  await page.goto(`${relay.url}/#/contacts/scan`);
   // The scanner opened at once (this headless browser has no camera, so it says so).
   await page.getByTestId('camera-error').waitFor(WAIT);
   await page.getByRole('button', { name: 'Stop scanning' }).waitFor();

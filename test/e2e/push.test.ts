@@ -116,7 +116,7 @@ it('a message from A reaches B\'s closed app as a push notification that opens t
       if (found) return { title: found.title, body: found.body, data: found.data as { url: string; channelId: string } };
       await new Promise((r) => setTimeout(r, 50));
     }
-  }, `chat:${channelId}`);
+  }, `md-chat:${channelId}`);
   assert.equal(notification.title, 'New message in Ann');
   assert.equal(notification.data.url, `/#/chat/${channelId}`);
 
