@@ -33,8 +33,14 @@ after(async () => {
 
 const registrations = async (relay: RelayProcess) => ((await (await fetch(`${relay.url}/push/status`)).json()) as { registrations: number }).registrations;
 
+async function openSettings(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: /^Settings/ });
+  if (await button.isVisible()) await button.click();
+  await page.getByRole('switch', { name: 'Push notifications through my relays' }).waitFor(WAIT);
+}
+
 async function pushToggle(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Identity & backup' }).click();
+  await openSettings(page);
   await page.getByRole('switch', { name: 'Push notifications through my relays' }).click();
 }
 
@@ -50,7 +56,7 @@ it('a message from A reaches B\'s closed app as a push notification that opens t
   await chatItem(pageB, 'Ann').waitFor(WAIT);
 
   // B uses both relays.
-  await pageB.getByRole('button', { name: 'Identity & backup' }).click();
+  await openSettings(pageB);
   await pageB.getByLabel('Relay address').fill(`http://127.0.0.1:${relay2.port}`);
   await pageB.getByRole('button', { name: 'Add relay' }).click();
   await Promise.all([pageB.waitForEvent('load'), pageB.getByRole('button', { name: 'Save and reconnect' }).click()]);
@@ -107,22 +113,32 @@ it('a message from A reaches B\'s closed app as a push notification that opens t
   assert.deepEqual(pushService.rejected, []);
 
   await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay1.url, registrationId, data: push.payload });
-  // Read it back from a page of the app's origin that is not the app (so nothing else could have shown it).
-  const reader = await openApp(b, relay1, '/manifest.webmanifest');
-  const notification = await reader.evaluate(async (tag) => {
-    const reg = await navigator.serviceWorker.getRegistration('/');
+  // Read it back in the service worker, then click it as the browser would (CDP cannot click a system notification:
+  // a notificationclick event for the shown notification goes to the worker's handler). A synthetic click carries no
+  // user activation, so the worker could not open a new window (clients.openWindow): open the app at its chat list
+  // first; the click then brings that window to the chat.
+  const worker = b.serviceWorkers().find((w) => w.url().startsWith(relay1.url)) ?? (await b.waitForEvent('serviceworker'));
+  const notification = await worker.evaluate(async (tag) => {
+    const sw = self as unknown as { registration: ServiceWorkerRegistration };
     for (;;) {
-      const found = (await reg!.getNotifications({ tag }))[0];
+      const found = (await sw.registration.getNotifications({ tag }))[0];
       if (found) return { title: found.title, body: found.body, data: found.data as { url: string; channelId: string } };
       await new Promise((r) => setTimeout(r, 50));
     }
   }, `md-chat:${channelId}`);
   assert.equal(notification.title, 'New message in Ann');
   assert.equal(notification.data.url, `/#/chat/${channelId}`);
-
-  // Opening the notification's link (what a click does) opens that chat.
-  const opened = await openApp(b, relay1, notification.data.url);
+  const opened = await openApp(b, relay1);
+  await chatItem(opened, 'Ann').waitFor(WAIT);
+  assert.ok(!opened.url().includes('#/chat/'));
+  await worker.evaluate(async (tag) => {
+      const sw = self as unknown as EventTarget & { registration: ServiceWorkerRegistration };
+      const [note] = await sw.registration.getNotifications({ tag });
+      const Click = (self as unknown as { NotificationEvent: new (type: string, init: { notification: Notification }) => Event }).NotificationEvent;
+      sw.dispatchEvent(new Click('notificationclick', { notification: note! }));
+    }, `md-chat:${channelId}`);
   await opened.getByTestId('chat-title').filter({ hasText: 'Ann' }).waitFor(WAIT);
+  assert.ok(opened.url().endsWith(`#/chat/${channelId}`), opened.url());
   await opened.getByTestId('message-text').getByText('are you there?', { exact: true }).waitFor(WAIT);
 
   // Off: the registration is removed from both relays.
@@ -130,6 +146,5 @@ it('a message from A reaches B\'s closed app as a push notification that opens t
   await opened.locator('[data-testid="push-state"][data-enabled="false"][aria-busy="false"]').waitFor(WAIT);
   assert.equal(await registrations(relay1), 0);
   assert.equal(await registrations(relay2), 0);
-  await reader.close();
   await Promise.all([a.close(), b.close()]);
 });
