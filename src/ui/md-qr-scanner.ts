@@ -1,6 +1,11 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import jsQR from 'jsqr';
+import * as jsqrModule from 'jsqr';
+
+type JsQr = typeof import('jsqr').default;
+// jsQR is a UMD bundle: the app's build (CommonJS plugin) gives it as the default export; loaded as a plain ES
+// module (the component tests' dev server) it only sets self.jsQR.
+const jsQR = (): JsQr | undefined => (jsqrModule as unknown as { default?: JsQr }).default ?? (globalThis as { jsQR?: JsQr }).jsQR;
 import { baseStyles } from './styles.js';
 
 /** Sent (bubbling, composed) when a QR code was read; the scanner has stopped the camera by then. */
@@ -118,7 +123,7 @@ export class MdQrScanner extends LitElement {
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return undefined;
     ctx.drawImage(v, 0, 0, w, h);
-    return jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: 'attemptBoth' })?.data;
+    return jsQR()?.(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: 'attemptBoth' })?.data;
   }
 
   private scan(): void {
