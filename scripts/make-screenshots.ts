@@ -36,6 +36,9 @@ try {
     await send(page, text);
     await waitForMessage(page === pageA ? pageB : pageA, text);
   }
+  // Headless contexts get no persistent storage, so the app warns about eviction: not part of a store picture.
+  const dismiss = pageB.getByRole('button', { name: 'Dismiss' });
+  if (await dismiss.isVisible()) await dismiss.click();
   for (const shot of SHOTS) {
     await pageB.setViewportSize({ width: shot.width, height: shot.height });
     await pageB.getByTestId('chat-title').filter({ hasText: 'Ann' }).waitFor();
