@@ -39,6 +39,45 @@ export interface ChannelSummary {
 export interface MessageView extends MessageRecord {
   mine: boolean;
   authorName: string;
+  /** A reply: the quoted message as this device has it (snippet taken from the local original). */
+  quote?: QuoteView;
+  /** Reactions grouped by emoji, with who reacted. */
+  reactionSummary?: ReactionView[];
+  /** My message: names of the members who have seen it (empty or absent: nobody yet, or receipts are off). */
+  seenBy?: string[];
+}
+
+/** The message a reply quotes. */
+export interface QuoteView {
+  id: string;
+  authorName: string;
+  /** Plain-text snippet (never HTML); empty when the original is missing or deleted. */
+  text: string;
+  state: 'ok' | 'deleted' | 'missing';
+}
+
+/** One emoji's reactions on a message. */
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  names: string[];
+  /** True when one of them is mine. */
+  mine: boolean;
+}
+
+/** A search result: a message in some chat, with the match split out for highlighting (plain text). */
+export interface SearchResult {
+  channelId: string;
+  channelTitle: string;
+  message: MessageView;
+  before: string;
+  match: string;
+  after: string;
+}
+
+/** A page around one message (search results, quotes): history may continue on both sides. */
+export interface MessagePageAround extends MessagePage {
+  hasNewer: boolean;
 }
 
 /** A page of history, oldest first. `hasMore` tells whether older messages exist. */
@@ -118,6 +157,25 @@ export interface MeshdropApi extends EventTarget {
   /** Stores the message locally at once (status "pending") and sends it when a relay is reachable. */
   sendText(channelId: string, text: string): Promise<MessageView>;
   markRead(channelId: string): Promise<void>;
+
+  // conversation (reply, reactions, edit, delete, seen receipts, search)
+  /** Sends a text answering message `replyTo` of the same chat. */
+  sendReply(channelId: string, text: string, replyTo: string): Promise<MessageView>;
+  /** Sets my reaction on a message; an empty emoji removes it. */
+  react(channelId: string, messageId: string, emoji: string): Promise<void>;
+  /** Replaces the text of one of my text messages (shown as "edited" on every device). */
+  editMessage(channelId: string, messageId: string, text: string): Promise<void>;
+  /** Deletes my message (or, as group admin, any message) for every member. */
+  deleteForEveryone(channelId: string, messageId: string): Promise<void>;
+  /** Removes a message from this device only. */
+  deleteForMe(channelId: string, messageId: string): Promise<void>;
+  /** Searches every chat's local history, newest first. */
+  searchMessages(query: string): Promise<SearchResult[]>;
+  /** The page of a chat around one message (to show a search result or a quoted message in context). */
+  loadMessagesAround(channelId: string, messageId: string, limit: number): Promise<MessagePageAround | undefined>;
+  /** Whether seen receipts are sent and shown (a setting; default on). */
+  readonly seenReceipts: boolean;
+  setSeenReceipts(on: boolean): Promise<void>;
 
   // groups
   createGroup(title: string, memberPubs: string[]): Promise<ChannelSummary>;

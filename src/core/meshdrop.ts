@@ -1,12 +1,18 @@
 import { openMeshdropDB, type MeshdropDatabase } from '../store/db.js';
 import { loadIdentity, saveIdentity } from '../store/identity-store.js';
-import { replaceAccount } from '../store/account-store.js';
+import { removeAccount, replaceAccount } from '../store/account-store.js';
 import { getSetting, setSetting } from '../store/settings-store.js';
 import type { IdentityRecord } from '../store/schema.js';
 import { RelayConnection, type ConnectionStatus } from '../sync/relay-connection.js';
-import { createIdentity, exportIdentityBackup, importIdentityBackup, IdentityError } from './identity.js';
+import { createIdentity, exportIdentityBackup, IdentityError, openBackup } from './identity.js';
+import { DevicesController } from './devices-controller.js';
+import type { DeviceLinkRequestView, DeviceView } from './devices-service.js';
+import type { DevicesApi } from './devices-api.js';
 import { normaliseRelayList } from './relays.js';
-import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessageView, PageCursor } from './api.js';
+import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessagePageAround, MessageView, PageCursor, SearchResult } from './api.js';
+import { decorate, toSearchResult } from './conversation-views.js';
+import { getMessages, loadPageAround } from '../store/conversation-store.js';
+import { SearchIndex } from './search-index.js';
 import type { ChatEvents } from './chat-events.js';
 import { Session } from './session.js';
 import { NameBook, toChannelSummary, toContactView, toMessageView } from './views.js';
@@ -39,13 +45,17 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
  * 'contacts', 'channels' and 'messages' (api.ts). Internal event for the file service:
  * 'file-message' (CustomEvent<MessageRecord>) when a file message from someone else arrives.
  */
-export class Meshdrop extends EventTarget implements MeshdropApi {
+export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
   private active: Session | undefined;
   private starting: Promise<void> = Promise.resolve();
+  /** Local history search (in memory, kept current from message events; see search-index.ts). */
+  private searchIndex = new SearchIndex(async () => this.db.getAll('messages'));
   /** File drop (src/core/file-service.ts); set in open(). */
   files!: FileService;
   /** Web Push through the relays (src/core/push-service.ts); set in open(). */
   push!: PushService;
+  /** Linked devices (devices-controller.ts). */
+  private readonly devicesCtl = new DevicesController(this);
   private prefs: Preferences = DEFAULT_PREFERENCES;
 
   private constructor(
@@ -76,7 +86,10 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   }
 
   private readonly events: ChatEvents = {
-    messages: (channelId, records) => void this.emitMessages(channelId, records).catch(() => undefined), // db may be closing
+    messages: (channelId, records) => {
+      this.searchIndex.update(records);
+      void this.emitMessages(channelId, records).catch(() => undefined); // db may be closing
+    },
     channels: () => this.dispatchEvent(new Event('channels')),
     contacts: () => this.dispatchEvent(new Event('contacts')),
     fileMessage: (record) => this.dispatchEvent(new CustomEvent<MessageRecord>('file-message', { detail: record })),
@@ -84,9 +97,14 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
 
   private startSession(identity: IdentityRecord): void {
     this.active?.stop();
-    const session = new Session(this.db, this.connection, identity, this.events);
+    const session = new Session(this.db, this.connection, identity, this.events, this.devicesCtl.hooks);
+    session.conversation.onFileDeleted = (fileId) => this.files?.discard(fileId) ?? Promise.resolve();
     this.active = session;
+    this.searchIndex = new SearchIndex(async () => this.db.getAll('messages'));
     this.starting = session.start().catch((err: unknown) => console.error('meshdrop: could not start the session', err));
+    // Read the history for search when the page is idle, so the first search is as fast as later ones.
+    const index = this.searchIndex;
+    void this.starting.then(() => globalThis.requestIdleCallback?.(() => void index.warm().catch(() => undefined), { timeout: 10_000 }));
   }
 
   /** The signed-in session (GUN space, outbox, chat service) for internal services such as files. */
@@ -103,7 +121,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const tx = this.db.transaction(['contacts', 'channels'], 'readonly');
     const [contacts, channel] = await Promise.all([tx.objectStore('contacts').getAll(), tx.objectStore('channels').get(channelId), tx.done]);
     const names = new NameBook(me, contacts);
-    const messages = records.map((m) => toMessageView(m, me, names, channel));
+    const messages = await this.decorated(records.map((m) => toMessageView(m, me, names, channel)), names, channel);
     this.dispatchEvent(new CustomEvent<{ channelId: string; messages: MessageView[] }>('messages', { detail: { channelId, messages } }));
   }
 
@@ -174,7 +192,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
 
   async exportBackup(passphrase: string): Promise<string> {
     if (!this.current) throw new IdentityError('There is no identity to back up yet.');
-    return exportIdentityBackup(this.current, passphrase);
+    return exportIdentityBackup(this.current, passphrase, await (await this.session()).devices.collect());
   }
 
   /**
@@ -182,7 +200,8 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
    * wrong passphrase or a damaged file leaves the stored identity untouched.
    */
   async importBackup(text: string, passphrase: string, options: { replace: boolean }): Promise<IdentityRecord> {
-    const identity = await importIdentityBackup(text, passphrase);
+    const { identity, state: rawState } = await openBackup(text, passphrase);
+    const state = this.devicesCtl.backupState(rawState);
     if (this.current && this.current.pair.pub !== identity.pair.pub && !options.replace) {
       throw new IdentityError('This device already has a different identity. Confirm replacing it first.');
     }
@@ -195,8 +214,14 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     } else {
       await saveIdentity(this.db, identity);
     }
+    // Contacts and chats go in before the session starts, so it subscribes to every chat (history replays).
+    if (state) {
+      this.active?.stop();
+      this.active = undefined;
+      await this.devicesCtl.restore(state);
+    }
     this.current = identity;
-    if (!samePerson) this.startSession(identity);
+    if (!samePerson || state) this.startSession(identity);
     await this.starting;
     this.changed();
     return identity;
@@ -248,7 +273,81 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const page = await s.chat.loadPage(channelId, options.before, options.limit);
     const names = new NameBook(s.identity, await listContacts(this.db));
     const channel = await getChannel(this.db, channelId);
-    return { messages: page.messages.map((m) => toMessageView(m, s.identity, names, channel)), hasMore: page.hasMore };
+    const views = page.messages.filter((m) => !m.hidden).map((m) => toMessageView(m, s.identity, names, channel));
+    return { messages: await this.decorated(views, names, channel), hasMore: page.hasMore };
+  }
+
+  /** Adds quotes, reactions and seen-by to views of one channel (see conversation-views.ts). */
+  private async decorated(views: MessageView[], names: NameBook, channel: ChannelRecord | undefined): Promise<MessageView[]> {
+    const s = this.active;
+    if (!s || !channel || views.length === 0) return views;
+    const quoted = [...new Set(views.flatMap((v) => (v.replyTo ? [v.replyTo] : [])))];
+    const originals = new Map((await getMessages(this.db, quoted)).map((m) => [m.id, m]));
+    const seen = await s.conversation.seenBy(channel.id, views);
+    return decorate(views, originals, seen, s.identity, names, channel);
+  }
+
+  async loadMessagesAround(channelId: string, messageId: string, limit: number): Promise<MessagePageAround | undefined> {
+    const s = await this.session();
+    const page = await loadPageAround(this.db, channelId, messageId, Math.max(1, Math.min(Math.floor(limit / 2), 250)));
+    if (!page) return undefined;
+    const names = new NameBook(s.identity, await listContacts(this.db));
+    const channel = await getChannel(this.db, channelId);
+    const views = page.messages.filter((m) => !m.hidden).map((m) => toMessageView(m, s.identity, names, channel));
+    return { messages: await this.decorated(views, names, channel), hasMore: page.hasMore, hasNewer: page.hasNewer };
+  }
+
+  async sendReply(channelId: string, text: string, replyTo: string): Promise<MessageView> {
+    const s = await this.session();
+    const record = await s.chat.sendReply(channelId, text, replyTo);
+    const names = new NameBook(s.identity, await listContacts(this.db));
+    return (await this.decorated([toMessageView(record, s.identity, names)], names, await getChannel(this.db, channelId)))[0]!;
+  }
+
+  async react(channelId: string, messageId: string, emoji: string): Promise<void> {
+    await (await this.session()).conversation.react(channelId, messageId, emoji);
+  }
+
+  async editMessage(channelId: string, messageId: string, text: string): Promise<void> {
+    await (await this.session()).conversation.edit(channelId, messageId, text);
+  }
+
+  async deleteForEveryone(channelId: string, messageId: string): Promise<void> {
+    await (await this.session()).conversation.deleteForEveryone(channelId, messageId);
+  }
+
+  async deleteForMe(channelId: string, messageId: string): Promise<void> {
+    await (await this.session()).conversation.deleteForMe(channelId, messageId);
+  }
+
+  async searchMessages(query: string): Promise<SearchResult[]> {
+    const s = await this.session();
+    const q = query.trim();
+    if (!q) return [];
+    const found = await this.searchIndex.search(q, 50);
+    const byId = new Map((await getMessages(this.db, found.map((h) => h.id))).map((m) => [m.id, m]));
+    const hits = found.flatMap((h) => {
+      const message = byId.get(h.id);
+      return message ? [{ message, at: h.at }] : [];
+    });
+    const contacts = await listContacts(this.db);
+    const names = new NameBook(s.identity, contacts);
+    const channels = new Map((await listChannels(this.db)).map((c) => [c.id, c]));
+    return hits.flatMap((h) => {
+      const channel = channels.get(h.message.channelId);
+      if (!channel) return [];
+      const title = toChannelSummary(channel, s.identity, names, undefined).title;
+      return [toSearchResult(h, toMessageView(h.message, s.identity, names, channel), title, q.length)];
+    });
+  }
+
+  get seenReceipts(): boolean {
+    return this.active?.conversation.seenReceipts ?? true;
+  }
+
+  async setSeenReceipts(on: boolean): Promise<void> {
+    await (await this.session()).conversation.setSeenReceipts(on);
+    this.changed();
   }
 
   async sendText(channelId: string, text: string): Promise<MessageView> {
@@ -283,7 +382,9 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   }
 
   async markRead(channelId: string): Promise<void> {
-    await (await this.session()).chat.markRead(channelId);
+    const s = await this.session();
+    await s.chat.markRead(channelId);
+    await s.conversation.markSeen(channelId);
   }
 
   // groups
@@ -321,6 +422,61 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const relays = normaliseRelayList(inputs);
     await setSetting(this.db, RELAYS_SETTING, relays);
     return relays;
+  }
+
+  // devices: delegated to DevicesController (devices-controller.ts)
+
+  listDevices(): Promise<DeviceView[]> {
+    return this.devicesCtl.list();
+  }
+
+  pendingDeviceLinkRequests(): Promise<DeviceLinkRequestView[]> {
+    return this.devicesCtl.pending();
+  }
+
+  renameDevice(name: string): Promise<void> {
+    return this.devicesCtl.rename(name);
+  }
+
+  unlinkDevice(id: string): Promise<void> {
+    return this.devicesCtl.unlink(id);
+  }
+
+  createDeviceLink(): Promise<{ link: string; expiresAt: number }> {
+    return this.devicesCtl.createLink(this.origin);
+  }
+
+  confirmDeviceLink(requestId: string): Promise<void> {
+    return this.devicesCtl.confirm(requestId);
+  }
+
+  rejectDeviceLink(requestId: string): Promise<void> {
+    return this.devicesCtl.reject(requestId);
+  }
+
+  /** Device 2: links this fresh profile to the account of the device that made `link`. */
+  async linkToAccount(link: string, deviceName: string, onCode: (code: string) => void): Promise<IdentityRecord> {
+    if (this.current) throw new IdentityError('This device already has an identity. Linking needs a fresh profile.');
+    const identity = await this.devicesCtl.join(link, deviceName, onCode);
+    this.current = identity;
+    this.startSession(identity);
+    await this.starting;
+    this.changed();
+    return identity;
+  }
+
+  /** For the devices controller: this device was unlinked, so the account leaves it. */
+  async removeAccountHere(): Promise<void> {
+    this.active?.stop();
+    this.active = undefined;
+    this.current = undefined;
+    await removeAccount(this.db);
+    this.changed();
+  }
+
+  /** For the devices controller: the running session, if any (no waiting). */
+  get activeSession(): Session | undefined {
+    return this.active;
   }
 
   private changed(): void {

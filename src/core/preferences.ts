@@ -11,10 +11,17 @@ export interface Preferences {
   theme: Theme;
   /** The user dismissed the warning that history may be evicted (storage not durable). */
   storageWarningDismissed: boolean;
+  /** The user answered "Not now" to the offer to turn on notifications (settings still has the button). */
+  notifyPromptDismissed: boolean;
 }
 
 /** Preferences of a new device. */
-export const DEFAULT_PREFERENCES: Preferences = { hidePreviews: false, theme: 'system', storageWarningDismissed: false };
+export const DEFAULT_PREFERENCES: Preferences = {
+  hidePreviews: false,
+  theme: 'system',
+  storageWarningDismissed: false,
+  notifyPromptDismissed: false,
+};
 
 /** The settings-store key. */
 export const PREFERENCES_SETTING = 'preferences';
@@ -28,5 +35,6 @@ export function readPreferences(stored: unknown): Preferences {
     hidePreviews: typeof v.hidePreviews === 'boolean' ? v.hidePreviews : DEFAULT_PREFERENCES.hidePreviews,
     theme: THEMES.includes(v.theme as Theme) ? (v.theme as Theme) : DEFAULT_PREFERENCES.theme,
     storageWarningDismissed: typeof v.storageWarningDismissed === 'boolean' ? v.storageWarningDismissed : false,
+    notifyPromptDismissed: typeof v.notifyPromptDismissed === 'boolean' ? v.notifyPromptDismissed : false,
   };
 }

@@ -51,7 +51,12 @@ export interface ChannelRecord {
   profiles?: MemberProfile[];
   /** Group only: the nonce that binds the channel id to the admin (see core/ids.ts groupChannelId). */
   groupNonce?: string;
-  /** This device shows no notifications for the chat (local only, never synced). */
+  /**
+   * Devices: read on another device of this account up to this time (from a link, a backup or the self-channel),
+   * so history replayed from the relays up to there does not count as unread again.
+   */
+  readUpTo?: number;
+  /** No notifications for the chat (synced to the account's linked devices through the self-channel). */
   muted?: boolean;
 }
 
@@ -83,6 +88,46 @@ export interface MessageRecord {
   file?: FileMeta;
   status: MessageStatus;
   receivedAt: number;
+  /** A reply: id of the message it answers (same chat). */
+  replyTo?: string;
+  /** Set once an edit by the author was applied: order key (sender's time, action id) of the latest edit. */
+  edited?: ActionOrder;
+  /** Deleted for everyone (text and file are gone; "message deleted" is shown). */
+  deleted?: boolean;
+  /** Deleted for me only: kept as an empty tombstone so a replay from the network does not bring it back. */
+  hidden?: boolean;
+  /** Latest reaction per reacting member (an empty emoji is a removed reaction, kept for ordering). */
+  reactions?: Record<string, ActionOrder & { emoji: string }>;
+}
+
+/** Order of two actions by the same author: by the author's clock, then action id. */
+export interface ActionOrder {
+  at: number;
+  id: string;
+}
+
+/**
+ * A received or sent conversation action (reaction, edit, delete for everyone), kept by id so a replay
+ * changes nothing, and so one that arrived before its target can be applied when the target arrives.
+ */
+export interface ActionRecord {
+  id: string;
+  channelId: string;
+  author: string;
+  sentAt: number;
+  target: string;
+  type: 'react' | 'edit' | 'delete';
+  /** Emoji (react) or new text (edit). */
+  value: string;
+  state: 'parked' | 'applied' | 'dropped';
+}
+
+/** How far a member has seen a chat: the newest message from others it viewed (my own entry too). */
+export interface SeenRecord {
+  channelId: string;
+  reader: string;
+  sentAt: number;
+  id: string;
 }
 
 export interface OutboxRecord {
@@ -142,6 +187,8 @@ export interface MeshdropDB extends DBSchema {
   files: { key: string; value: FileRecord };
   chunks: { key: [string, number]; value: ChunkRecord };
   shares: { key: string; value: ShareRecord };
+  actions: { key: string; value: ActionRecord; indexes: { byTarget: string } };
+  seen: { key: [string, string]; value: SeenRecord };
 }
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 3;

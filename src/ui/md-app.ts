@@ -4,7 +4,7 @@ import { provide } from '@lit/context';
 import type { MessageView } from '../core/api.js';
 import { baseStyles } from './styles.js';
 import type { CreateIdentityDetail, ImportBackupDetail, OpenChatDetail } from './events.js';
-import { InviteUsedEvent, LeaveScreenEvent, NavigateEvent, ToastEvent } from './events.js';
+import { InviteUsedEvent, LeaveScreenEvent, NavigateEvent, ToastEvent, type JumpToMessageDetail } from './events.js';
 import { messageOf } from './format.js';
 import { apiContext, deviceContext, type ShellApi } from './context.js';
 import type { DeviceApi } from '../core/device.js';
@@ -13,6 +13,7 @@ import { HOME, RouterController, chatOfRoute, inviteFromLocation, type Route } f
 import { shareErrorFromLocation, shareFromLocation } from './md-file-state.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
+import type { DevicesApi } from '../core/devices-api.js';
 import './md-update-prompt.js';
 import './md-chat-list.js';
 import './md-chat-screen.js';
@@ -22,6 +23,8 @@ import './md-group-screen.js';
 import './md-settings-screen.js';
 import './md-share-screen.js';
 import { DismissStorageWarningEvent } from './md-storage-warning.js';
+import { NotifyPromptEvent } from './md-notify-prompt.js';
+import { refusalText } from './device-text.js';
 
 export type { ShellApi } from './context.js';
 export { PAGE_SIZE } from './md-chat-screen.js';
@@ -173,6 +176,10 @@ export class MdApp extends LitElement {
   /** The browser refused durable storage (and the user has not dismissed the warning). */
   @state() private storageAtRisk = false;
   private persistAsked = false;
+  /** The notification offer in the list pane was answered in this session. */
+  @state() private notifyPromptClosed = false;
+  /** The offer's request was refused: what to tell the user instead. */
+  @state() private notifyRefused = '';
 
   /** The current screen; reacts to back/forward, reload and links. */
   readonly router = new RouterController(
@@ -185,6 +192,8 @@ export class MdApp extends LitElement {
   private readonly contacts = new ContactsController(this, () => this.app);
 
   private hadIdentity = false;
+  /** A device link the page was opened with (`#link=…`), for onboarding. */
+  private pendingDeviceLink = '';
   private focusAfterRender = false;
   /** Chat to put focus on when returning to the list (the one just left). */
   private returnTo = '';
@@ -209,6 +218,13 @@ export class MdApp extends LitElement {
       this.router.replace(shareId ? { screen: 'share', id: shareId } : HOME);
       return true;
     }
+    if (loc.hash.startsWith('#link=')) {
+      // A device link (scanned QR code): onboarding's "Link to an existing account" takes it.
+      if (this.app?.identity) this.toast = 'This device already has an identity. Open the device link in a fresh profile.';
+      else this.pendingDeviceLink = loc.href;
+      this.router.replace(HOME);
+      return true;
+    }
     const link = inviteFromLocation(loc);
     if (!link) return false;
     this.pendingInvite = link;
@@ -230,6 +246,7 @@ export class MdApp extends LitElement {
     this.addEventListener(ToastEvent.type, this.onToast);
     this.addEventListener(InviteUsedEvent.type, this.onInviteUsed);
     this.addEventListener(DismissStorageWarningEvent.type, this.onDismissStorage);
+    this.addEventListener(NotifyPromptEvent.type, this.onNotifyPrompt);
   }
 
   override disconnectedCallback(): void {
@@ -240,12 +257,36 @@ export class MdApp extends LitElement {
     this.removeEventListener(ToastEvent.type, this.onToast);
     this.removeEventListener(InviteUsedEvent.type, this.onInviteUsed);
     this.removeEventListener(DismissStorageWarningEvent.type, this.onDismissStorage);
+    this.removeEventListener(NotifyPromptEvent.type, this.onNotifyPrompt);
   }
 
   private readonly onNavigate = (e: NavigateEvent) => this.navigate(e.route, e.replace);
   private readonly onLeave = () => this.backToList();
   private readonly onToast = (e: ToastEvent) => (this.toast = e.message);
   private readonly onInviteUsed = () => (this.pendingInvite = '');
+  private readonly onNotifyPrompt = (e: NotifyPromptEvent) => {
+    const device = this.device;
+    if (!e.enable || !device) {
+      this.notifyPromptClosed = true;
+      void this.app?.setPreferences?.({ notifyPromptDismissed: true }).catch((err: unknown) => (this.toast = messageOf(err)));
+      return;
+    }
+    void device
+      .requestNotifications()
+      .then((result) => {
+        this.notifyRefused = refusalText(result);
+        if (!this.notifyRefused) this.notifyPromptClosed = true;
+      })
+      .catch((err: unknown) => (this.toast = messageOf(err)));
+  };
+
+  /** Offer notifications once a chat exists, until answered (never on first load: there is nothing to notify). */
+  private get offerNotifications(): boolean {
+    if (this.notifyPromptClosed || !this.device || this.app?.preferences?.notifyPromptDismissed !== false) return false;
+    if (this.notifyRefused) return true;
+    return this.channels.items.length > 0 && this.device.notificationPermission() === 'default';
+  }
+
   private readonly onDismissStorage = () => {
     this.storageAtRisk = false;
     void this.app?.setPreferences?.({ storageWarningDismissed: true }).catch((err: unknown) => (this.toast = messageOf(err)));
@@ -329,6 +370,17 @@ export class MdApp extends LitElement {
     void this.run(async () => void (await app.importBackup(e.detail.text, e.detail.passphrase, { replace: false })), (m) => (this.importError = m));
   }
 
+  /** A search result to show in its chat (a new object per choice, so choosing the same one again jumps again). */
+  @state() private jumpTo: { channelId: string; messageId: string } | undefined;
+  /** The chat list's search box runs this (stable, so the list does not re-render). */
+  private readonly searchAll = (query: string) => this.app?.searchMessages(query) ?? Promise.resolve([]);
+  private readonly onSearchResult = (e: CustomEvent<JumpToMessageDetail>) => {
+    this.jumpTo = { ...e.detail };
+    this.navigate({ screen: 'chat', id: e.detail.channelId });
+    // Handed to the chat screen by this render only: a chat screen created later must not jump again.
+    void this.updateComplete.then(() => (this.jumpTo = undefined));
+  };
+
   private readonly backToList = () => {
     this.returnTo = chatOfRoute(this.router.route);
     this.router.back(HOME);
@@ -337,7 +389,7 @@ export class MdApp extends LitElement {
   private renderScreen(route: Route) {
     switch (route.screen) {
       case 'chat':
-        return html`<md-chat-screen data-screen .channelId=${route.id} .renderFile=${this.renderFile}></md-chat-screen>`;
+        return html`<md-chat-screen data-screen .channelId=${route.id} .jumpTo=${this.jumpTo} .renderFile=${this.renderFile}></md-chat-screen>`;
       case 'contacts':
         return html`<md-contacts-screen data-screen .pendingInvite=${this.pendingInvite} ?scan=${route.scan ?? false}></md-contacts-screen>`;
       case 'new-group':
@@ -374,6 +426,8 @@ export class MdApp extends LitElement {
           ?busy=${this.busy}
           @create-identity=${this.onCreate}
           @import-backup=${this.onImport}
+          .devicesApi=${app as unknown as DevicesApi}
+          .deviceLink=${this.pendingDeviceLink}
         ></md-onboarding>
       </main>`;
     }
@@ -382,11 +436,14 @@ export class MdApp extends LitElement {
     return html`<main>
       <div class="split" data-pane=${this.pane}>
         <div class="list">
+          ${this.offerNotifications ? html`<md-notify-prompt .refused=${this.notifyRefused}></md-notify-prompt>` : nothing}
           <md-chat-list
             .channels=${this.channels.items}
             .selectedId=${screen === 'chat' ? route.id : ''}
             ?hasContacts=${this.contacts.items.length > 0}
             @open-chat=${(e: CustomEvent<OpenChatDetail>) => this.navigate({ screen: 'chat', id: e.detail.channelId })}
+            .search=${this.searchAll}
+            @open-search-result=${this.onSearchResult}
             @show-contacts=${() => this.navigate({ screen: 'contacts' })}
             @new-group=${() => this.navigate({ screen: 'new-group' })}
           ></md-chat-list>

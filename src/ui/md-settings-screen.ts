@@ -9,8 +9,11 @@ import { BusyController } from './busy.js';
 import { ToastEvent, type ExportBackupDetail, type ImportBackupDetail } from './events.js';
 import { formatBytes, messageOf } from './format.js';
 import { baseStyles } from './styles.js';
+import { DISMISSED_TEXT, PERMISSION_TEXT, PERSIST_TEXT } from './device-text.js';
 import './md-identity-panel.js';
 import './md-relay-settings.js';
+import './md-devices.js';
+import type { DevicesApi } from '../core/devices-api.js';
 import type { SaveRelaysDetail } from './md-relay-settings.js';
 
 /** Saves text as a download without any server round trip. */
@@ -22,24 +25,6 @@ function downloadText(filename: string, text: string): void {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
-
-/** What to tell the user about each notification permission state. */
-const PERMISSION_TEXT: Record<NotifyPermission, string> = {
-  default: 'Notifications are off. Turn them on to hear about new messages while Meshdrop is in the background.',
-  granted: 'Notifications are on: new messages show a notification while Meshdrop is open but not in front.',
-  denied:
-    'Notifications are blocked for this site. To turn them on, open the site settings (the icon left of the address, or the app info on Android), allow Notifications, then reload Meshdrop.',
-  unsupported: 'This browser cannot show notifications.',
-};
-
-const DISMISSED_TEXT =
-  'The browser did not allow notifications. To turn them on, open the site settings (the icon left of the address, or the app info on Android), allow Notifications, then reload Meshdrop.';
-
-const PERSIST_TEXT: Record<PersistState, string> = {
-  persisted: 'Durable: the browser keeps this data even when the device runs low on space.',
-  refused: 'Not durable: when the device runs low on space the browser may delete your identity and history. Keep a backup.',
-  unsupported: 'This browser does not say whether it keeps the data when space runs low. Keep a backup.',
-};
 
 const THEMES: { value: Theme; label: string }[] = [
   { value: 'system', label: 'Same as the system' },
@@ -269,6 +254,33 @@ export class MdSettingsScreen extends LitElement {
     </section>`;
   }
 
+  /** Seen receipts as just set here (the controller stores it; this avoids waiting for a re-render). */
+  @state() private seenOn: boolean | undefined;
+
+  private renderPrivacy() {
+    const app = this.app;
+    if (!app || typeof app.seenReceipts !== 'boolean') return nothing;
+    const on = this.seenOn ?? app.seenReceipts;
+    return html`<section aria-labelledby="privacy-heading">
+      <h3 id="privacy-heading">Privacy</h3>
+      <label class="check"
+        ><input
+          type="checkbox"
+          data-testid="seen-receipts"
+          .checked=${on}
+          @change=${(e: Event) => {
+            const next = (e.target as HTMLInputElement).checked;
+            this.seenOn = next;
+            app.setSeenReceipts(next).catch((err: unknown) => {
+              this.seenOn = !next;
+              this.dispatchEvent(new ToastEvent(`Not saved: ${messageOf(err)}`));
+            });
+          }}
+        />Send seen receipts (when off, others do not see when you read their messages, and you do not see theirs)</label
+      >
+    </section>`;
+  }
+
   private renderTheme() {
     const theme = this.app?.preferences?.theme;
     if (!theme) return nothing;
@@ -289,7 +301,7 @@ export class MdSettingsScreen extends LitElement {
     if (!max) return nothing;
     return html`<section aria-labelledby="files-heading">
       <h3 id="files-heading">Files</h3>
-      <form @submit=${this.saveFileLimit}>
+      <form novalidate @submit=${this.saveFileLimit}>
         <label for="max-file-mb">Largest file to send or accept (MB)
           <input id="max-file-mb" type="number" min="0.001" step="any" inputmode="decimal" .value=${String(Math.round((max / 1024 / 1024) * 1000) / 1000)} />
         </label>
@@ -318,13 +330,12 @@ export class MdSettingsScreen extends LitElement {
     const identity = app?.identity;
     if (!app || !identity) return html`<p role="status">Loading…</p>`;
     return html`<h2 id="settings-heading" tabindex="-1">Settings</h2>
-      ${this.renderNotifications()} ${this.renderTheme()} ${this.renderFiles()}
+      ${this.renderNotifications()} ${this.renderPrivacy()} ${this.renderTheme()} ${this.renderFiles()}
       <section aria-label="Relays">
         <md-relay-settings .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>
       </section>
       ${this.renderStorage()}
-      <!-- Place for <md-devices> (linked devices), mounted by the devices feature. -->
-      <div data-slot="devices"></div>
+      <md-devices .api=${app as unknown as DevicesApi}></md-devices>
       <md-identity-panel
         .name=${identity.name}
         .pub=${identity.pair.pub}

@@ -150,7 +150,9 @@ test('a message while the app is not focused shows a notification; clicking it o
   const [worker] = alice.serviceWorkers();
   assert.ok(worker, 'the app has a service worker');
   await worker.evaluate(async (tag) => {
-    const sw = self as unknown as ServiceWorkerGlobalScope;
+    // Runs in the worker (webworker types are not in this tsconfig).
+    const sw = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent(e: Event): boolean };
+    const NotificationEvent = (self as unknown as { NotificationEvent: new (type: string, init: { notification: Notification }) => Event }).NotificationEvent;
     const [note] = await sw.registration.getNotifications({ tag });
     sw.dispatchEvent(new NotificationEvent('notificationclick', { notification: note! }));
   }, `md-chat:${directId}`);
@@ -227,8 +229,17 @@ test('the badge equals the total unread and clears when everything is read', asy
 });
 
 test('refused notification permission says how to turn it on; settings show storage', async () => {
+  // Bob has chats and has not answered yet: the list (beside the chat on a wide screen) offers notifications;
+  // the browser refuses.
+  await b.getByTestId('notify-prompt-enable').click();
+  await b.getByTestId('notify-refused').filter({ hasText: /site settings/ }).waitFor(WAIT);
+  await b.getByRole('button', { name: 'OK', exact: true }).click();
+  await b.getByTestId('notify-refused').waitFor({ state: 'detached', ...WAIT });
   await b.getByRole('button', { name: /^Settings/ }).click();
-  await b.getByTestId('enable-notifications').click();
+  // Settings say the same (after a dismissal the browser may let the page ask again: then ask from here).
+  const permission = await b.getByTestId('notify-state').getAttribute('data-permission');
+  console.log(`notification permission after the refusal: ${permission}`);
+  if (permission === 'default') await b.getByTestId('enable-notifications').click();
   await b.getByTestId('notify-state').filter({ hasText: /blocked|did not allow/ }).waitFor(WAIT);
   assert.match((await b.getByTestId('notify-state').textContent()) ?? '', /site settings/);
   await b.getByTestId('storage-used').filter({ hasText: /Meshdrop uses/ }).waitFor(WAIT);
