@@ -3,6 +3,7 @@
  * The UI only ever sees these types; it never touches GUN, IndexedDB or WebCrypto.
  */
 import type { ConnectionStatus } from '../sync/relay-connection.js';
+import type { PushStatus } from './push-service.js';
 import type { ChannelRecord, FileRecord, FileStatus, IdentityRecord, MessageRecord } from '../store/schema.js';
 
 export interface ContactView {
@@ -116,6 +117,15 @@ export interface MeshdropEventMap {
   'file-progress': CustomEvent<FileProgress>;
 }
 
+/** Opt-in Web Push through the relays (src/core/push-service.ts); emits 'change' when its status changes. */
+export interface PushControls extends EventTarget {
+  status(): PushStatus;
+  /** Asks for notification permission, subscribes, registers with every relay; failures are in the status. */
+  enable(): Promise<PushStatus>;
+  /** Removes this device's registration from every relay and unsubscribes. */
+  disable(): Promise<PushStatus>;
+}
+
 export interface MeshdropApi extends EventTarget {
   readonly identity: IdentityRecord | undefined;
   readonly status: ConnectionStatus;
@@ -182,4 +192,7 @@ export interface MeshdropApi extends EventTarget {
   /** Files shared into the app through the share target, waiting for the user to pick a chat. */
   pendingShares(): Promise<{ id: string; files: { name: string; type: string; size: number }[] }[]>;
   sendShare(shareId: string, channelId: string): Promise<void>;
+
+  // push (optional so test doubles need not implement it)
+  readonly push?: PushControls;
 }

@@ -25,6 +25,7 @@ import { FileService, type PendingShare } from './file-service.js';
 import { GunChunkNetwork } from '../sync/chunk-network.js';
 import type { FileProgress } from './api.js';
 import type { FileRecord } from '../store/schema.js';
+import { PushService } from './push-service.js';
 
 export interface MeshdropOptions {
   /** Relays to use when the user has not configured any. */
@@ -51,6 +52,8 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
   private searchIndex = new SearchIndex(async () => this.db.getAll('messages'));
   /** File drop (src/core/file-service.ts); set in open(). */
   files!: FileService;
+  /** Web Push through the relays (src/core/push-service.ts); set in open(). */
+  push!: PushService;
   /** Linked devices (devices-controller.ts). */
   private readonly devicesCtl = new DevicesController(this);
   private prefs: Preferences = DEFAULT_PREFERENCES;
@@ -76,6 +79,9 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
     md.prefs = readPreferences(await db.get('settings', PREFERENCES_SETTING));
     await md.starting;
     await md.openFiles();
+    md.push = new PushService(db, () => md.relays);
+    md.addEventListener('channels', () => md.push.channelsChanged());
+    if (identity) await md.push.start();
     return md;
   }
 
@@ -478,6 +484,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
   }
 
   close(): void {
+    this.push?.close();
     this.files?.close();
     this.active?.stop();
     this.active = undefined;

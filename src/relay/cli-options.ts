@@ -34,6 +34,12 @@ export const USAGE = `Usage: meshdrop-relay [options]
   --trust-proxy      take the client address from the last X-Forwarded-For entry (set it only behind a reverse
                      proxy that sets that header; otherwise clients could pick their own address) (env
                      MESHDROP_TRUST_PROXY=1)
+  --no-push          turn the Web Push sender off (no VAPID keys, /push/* answers 404)
+  --push-subject URL contact for push services in the VAPID token, mailto: or https:
+                     (default mailto:relay-operator@meshdrop.invalid, env MESHDROP_PUSH_SUBJECT)
+  --push-coalesce MS at most one push per device and chat within MS milliseconds (default 10000)
+  --push-insecure-loopback
+                     accept http:// push endpoints on 127.0.0.1/localhost (tests' stand-in push service only)
   --help             show this help
 Sizes: a number of bytes, or with a unit: KB, MB, GB, TB (1 MB = 1,000,000 bytes) or KiB, MiB, GiB, TiB.`;
 
@@ -99,6 +105,11 @@ function parsePeers(raw: string, name = '--peers'): string[] {
   return peers;
 }
 
+function parsePushSubject(raw: string, name = '--push-subject'): string {
+  if (/^mailto:[^@\s]+@[^@\s]+$/.test(raw) || /^https:\/\/[^\s]+$/.test(raw)) return raw;
+  throw new UsageError(`${name} must be a mailto: address or an https:// URL (push services contact the operator there), not "${raw}".`);
+}
+
 /** Reads options from argv first, then the environment, then defaults. Throws UsageError with a clear message. */
 export function parseRelayOptions(argv: string[], env: Record<string, string | undefined>, defaultAppDir: string): RelayOptions | 'help' {
   const options: RelayOptions = {
@@ -121,6 +132,7 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
       : DEFAULT_LIMITS.addressQuotaStoredBytes,
     trustProxy: env.MESHDROP_TRUST_PROXY ? parseFlag(env.MESHDROP_TRUST_PROXY, 'MESHDROP_TRUST_PROXY') : false,
   };
+  if (env.MESHDROP_PUSH_SUBJECT) options.push = { subject: parsePushSubject(env.MESHDROP_PUSH_SUBJECT, 'MESHDROP_PUSH_SUBJECT') };
   const args = [...argv];
   const value = (flag: string): string => {
     const v = args.shift();
@@ -186,6 +198,21 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
         if (inline !== undefined) throw new UsageError('--trust-proxy takes no value.');
         options.trustProxy = true;
         break;
+      case '--no-push':
+      case '--push-insecure-loopback':
+        if (inline !== undefined) throw new UsageError(`${flag} takes no value.`);
+        options.push = { ...options.push, ...(flag === '--no-push' ? { enabled: false } : { insecureLoopback: true }) };
+        break;
+      case '--push-subject':
+        options.push = { ...options.push, subject: parsePushSubject(take()) };
+        break;
+      case '--push-coalesce': {
+        const raw = take();
+        const ms = /^\d+$/.test(raw) ? Number(raw) : NaN;
+        if (!Number.isSafeInteger(ms)) throw new UsageError(`--push-coalesce must be a whole number of milliseconds, not "${raw}".`);
+        options.push = { ...options.push, coalesceMs: ms };
+        break;
+      }
       default:
         throw new UsageError(`Unknown option "${arg}". Run with --help to see the options.`);
     }

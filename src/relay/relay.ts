@@ -15,6 +15,7 @@ import { QuotaLedger } from './quota.js';
 import { installWriteGuard, addressKey, type GuardedPeer, type GuardStats } from './write-guard.js';
 import { addScrapeSource, countBytesIn, countMessagesIn, metricsText, relayMetrics } from './metrics.js';
 import { clientAddress, linkAddresses, type RequestLike } from './client-address.js';
+import { startPush, type PushOptions, type RelayPush } from './push/index.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
 const require = createRequire(import.meta.url);
@@ -55,6 +56,8 @@ export interface RelayOptions {
   addressQuotaStoredBytes?: number;
   /** Client address from the last X-Forwarded-For entry (only behind a reverse proxy that sets it). */
   trustProxy?: boolean;
+  /** Web Push sender (src/relay/push): on unless `enabled: false`. */
+  push?: PushOptions;
 }
 
 export interface RunningRelay {
@@ -64,6 +67,8 @@ export interface RunningRelay {
   pendingWrites(): number;
   /** The data folder's budget (--max-disk): the blob store asks it before storing and calls `add` for what it stores. */
   readonly diskBudget: DiskBudget;
+  /** The Web Push part, if enabled (tests read its stats and registrations). */
+  readonly push?: RelayPush;
   /** Stops accepting data, closes mesh links, and resolves once every received write is on disk (or after 5 s). */
   close(): Promise<void>;
 }
@@ -117,6 +122,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   await ledger.load();
   const metrics = relayMetrics();
   metrics.diskBudgetBytes.set(budget.maxBytes);
+  const push = options.push?.enabled === false ? undefined : await startPush(dataDir, options.push);
 
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
@@ -142,6 +148,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       );
       return;
     }
+    if (push?.handle(req, res)) return;
     if (serveApp) {
       serveApp(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
@@ -231,6 +238,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   root.on('put', function (msg) {
     this.to.next(msg);
     if (!msg._?.rad && msg['#'] !== undefined) pending.add(String(msg['#']));
+    // A new write (not a reply carrying '@', e.g. a disk read or another relay's answer) that changed the graph
+    // (HAM fires 'put' per changed key only, so re-sent values push nothing): tell the push sender its soul.
+    const soul = (msg.put as { '#'?: unknown } | undefined)?.['#'];
+    if (push && msg['@'] === undefined && typeof soul === 'string') push.written(soul);
   });
   root.on('in', function (msg) {
     this.to.next(msg);
@@ -272,6 +283,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     await stopped;
     await saveLedger();
+    await push?.close();
   };
 
   return {
@@ -279,6 +291,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     url: `http://localhost:${port}`,
     pendingWrites: () => pending.size,
     diskBudget: budget,
+    push,
     close: () => (closing ??= close()),
   };
 }

@@ -402,7 +402,7 @@ export class MdApp extends LitElement {
       case 'chat':
         return html`<md-chat-screen data-screen .channelId=${route.id} .jumpTo=${this.jumpTo} .renderFile=${this.renderFile}></md-chat-screen>`;
       case 'contacts':
-        return html`<md-contacts-screen data-screen .pendingInvite=${this.pendingInvite}></md-contacts-screen>`;
+        return html`<md-contacts-screen data-screen .pendingInvite=${this.pendingInvite} ?scan=${route.scan ?? false}></md-contacts-screen>`;
       case 'new-group':
         return html`<md-new-group-screen data-screen></md-new-group-screen>`;
       case 'group':

@@ -2,6 +2,7 @@ import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
+import './md-push-settings.js';
 import type { DeviceApi, NotifyPermission, PersistState, StorageUse } from '../core/device.js';
 import type { Theme } from '../core/preferences.js';
 import { apiContext, deviceContext, type ShellApi } from './context.js';
@@ -254,8 +255,7 @@ export class MdSettingsScreen extends LitElement {
             />${msg('Hide message text in notifications (show only who wrote)')}</label
           >`
         : nothing}
-      <!-- Place for <md-push-settings> (Web Push while the app is closed), mounted by the push feature. -->
-      <div data-slot="push-settings"></div>
+      <md-push-settings .push=${this.app?.push}></md-push-settings>
     </section>`;
   }
 

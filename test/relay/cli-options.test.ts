@@ -115,4 +115,14 @@ describe('relay command line', () => {
     rejects(['8765'], /Unknown option "8765"/);
     rejects(['--no-app=yes'], /--no-app takes no value/);
   });
+
+  it('reads the Web Push flags and refuses bad ones', () => {
+    const o = parse(['--push-insecure-loopback', '--push-subject', 'https://relay.example/contact', '--push-coalesce=500']) as { push?: unknown };
+    assert.deepEqual(o.push, { insecureLoopback: true, subject: 'https://relay.example/contact', coalesceMs: 500 });
+    assert.deepEqual((parse(['--no-push']) as { push?: unknown }).push, { enabled: false });
+    assert.deepEqual((parse([], { MESHDROP_PUSH_SUBJECT: 'mailto:ops@relay.example' }) as { push?: unknown }).push, { subject: 'mailto:ops@relay.example' });
+    rejects(['--push-subject', 'http://relay.example'], /mailto: address or an https/);
+    rejects(['--push-coalesce', 'soon'], /whole number of milliseconds/);
+    rejects(['--no-push=1'], /takes no value/);
+  });
 });
