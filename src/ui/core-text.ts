@@ -4,6 +4,7 @@ import { msg, str } from '@lit/localize';
 import type { LinkErrorCode } from '../core/device-link.js';
 import { REFUSAL_WORDS, type RefusalCode } from '../sync/relay-refusals.js';
 import { DELETED_PREVIEW } from '../core/views.js';
+import type { PushErrorCode } from '../core/push-service.js';
 
 /** A device-link problem, by code. */
 export function linkErrorText(code: LinkErrorCode): string {
@@ -84,4 +85,24 @@ export function noteText(text: string): string {
 /** A chat's last-message preview: the deleted marker and notes in the active language, message text as is. */
 export function previewText(preview: string): string {
   return preview === DELETED_PREVIEW ? msg('Message deleted') : noteText(preview);
+}
+
+/** A Web Push problem (src/core/push-service.ts PUSH_MESSAGES), by code. */
+export function pushErrorText(code: PushErrorCode): string {
+  switch (code) {
+    case 'unsupported':
+      return msg('This browser cannot receive push notifications (no service worker or Push API). Notifications still appear while the app is open.');
+    case 'permission-denied':
+      return msg('Notifications are blocked for this app. Allow them in the browser’s site settings (the icon left of the address), then turn this on again.');
+    case 'no-relay-key':
+      return msg('None of your relays offers push notifications (they did not answer with a push key). Check the relays in settings.');
+    case 'subscribe-failed':
+      return msg('The browser could not subscribe to its push service. Try again later.');
+    case 'relay-refused':
+      return msg('The relay refused the registration.');
+    case 'relay-unreachable':
+      return msg('The relay could not be reached; it will be asked again when the app next starts.');
+    case 'other-key':
+      return msg('This relay uses a different push key than your first relay, so it cannot send to this device (relays of one mesh can share a key, see README).');
+  }
 }

@@ -159,7 +159,7 @@ export class MdContacts extends LitElement {
   /** The system share sheet where the browser has one (phones); copying stays next to it. */
   private async share() {
     try {
-      await navigator.share({ title: 'Meshdrop invite', text: 'Add me as a contact on Meshdrop:', url: this.inviteLink });
+      await navigator.share({ title: msg('Meshdrop invite'), text: msg('Add me as a contact on Meshdrop:'), url: this.inviteLink });
       this.copyNote = '';
     } catch (err) {
       if ((err as { name?: string }).name !== 'AbortError') await this.copy();
@@ -169,7 +169,7 @@ export class MdContacts extends LitElement {
   private onScanned(e: QrScannedEvent) {
     this.scanning = false;
     if (!e.text.includes('#invite=')) {
-      this.scanError = 'That QR code is not a Meshdrop invite link.';
+      this.scanError = msg('That QR code is not a Meshdrop invite link.');
       return;
     }
     this.scanError = '';

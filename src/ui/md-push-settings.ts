@@ -1,9 +1,12 @@
+import { localized, msg, str } from '@lit/localize';
 import { LitElement, css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { baseStyles } from './styles.js';
 import type { PushControls } from '../core/api.js';
-import { PUSH_MESSAGES, type PushStatus } from '../core/push-service.js';
+import type { PushStatus } from '../core/push-service.js';
+import { pushErrorText } from './core-text.js';
+import { formatNumber } from './format.js';
 
 /** Re-renders its host whenever the push controls report a change. */
 class PushStatusController implements ReactiveController {
@@ -27,6 +30,7 @@ class PushStatusController implements ReactiveController {
 }
 
 /** Opt-in switch for Web Push through the relays, with its state and errors (hosted by the settings screen). */
+@localized()
 @customElement('md-push-settings')
 export class MdPushSettings extends LitElement {
   static override styles = [
@@ -64,20 +68,25 @@ export class MdPushSettings extends LitElement {
   }
 
   private relayLine(s: PushStatus['relays'][number]) {
-    const text = s.registered ? 'will notify this device' : s.error ? PUSH_MESSAGES[s.error] : '';
+    const text = s.registered ? msg('will notify this device') : s.error ? pushErrorText(s.error) : '';
     return html`<li data-testid="push-relay" data-registered=${String(s.registered)}>${s.relay.replace(/\/gun$/, '')}: ${text}${s.detail ? ` (${s.detail})` : ''}</li>`;
   }
 
   override render() {
     if (!this.push) return nothing;
     const s = this.push.status();
-    const stateText = s.busy ? 'Working…' : s.enabled ? `On: ${s.relays.filter((r) => r.registered).length} relay(s) will notify this device.` : 'Off.';
+    const registered = s.relays.filter((r) => r.registered).length;
+    const stateText = s.busy
+      ? msg('Working…')
+      : s.enabled
+        ? registered === 1
+          ? msg('On: 1 relay will notify this device.')
+          : msg(str`On: ${formatNumber(registered)} relays will notify this device.`)
+        : msg('Off.');
     return html`<section aria-labelledby="push-heading">
-      <h2 id="push-heading">Notifications when the app is closed</h2>
+      <h2 id="push-heading">${msg('Notifications when the app is closed')}</h2>
       <p class="muted">
-        Your relays send this device a push (through the browser’s push service) when someone writes in one of your
-        chats. The push carries no text and no names, only the chat’s opaque id; the relays learn which of those ids
-        this device follows.
+        ${msg('Your relays send this device a push (through the browser’s push service) when someone writes in one of your chats. The push carries no text and no names, only the chat’s opaque id; the relays learn which of those ids this device follows.')}
       </p>
       <label class="switch">
         <input
@@ -88,11 +97,11 @@ export class MdPushSettings extends LitElement {
           ?disabled=${s.busy || (!s.supported && !s.enabled)}
           @change=${this.toggle}
         />
-        Push notifications through my relays
+        ${msg('Push notifications through my relays')}
       </label>
       <p role="status" data-testid="push-state" data-enabled=${String(s.enabled)} aria-busy=${String(s.busy)}>${stateText}</p>
-      ${s.relays.length ? html`<ul aria-label="Relays">${s.relays.map((r) => this.relayLine(r))}</ul>` : nothing}
-      <p class="error" role="alert" data-testid="push-error">${s.error ? PUSH_MESSAGES[s.error] : !s.supported ? PUSH_MESSAGES.unsupported : ''}</p>
+      ${s.relays.length ? html`<ul aria-label=${msg('Relays')}>${s.relays.map((r) => this.relayLine(r))}</ul>` : nothing}
+      <p class="error" role="alert" data-testid="push-error">${s.error ? pushErrorText(s.error) : !s.supported ? pushErrorText('unsupported') : ''}</p>
     </section>`;
   }
 }

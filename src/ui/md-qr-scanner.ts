@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { LitElement, css, html } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import * as jsqrModule from 'jsqr';
@@ -24,6 +25,20 @@ export const CAMERA_MESSAGES = {
   busy: 'The camera is in use by another app, or failed to start. Close other apps using it and try again.',
 } as const;
 
+/** A camera problem in the active language (CAMERA_MESSAGES is the English table). */
+export function cameraText(problem: CameraProblem): string {
+  switch (problem) {
+    case 'denied':
+      return msg('Camera access was denied. Allow the camera for this site in the browser’s site settings, or paste the invite link instead.');
+    case 'no-camera':
+      return msg('No camera was found on this device. Paste the invite link instead.');
+    case 'unavailable':
+      return msg('The camera cannot be used here (it needs a secure https page and a browser with camera support). Paste the invite link instead.');
+    case 'busy':
+      return msg('The camera is in use by another app, or failed to start. Close other apps using it and try again.');
+  }
+}
+
 /** Code of a camera problem, keying CAMERA_MESSAGES. */
 export type CameraProblem = keyof typeof CAMERA_MESSAGES;
 
@@ -44,6 +59,7 @@ interface BarcodeDetectorLike {
  * Reads a QR code with the camera: the browser's BarcodeDetector where it has one, otherwise jsQR on canvas frames
  * (Linux Chromium has no BarcodeDetector). The camera runs only while the element is connected and scanning.
  */
+@localized()
 @customElement('md-qr-scanner')
 export class MdQrScanner extends LitElement {
   static override styles = [
@@ -141,11 +157,11 @@ export class MdQrScanner extends LitElement {
 
   override render() {
     if (this.problem) {
-      return html`<p class="error" role="alert" data-testid="camera-error" data-problem=${this.problem}>${CAMERA_MESSAGES[this.problem]}</p>
-        <button class="secondary" @click=${() => void this.start()}>Try again</button>`;
+      return html`<p class="error" role="alert" data-testid="camera-error" data-problem=${this.problem}>${cameraText(this.problem)}</p>
+        <button class="secondary" @click=${() => void this.start()}>${msg('Try again')}</button>`;
     }
-    return html`<video muted playsinline aria-label="Camera view: hold the QR code in front of the camera" ?hidden=${!this.running}></video>
-      <p role="status" class="muted" data-testid="scanner-state">${this.running ? 'Looking for a QR code…' : 'Starting the camera…'}</p>`;
+    return html`<video muted playsinline aria-label=${msg('Camera view: hold the QR code in front of the camera')} ?hidden=${!this.running}></video>
+      <p role="status" class="muted" data-testid="scanner-state">${this.running ? msg('Looking for a QR code…') : msg('Starting the camera…')}</p>`;
   }
 }
 

@@ -2,6 +2,7 @@
 // Latin-letter word on screen comes from the UI, not from the data), the list of screens of src/ui/router.ts
 // (plus onboarding and the shell's prompts), and a walker that reads every text a user or screen reader gets.
 import type { ChannelSummary, ContactView, MessageView } from '../../src/core/api.js';
+import type { PushStatus } from '../../src/core/push-service.js';
 import type { DeviceApi, NotifyPermission, PersistState } from '../../src/core/device.js';
 import { DEFAULT_PREFERENCES, type Preferences } from '../../src/core/preferences.js';
 import type { FileRecord } from '../../src/store/schema.js';
@@ -107,6 +108,23 @@ export class WalkApi extends FakeApi {
     this.dispatchEvent(new Event('change'));
   }
   async setMaxFileBytes() {}
+  /** Push turned on: one relay registered, one refusing for a different key, and a last failure to show. */
+  readonly push = Object.assign(new EventTarget(), {
+    status: (): PushStatus => ({
+      supported: true,
+      permission: 'granted',
+      enabled: true,
+      busy: false,
+      relays: [
+        { relay: 'http://127.0.0.1:1/gun', registered: true, error: '', detail: '' },
+        { relay: 'http://127.0.0.2:1/gun', registered: false, error: 'other-key', detail: 'κλειδί' },
+      ],
+      error: 'relay-refused',
+      souls: 3,
+    }),
+    enable: async () => this.push.status(),
+    disable: async () => this.push.status(),
+  });
   override async getFile(fileId = ''): Promise<FileRecord | undefined> {
     const common = { fileId, messageId: 'm', channelId: 'c1', name: 'x', type: 'text/plain', size: 123_456, sha256: '00', key: 'κ', chunkSize: 65_536, chunkCount: 2, createdAt: T0 };
     const states: Record<string, Partial<FileRecord>> = {
@@ -281,6 +299,12 @@ export const STEPS: WalkStep[] = [
       (deep(a, 'md-contacts') as HTMLElement & { inviteLink: string }).inviteLink = 'http://127.0.0.1:1/#invite=κ';
     },
   },
+  {
+    name: 'contacts: scanning a QR code',
+    hash: '#/contacts/scan',
+    // Headless Chromium here has no camera: the scanner says so (or says it is starting, if one appears).
+    ready: (a) => !!deep(a, 'md-qr-scanner >> [data-testid="camera-error"]') || !!deep(a, 'md-qr-scanner >> [data-testid="scanner-state"]'),
+  },
   { name: 'new group', hash: '#/new-group', ready: (a) => !!deep(a, '[data-testid="member-choice"]') },
   {
     name: 'group info',
@@ -295,7 +319,8 @@ export const STEPS: WalkStep[] = [
   {
     name: 'settings',
     hash: '#/settings',
-    ready: (a) => !!deep(a, '[data-testid="storage-persist"]') && !!deep(a, 'md-devices') && !!deep(a, '[data-testid="language"]'),
+    ready: (a) =>
+      !!deep(a, '[data-testid="storage-persist"]') && !!deep(a, 'md-devices') && !!deep(a, '[data-testid="language"]') && !!deep(a, '[data-testid="push-relay"]'),
     open: async (a) => {
       for (const d of [...elementsOf(a, 'details')]) (d as HTMLDetailsElement).open = true;
     },
