@@ -6,6 +6,7 @@ import { sameOriginRelay } from './sync/relay-connection.js';
 import { BUILD_DEFAULT_RELAYS } from './core/build-config.js';
 import { parseRoute } from './ui/router.js';
 import './ui/md-app.js';
+import { applyLocale, localeFor } from './ui/i18n.js';
 
 async function registerServiceWorker(shell: HTMLElementTagNameMap['md-app']): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
@@ -31,6 +32,8 @@ async function registerServiceWorker(shell: HTMLElementTagNameMap['md-app']): Pr
 }
 
 async function start(): Promise<void> {
+  // The browser's language from the first frame; the settings override (stored) applies once the controller opens.
+  await applyLocale(localeFor(undefined));
   const shell = document.createElement('md-app');
   const device = new BrowserDevice();
   shell.device = device;

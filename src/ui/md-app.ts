@@ -92,7 +92,7 @@ export class MdApp extends LitElement {
         min-height: 0;
       }
       .list {
-        border-right: 1px solid var(--md-border);
+        border-inline-end: 1px solid var(--md-border);
         background: var(--md-surface);
         overflow-y: auto;
         min-height: 0;

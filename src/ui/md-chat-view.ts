@@ -179,7 +179,7 @@ export class MdChatView extends LitElement {
         box-sizing: border-box;
         display: block;
         cursor: pointer;
-        border-left: 3px solid var(--md-accent);
+        border-inline-start: 3px solid var(--md-accent);
         padding: 0.1rem 0.4rem;
         margin-bottom: 0.2rem;
         font-size: 0.85rem;

@@ -45,7 +45,7 @@ export class MdPushSettings extends LitElement {
         align-items: center;
       }
       ul {
-        padding-left: 1.2em;
+        padding-inline-start: 1.2em;
       }
       li {
         word-break: break-all;

@@ -33,7 +33,7 @@ export class MdSharePicker extends LitElement {
         max-width: 40rem;
       }
       ul.files {
-        padding-left: 1.2rem;
+        padding-inline-start: 1.2rem;
       }
       fieldset {
         border: 1px solid var(--md-border);

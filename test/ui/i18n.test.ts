@@ -116,6 +116,23 @@ describe('languages', () => {
     expect(formatBytes(1536)).to.equal('1.5 KB');
   });
 
+  it('the layout mirrors under dir=rtl (logical CSS): my messages sit at the inline end, the list pane at the start', async () => {
+    document.documentElement.dir = 'rtl';
+    try {
+      const app = await openApp(new WalkApi('en'), '#/chat/c1');
+      await until(() => !!deep(app, 'li.mine .bubble') && !!deep(app, 'li.theirs .bubble'), 'messages');
+      await settle(app);
+      const mine = deep(app, 'li.mine .bubble')!.getBoundingClientRect();
+      const theirs = deep(app, 'li.theirs .bubble')!.getBoundingClientRect();
+      const list = deep(app, '.list')!.getBoundingClientRect();
+      const detail = deep(app, '.detail')!.getBoundingClientRect();
+      expect(mine.left, 'mine on the left in RTL').to.be.lessThan(theirs.left);
+      expect(list.left, 'chat list on the right in RTL').to.be.greaterThan(detail.left);
+    } finally {
+      document.documentElement.dir = 'ltr';
+    }
+  });
+
   it('every screen renders only localised wording (pseudo-locale walk of every route, onboarding and prompts)', async () => {
     const original = { ...de.templates };
     const templates = de.templates as Record<string, Template>;
