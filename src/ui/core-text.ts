@@ -53,9 +53,124 @@ export function errorText(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as Error & { code?: unknown }).code;
     if (err.name === 'LinkError' && typeof code === 'string') return linkErrorText(code as LinkErrorCode);
-    return err.message;
+    return controllerErrorText(err.message);
   }
   return String(err);
+}
+
+/**
+ * The controller's error messages (ChatError, GroupError, IdentityError, InviteError, RelayUrlError,
+ * FileTooLargeError: English text without codes) in the active language, recognised by form. A message not listed
+ * here is shown as the controller wrote it.
+ */
+export function controllerErrorText(text: string): string {
+  switch (text) {
+    case 'This chat does not exist on this device.':
+      return msg('This chat does not exist on this device.');
+    case 'This chat is closed: you are no longer a member.':
+      return msg('This chat is closed: you are no longer a member.');
+    case 'Type a message first.':
+      return msg('Type a message first.');
+    case 'The message could not be stored.':
+      return msg('The message could not be stored.');
+    case 'The file message could not be stored.':
+      return msg('The file message could not be stored.');
+    case 'That message cannot be answered.':
+      return msg('That message cannot be answered.');
+    case 'The change could not be sent.':
+      return msg('The change could not be sent.');
+    case 'This chat has no key yet; wait until the group admin shares it.':
+      return msg('This chat has no key yet; wait until the group admin shares it.');
+    case 'This is your own invite link. Send it to the person you want to add.':
+      return msg('This is your own invite link. Send it to the person you want to add.');
+    case 'That message is not in this chat.':
+      return msg('That message is not in this chat.');
+    case 'That message was deleted.':
+      return msg('That message was deleted.');
+    case 'That change is not valid.':
+      return msg('That change is not valid.');
+    case 'A reaction is a single emoji.':
+      return msg('A reaction is a single emoji.');
+    case 'You can only edit your own text messages.':
+      return msg('You can only edit your own text messages.');
+    case 'You can only delete your own messages for everyone.':
+      return msg('You can only delete your own messages for everyone.');
+    case 'The backup file is damaged (its contacts and chats cannot be read).':
+      return msg('The backup file is damaged (its contacts and chats cannot be read).');
+    case 'No file selected.':
+      return msg('No file selected.');
+    case 'Only your contacts can be added to a group.':
+      return msg('Only your contacts can be added to a group.');
+    case 'Give the group a name.':
+      return msg('Give the group a name.');
+    case 'Pick at least one contact for the group.':
+      return msg('Pick at least one contact for the group.');
+    case 'There is no such group.':
+      return msg('There is no such group.');
+    case 'You are no longer a member of this group.':
+      return msg('You are no longer a member of this group.');
+    case 'Only the group admin can change its members.':
+      return msg('Only the group admin can change its members.');
+    case 'Those contacts are already in the group.':
+      return msg('Those contacts are already in the group.');
+    case 'That person is not a member of this group.':
+      return msg('That person is not a member of this group.');
+    case 'Please enter a display name.':
+      return msg('Please enter a display name.');
+    case 'Display names cannot contain control characters.':
+      return msg('Display names cannot contain control characters.');
+    case 'This file is not a Meshdrop backup (it is not valid JSON).':
+      return msg('This file is not a Meshdrop backup (it is not valid JSON).');
+    case 'This file is not a Meshdrop backup.':
+      return msg('This file is not a Meshdrop backup.');
+    case 'The backup file is damaged.':
+      return msg('The backup file is damaged.');
+    case 'Wrong passphrase, or the backup file is damaged.':
+      return msg('Wrong passphrase, or the backup file is damaged.');
+    case 'This is not a Meshdrop invite link. Paste the whole link you were sent.':
+      return msg('This is not a Meshdrop invite link. Paste the whole link you were sent.');
+    case 'This link is not a Meshdrop invite (it has no "#invite=" part).':
+      return msg('This link is not a Meshdrop invite (it has no "#invite=" part).');
+    case 'This is not a Meshdrop invite link (it must start with https:// or http://).':
+      return msg('This is not a Meshdrop invite link (it must start with https:// or http://).');
+    case 'This invite link is damaged or incomplete. Ask for a new one.':
+      return msg('This invite link is damaged or incomplete. Ask for a new one.');
+    case 'Please name this device.':
+      return msg('Please name this device.');
+    case 'Device names cannot contain control characters.':
+      return msg('Device names cannot contain control characters.');
+    case 'Please enter a name for this device.':
+      return msg('Please enter a name for this device.');
+    case 'Create or import an identity first.':
+      return msg('Create or import an identity first.');
+    case 'This device already has an identity.':
+      return msg('This device already has an identity.');
+    case 'There is no identity to back up yet.':
+      return msg('There is no identity to back up yet.');
+    case 'This device already has a different identity. Confirm replacing it first.':
+      return msg('This device already has a different identity. Confirm replacing it first.');
+    case 'Enter a relay address, e.g. https://relay.example.org':
+      return msg('Enter a relay address, e.g. https://relay.example.org');
+    case 'Relay addresses cannot contain a user name or password.':
+      return msg('Relay addresses cannot contain a user name or password.');
+    case 'Keep at least one relay, or the app cannot sync.':
+      return msg('Keep at least one relay, or the app cannot sync.');
+  }
+  let m: RegExpExecArray | null;
+  if ((m = /^Messages can be at most (\d+) characters \(this one has (\d+)\)\.$/.exec(text))) return msg(str`Messages can be at most ${m[1]} characters (this one has ${m[2]}).`);
+  if ((m = /^Group names can be at most (\d+) characters\.$/.exec(text))) return msg(str`Group names can be at most ${m[1]} characters.`);
+  if ((m = /^A group can have at most (\d+) members\.$/.exec(text))) return msg(str`A group can have at most ${m[1]} members.`);
+  if ((m = /^Display names can be at most (\d+) characters\.$/.exec(text))) return msg(str`Display names can be at most ${m[1]} characters.`);
+  if ((m = /^Device names can be at most (\d+) characters\.$/.exec(text))) return msg(str`Device names can be at most ${m[1]} characters.`);
+  if ((m = /^Use a passphrase of at least (\d+) characters\.$/.exec(text))) return msg(str`Use a passphrase of at least ${m[1]} characters.`);
+  if ((m = /^Unsupported backup version (.*)\.$/s.exec(text))) return msg(str`Unsupported backup version ${m[1]}.`);
+  if ((m = /^"(.*)" is not a valid address\.$/s.exec(text))) return msg(str`"${m[1]}" is not a valid address.`);
+  if ((m = /^"(.*)" must use http, https, ws or wss\.$/s.exec(text))) return msg(str`"${m[1]}" must use http, https, ws or wss.`);
+  if ((m = /^At most (\d+) relays\.$/.exec(text))) return msg(str`At most ${m[1]} relays.`);
+  if ((m = /^(.*) is over the (\S+ \S+) limit per file\. Nothing was sent\.$/s.exec(text))) return msg(str`${m[1]} is over the ${m[2]} limit per file. Nothing was sent.`);
+  if ((m = /^(.*) are over the (\S+ \S+) limit per file\. Nothing was sent\.$/s.exec(text))) return msg(str`${m[1]} are over the ${m[2]} limit per file. Nothing was sent.`);
+  if ((m = /^“(.*)” would need more than (\d+) parts\.$/s.exec(text))) return msg(str`“${m[1]}” would need more than ${m[2]} parts.`);
+  return text;
 }
 
 /**

@@ -4,7 +4,14 @@
 import { expect } from '@esm-bundle/chai';
 import * as de from '../../src/locales/de.js';
 import { applyLocale, directionOf, getLocale, localeFor, pickLocale } from '../../src/ui/i18n.js';
-import { formatBytes, formatDay } from '../../src/ui/format.js';
+import { formatBytes, formatDay, messageOf } from '../../src/ui/format.js';
+import { validateDisplayName, importIdentityBackup } from '../../src/core/identity.js';
+import { parseInviteLink } from '../../src/core/invite.js';
+import { normaliseRelayList, normaliseRelayUrl } from '../../src/core/relays.js';
+import { checkFileSizes } from '../../src/core/files.js';
+import { LinkError, LINK_MESSAGES } from '../../src/core/device-link.js';
+import { REFUSAL_WORDS } from '../../src/sync/relay-refusals.js';
+import { failReasonText } from '../../src/ui/core-text.js';
 import type { MdApp } from '../../src/ui/md-app.js';
 import { STEPS, WalkApi, deep, fragments, openApp, openOnboarding, settle, visit, type Fragment } from './screen-walk.js';
 import { until } from './fake-api.js';
@@ -114,6 +121,39 @@ describe('languages', () => {
     select.dispatchEvent(new Event('change'));
     await until(() => getLocale() === 'en' && document.documentElement.lang === 'en', 'back to the browser language');
     expect(formatBytes(1536)).to.equal('1.5 KB');
+  });
+
+  it("the controller's errors and refusals reach the German UI in German (its real messages, recognised by form or code)", async () => {
+    await applyLocale('de');
+    const thrown = async (f: () => unknown): Promise<unknown> => {
+      try {
+        await f();
+      } catch (err) {
+        return err;
+      }
+      throw new Error('did not throw');
+    };
+    const errors = [
+      await thrown(() => validateDisplayName('')),
+      await thrown(() => validateDisplayName('x'.repeat(500))),
+      await thrown(() => importIdentityBackup('not json', 'passphrase')),
+      await thrown(() => parseInviteLink('hello')),
+      await thrown(() => normaliseRelayUrl('')),
+      await thrown(() => normaliseRelayUrl('ftp://x')),
+      await thrown(() => normaliseRelayList([])),
+      await thrown(() => checkFileSizes([{ name: 'α', size: 10 }], 5)),
+      await thrown(() => checkFileSizes([{ name: 'α', size: 10 }, { name: 'β', size: 10 }], 5)),
+      new LinkError('expired', LINK_MESSAGES.expired),
+    ];
+    for (const err of errors) {
+      const english = (err as Error).message;
+      const shown = messageOf(err);
+      expect(shown, english).to.not.equal(english);
+      expect(shown, english).to.not.match(/\b(the|is|are|not|be|at|a|of)\b/);
+    }
+    for (const words of Object.values(REFUSAL_WORDS)) expect(failReasonText(words)).to.not.equal(words);
+    await applyLocale('en');
+    for (const err of errors) expect(messageOf(err)).to.equal((err as Error).message);
   });
 
   it('the layout mirrors under dir=rtl (logical CSS): my messages sit at the inline end, the list pane at the start', async () => {
