@@ -232,6 +232,11 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     return list.sort((a, b) => b.lastMessageAt - a.lastMessageAt);
   }
 
+  /** Unread messages over all chats (for the app badge; reads only the chat records). */
+  async unreadTotal(): Promise<number> {
+    return (await listChannels(this.db)).reduce((n, c) => n + c.unread, 0);
+  }
+
   async getChannel(channelId: string): Promise<ChannelSummary | undefined> {
     const c = await getChannel(this.db, channelId);
     return c ? (await this.summaries([c]))[0] : undefined;
