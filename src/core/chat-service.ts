@@ -168,7 +168,7 @@ export class ChatService {
         c.lastMessageAt = Math.max(c.lastMessageAt, record.sentAt);
         // Every newly stored message from someone else is unread (dedup makes this once per id);
         // comparing with the sender's clock would hide messages from a device whose clock is behind.
-        if (!mine) c.unread += 1;
+        if (!mine && !(c.readUpTo !== undefined && record.sentAt <= c.readUpTo)) c.unread += 1;
       },
       receipt,
     );

@@ -51,7 +51,12 @@ export interface ChannelRecord {
   profiles?: MemberProfile[];
   /** Group only: the nonce that binds the channel id to the admin (see core/ids.ts groupChannelId). */
   groupNonce?: string;
-  /** This device shows no notifications for the chat (local only, never synced). */
+  /**
+   * Devices: read on another device of this account up to this time (from a link, a backup or the self-channel),
+   * so history replayed from the relays up to there does not count as unread again.
+   */
+  readUpTo?: number;
+  /** No notifications for the chat (synced to the account's linked devices through the self-channel). */
   muted?: boolean;
 }
 

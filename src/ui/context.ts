@@ -12,7 +12,7 @@ import type { FileShellApi } from './md-file-state.js';
  */
 export type ShellApi = Omit<MeshdropApi, 'maxFileBytes' | 'sendFiles' | 'getFile' | 'pendingShares' | 'sendShare'> &
   FileShellApi & {
-    /** Mutes or unmutes notifications for one chat (stored on this device only). */
+    /** Mutes or unmutes notifications for one chat (synced to the account's linked devices). */
     setChannelMuted?(channelId: string, muted: boolean): Promise<void>;
     /** Sets the largest file this device accepts and sends, in bytes. */
     setMaxFileBytes?(bytes: number): Promise<void>;

@@ -13,6 +13,7 @@ import { HOME, RouterController, chatOfRoute, inviteFromLocation, type Route } f
 import { shareErrorFromLocation, shareFromLocation } from './md-file-state.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
+import type { DevicesApi } from '../core/devices-api.js';
 import './md-update-prompt.js';
 import './md-chat-list.js';
 import './md-chat-screen.js';
@@ -191,6 +192,8 @@ export class MdApp extends LitElement {
   private readonly contacts = new ContactsController(this, () => this.app);
 
   private hadIdentity = false;
+  /** A device link the page was opened with (`#link=…`), for onboarding. */
+  private pendingDeviceLink = '';
   private focusAfterRender = false;
   /** Chat to put focus on when returning to the list (the one just left). */
   private returnTo = '';
@@ -213,6 +216,13 @@ export class MdApp extends LitElement {
     if (shareId || shareProblem) {
       if (shareProblem) this.toast = shareProblem;
       this.router.replace(shareId ? { screen: 'share', id: shareId } : HOME);
+      return true;
+    }
+    if (loc.hash.startsWith('#link=')) {
+      // A device link (scanned QR code): onboarding's "Link to an existing account" takes it.
+      if (this.app?.identity) this.toast = 'This device already has an identity. Open the device link in a fresh profile.';
+      else this.pendingDeviceLink = loc.href;
+      this.router.replace(HOME);
       return true;
     }
     const link = inviteFromLocation(loc);
@@ -405,6 +415,8 @@ export class MdApp extends LitElement {
           ?busy=${this.busy}
           @create-identity=${this.onCreate}
           @import-backup=${this.onImport}
+          .devicesApi=${app as unknown as DevicesApi}
+          .deviceLink=${this.pendingDeviceLink}
         ></md-onboarding>
       </main>`;
     }

@@ -11,6 +11,8 @@ import { baseStyles } from './styles.js';
 import { DISMISSED_TEXT, PERMISSION_TEXT, PERSIST_TEXT } from './device-text.js';
 import './md-identity-panel.js';
 import './md-relay-settings.js';
+import './md-devices.js';
+import type { DevicesApi } from '../core/devices-api.js';
 import type { SaveRelaysDetail } from './md-relay-settings.js';
 
 /** Saves text as a download without any server round trip. */
@@ -306,8 +308,7 @@ export class MdSettingsScreen extends LitElement {
         <md-relay-settings .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>
       </section>
       ${this.renderStorage()}
-      <!-- Place for <md-devices> (linked devices), mounted by the devices feature. -->
-      <div data-slot="devices"></div>
+      <md-devices .api=${app as unknown as DevicesApi}></md-devices>
       <md-identity-panel
         .name=${identity.name}
         .pub=${identity.pair.pub}
