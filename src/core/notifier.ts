@@ -49,7 +49,7 @@ export function skipReason(message: MessageView, channel: ChannelSummary | undef
 
 /** The notification for `message`, or null when it must not notify (see skipReason). */
 export function notificationFor(message: MessageView, channel: ChannelSummary | undefined, ctx: NotifyContext): NotificationPlan | null {
-  if (skipReason(message, channel, ctx)) return null;
+  if (!channel || skipReason(message, channel, ctx)) return null;
   const what = message.kind === 'file' ? 'sent a file' : 'sent a message';
   const body = ctx.hidePreviews ? `${message.authorName} ${what}` : `${message.authorName}: ${previewOf(message)}`;
   return {
