@@ -1,4 +1,5 @@
 import type { RelayOptions } from './relay.js';
+import { parseByteSize, parseDuration } from './blob-options.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -17,7 +18,23 @@ export const USAGE = `Usage: meshdrop-relay [options]
                      relays; "broadcast": GUN's default, every write to every peer (env MESHDROP_ROUTING)
   --rate N           messages per second one client may send, bursts of 5×N (default 200, 0 = no limit;
                      links from other relays are exempt) (env MESHDROP_RATE)
+  --keep-files DUR   how long file blobs are kept after upload, e.g. 30d, 12h, 90m (default 30d;
+                     expired files are deleted from disk) (env MESHDROP_KEEP_FILES)
+  --upload-quota SZ  file bytes one client address may upload per day, e.g. 5GB, 500MB (default 10GiB,
+                     0 = no limit) (env MESHDROP_UPLOAD_QUOTA)
   --help             show this help`;
+
+function parseKeepFiles(raw: string, name = '--keep-files'): number {
+  const ms = parseDuration(raw);
+  if (ms === undefined) throw new UsageError(`${name} must be a duration such as 30d, 12h, 90m or 45s, not "${raw}".`);
+  return ms;
+}
+
+function parseUploadQuota(raw: string, name = '--upload-quota'): number {
+  const bytes = parseByteSize(raw);
+  if (bytes === undefined) throw new UsageError(`${name} must be a size such as 5GB, 500MB or 0 (no limit), not "${raw}".`);
+  return bytes;
+}
 
 function parsePort(raw: string, name = '--port'): number {
   const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
@@ -72,6 +89,8 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
     routing: env.MESHDROP_ROUTING ? parseRouting(env.MESHDROP_ROUTING, 'MESHDROP_ROUTING') : 'subscribed',
     ratePerClient: env.MESHDROP_RATE ? parseRate(env.MESHDROP_RATE, 'MESHDROP_RATE') : 200,
   };
+  if (env.MESHDROP_KEEP_FILES) options.keepFilesMs = parseKeepFiles(env.MESHDROP_KEEP_FILES, 'MESHDROP_KEEP_FILES');
+  if (env.MESHDROP_UPLOAD_QUOTA) options.uploadQuotaBytes = parseUploadQuota(env.MESHDROP_UPLOAD_QUOTA, 'MESHDROP_UPLOAD_QUOTA');
   const args = [...argv];
   const value = (flag: string): string => {
     const v = args.shift();
@@ -117,6 +136,12 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
         break;
       case '--max-message':
         options.maxMessageBytes = parseMaxMessage(take());
+        break;
+      case '--keep-files':
+        options.keepFilesMs = parseKeepFiles(take());
+        break;
+      case '--upload-quota':
+        options.uploadQuotaBytes = parseUploadQuota(take());
         break;
       default:
         throw new UsageError(`Unknown option "${arg}". Run with --help to see the options.`);

@@ -9,6 +9,9 @@ import { installRouting, relayLinkUrl, RELAY_LINK_QUERY, type RoutableRoot } fro
 import { createStaticHandler } from './static-files.js';
 import { installThrottle, type ThrottleStats } from './throttle.js';
 import { installForgeryFilter } from '../sync/forgery-filter.js';
+import { BlobStore, type StorageBudget } from './blob-store.js';
+import { createBlobHandler } from './blob-http.js';
+import { DEFAULT_KEEP_FILES_MS, DEFAULT_MAX_BLOB_BYTES, DEFAULT_UPLOAD_QUOTA_BYTES } from './blob-options.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
 const require = createRequire(import.meta.url);
@@ -37,6 +40,14 @@ export interface RelayOptions {
   routing?: 'subscribed' | 'broadcast';
   /** Messages per second one client connection may send (burst 5×); 0 = unlimited. Relay links are exempt. */
   ratePerClient?: number;
+  /** How long file blobs are kept after upload (default 30 days). */
+  keepFilesMs?: number;
+  /** Blob bytes one client address may upload per UTC day (default 10 GiB; 0 = unlimited). */
+  uploadQuotaBytes?: number;
+  /** Largest single blob accepted (default 8 MiB). */
+  maxBlobBytes?: number;
+  /** Disk budget the blob store asks before storing (the relay's --max-disk). */
+  blobBudget?: StorageBudget;
 }
 
 export interface RunningRelay {
@@ -79,6 +90,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   await mkdir(dataDir, { recursive: true });
   const serveApp = options.appDir ? createStaticHandler(resolve(options.appDir)) : undefined;
   const sockets = new Set<Socket>();
+  const blobs = await BlobStore.open({
+    dataDir,
+    keepMs: options.keepFilesMs ?? DEFAULT_KEEP_FILES_MS,
+    maxBlobBytes: options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES,
+    uploadQuotaBytes: options.uploadQuotaBytes ?? DEFAULT_UPLOAD_QUOTA_BYTES,
+    budget: options.blobBudget,
+  });
+  const serveBlob = createBlobHandler({ store: blobs, peers: options.peers });
   let peersOf: () => GunPeerLike[] = () => [];
   let dropped = () => 0;
   let forgedWrites = () => 0;
@@ -90,6 +109,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       const open = peers.filter((p) => p.wire?.readyState === 1).length;
       res.end(JSON.stringify({ ok: true, peers: peers.length, open, dropped: dropped(), forged: forgedWrites(), pendingWrites: pendingWrites() }));
+      return;
+    }
+    if (req.url?.startsWith('/blob/')) {
+      void serveBlob(req, res);
       return;
     }
     if (serveApp) {
@@ -177,6 +200,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     for (const s of sockets) s.destroy();
     const deadline = Date.now() + FLUSH_TIMEOUT_MS;
     while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await blobs.close();
     await stopped;
   };
 
