@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { blobMetrics } from './blob-metrics.js';
 
 /** The relay-wide disk budget the blob store asks before keeping anything (see the relay's --max-disk). */
@@ -166,24 +166,16 @@ export class BlobStore {
   /**
    * Streams `body` into the store under `hash`, checking its length and SHA-256 on the way. `client` is the
    * uploader's address (charged to its daily quota), undefined for a copy fetched from a peer relay, which keeps
-   * the origin's `storedAt`. Returns false if the blob was already stored (the body is then drained unread).
+   * the origin's `storedAt`. Returns false if the blob was already stored (the body is then hashed, not written).
    */
   async put(hash: string, body: Readable, length: number | undefined, client: string | undefined, storedAt?: number): Promise<boolean> {
     this.check(length, client);
     const existing = await this.get(hash);
-    if (existing) {
-      body.resume();
-      // Sent again: the sender still wants it, so its retention starts over (a peer copy never extends it).
-      if (client !== undefined) {
-        const t = new Date(this.now());
-        await utimes(this.pathOf(hash), t, t).catch(() => undefined);
-      }
-      return false;
-    }
     const temp = join(this.tmp, `${hash}.${randomBytes(6).toString('hex')}`);
     const digest = createHash('sha256');
     let size = 0;
-    const out = createWriteStream(temp);
+    // Already stored: the body is still hashed (so wrong bytes are refused as ever) but not written anywhere.
+    const out = existing ? new Writable({ write: (_chunk, _enc, done) => done() }) : createWriteStream(temp);
     try {
       await new Promise<void>((ok, fail) => {
         body.on('data', (chunk: Buffer) => {
@@ -210,6 +202,14 @@ export class BlobStore {
       if (size !== length) throw new BlobRefused('incomplete', `Expected ${String(length)} bytes, received ${size}.`);
       const actual = digest.digest('hex');
       if (actual !== hash) throw new BlobRefused('hash-mismatch', `The body's SHA-256 is ${actual}, not ${hash}.`);
+      if (existing) {
+        // Sent again: the sender still wants it, so its retention starts over (a peer copy never extends it).
+        if (client !== undefined) {
+          const t = new Date(this.now());
+          await utimes(this.pathOf(hash), t, t).catch(() => undefined);
+        }
+        return false;
+      }
       // Budget again with the real size: other uploads may have used the room since the check.
       if (this.options.budget && !this.options.budget.canStore(size)) throw new BlobRefused('relay-full', 'This relay has no disk space left for files.');
       await mkdir(join(this.dir, hash.slice(0, 2)), { recursive: true });
@@ -220,7 +220,7 @@ export class BlobStore {
       await rename(temp, this.pathOf(hash));
     } catch (err) {
       out.destroy();
-      await unlink(temp).catch(() => undefined);
+      if (!existing) await unlink(temp).catch(() => undefined);
       throw err;
     }
     this.stored += size;

@@ -17,6 +17,8 @@ describe('relay blob store', () => {
       assert.equal(first.status, 201);
       assert.equal(first.headers.get('access-control-allow-origin'), '*');
       assert.equal((await put(relay.url, hash, bytes)).status, 200);
+      const other = randomBlob(300_000).bytes;
+      assert.equal((await put(relay.url, hash, other)).status, 400, 'other bytes under a stored name are still refused');
       const b64 = Buffer.from(hash, 'hex').toString('base64url');
       const got = await fetch(`${relay.url}/blob/${b64}`);
       assert.equal(got.status, 200);
