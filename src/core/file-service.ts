@@ -143,8 +143,10 @@ export class FileService extends EventTarget {
     const me = this.myPub();
     if (!messenger || !me) throw new Error('Sign in and open a chat before sending files.');
     for (const file of files) {
-      const meta = await this.prepare(file);
-      await putOriginal(this.db, meta.fileId, file);
+      // Parking the original (a copy into IndexedDB, for a restart) runs while the first pass lists the hashes.
+      const fileId = randomId(16);
+      const [meta] = await Promise.all([this.prepare(file, fileId), putOriginal(this.db, fileId, file)]);
+      this.transfer.rememberOriginal(fileId, file);
       await putFileRecord(this.db, {
         ...meta,
         channelId,
@@ -167,8 +169,7 @@ export class FileService extends EventTarget {
    * Lists the hashes of a file's encrypted chunks (a first pass reading it slice by slice; nothing is kept) and
    * returns the metadata its message will carry. The chunks are encrypted again while uploading (see core/files.ts).
    */
-  async prepare(file: File): Promise<FileMeta> {
-    const fileId = randomId(16);
+  async prepare(file: File, fileId = randomId(16)): Promise<FileMeta> {
     const meta = await describeBlobFile(file, fileId);
     return { ...meta, name: safeFileName(meta.name), type: meta.type.slice(0, 127) };
   }

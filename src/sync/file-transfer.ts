@@ -63,7 +63,10 @@ export interface FileTransferOptions {
   blobUploadConcurrency: number;
   /** Blob downloads in flight. */
   blobDownloadWindow: number;
-  /** How often a blob no relay has yet (the sender is still uploading, or offline) is asked for again. */
+  /**
+   * Longest wait before a blob no relay has yet (the sender is still uploading, or offline) is asked for again; the
+   * wait starts at 1/10 of it and doubles, so a receiver just behind the sender follows closely.
+   */
   blobRetryMs: number;
 }
 
@@ -74,12 +77,15 @@ export const DEFAULT_TRANSFER_OPTIONS: FileTransferOptions = {
   maxBadAttempts: 3,
   backoffMs: 500,
   retryMs: 10_000,
-  blobUploadConcurrency: 6,
+  blobUploadConcurrency: 8,
   blobDownloadWindow: 8,
   blobRetryMs: 5_000,
 };
 
 class TransferStopped extends Error {}
+
+/** How often a blob upload records its progress in IndexedDB. */
+const SAVE_EVERY_MS = 250;
 
 export class ChunkVerificationError extends Error {
   override name = 'ChunkVerificationError';
@@ -118,6 +124,8 @@ export function progressOf(record: FileRecord): FileProgress {
 
 export class FileTransfer extends EventTarget {
   private readonly running = new Map<string, Promise<void>>();
+  /** Originals of files sent in this session: read directly rather than back from IndexedDB. */
+  private readonly originals = new Map<string, Blob>();
   private readonly cancels = new Set<() => void>();
   private closed = false;
   private readonly options: FileTransferOptions;
@@ -132,6 +140,11 @@ export class FileTransfer extends EventTarget {
   ) {
     super();
     this.options = { ...DEFAULT_TRANSFER_OPTIONS, ...options };
+  }
+
+  /** Keeps the original of a file being sent in this session (it is also parked in IndexedDB for a restart). */
+  rememberOriginal(fileId: string, original: Blob): void {
+    this.originals.set(fileId, original);
   }
 
   /** Starts (or joins) the transfer of a file in whichever direction its record says. */
@@ -264,7 +277,7 @@ export class FileTransfer extends EventTarget {
   private async uploadBlobs(record: FileRecord): Promise<void> {
     const { fileId } = record;
     const blobs = this.blobs;
-    const original = (await getChunk(this.db, fileId, ORIGINAL_INDEX))?.original;
+    const original = this.originals.get(fileId) ?? (await getChunk(this.db, fileId, ORIGINAL_INDEX))?.original;
     if (!blobs || !original) return this.fail(fileId, this.codec.blobErrorText('lost'));
     if (!this.net.online) return this.retryLater(fileId); // stays queued; also resumed on reconnect
     const sent = new Set(record.sentChunks ?? []);
@@ -273,6 +286,27 @@ export class FileTransfer extends EventTarget {
     this.emit(await updateFileRecord(this.db, fileId, (r) => ({ ...r, status: 'uploading', error: '' })));
     let stalled = false;
     let failure: string | undefined;
+    // Sent chunks are recorded in batches (one IndexedDB write per SAVE_EVERY_MS, not per chunk); a restart re-sends
+    // at most the last batch, which the relay accepts again as already stored.
+    let unsaved: number[] = [];
+    let savedAt = Date.now();
+    let saving: Promise<void> = Promise.resolve();
+    const save = (): Promise<void> => {
+      const batch = unsaved;
+      unsaved = [];
+      savedAt = Date.now();
+      if (batch.length === 0) return saving;
+      saving = saving.then(async () =>
+        this.emit(
+          await updateFileRecord(this.db, fileId, (r) => {
+            const done = new Set(r.sentChunks ?? []);
+            for (const i of batch) done.add(i);
+            return { ...r, sentChunks: [...done].sort((a, b) => a - b), doneChunks: done.size };
+          }),
+        ),
+      );
+      return saving;
+    };
     const worker = async (): Promise<void> => {
       for (let index = pending.shift(); index !== undefined && !stalled && !failure && !this.closed; index = pending.shift()) {
         const start = index * record.chunkSize;
@@ -290,16 +324,12 @@ export class FileTransfer extends EventTarget {
           console.debug('blob upload stopped', fileId, index, err);
           return;
         }
-        this.emit(
-          await updateFileRecord(this.db, fileId, (r) => {
-            const done = new Set(r.sentChunks ?? []);
-            done.add(index);
-            return { ...r, sentChunks: [...done].sort((a, b) => a - b), doneChunks: done.size };
-          }),
-        );
+        unsaved.push(index);
+        if (Date.now() - savedAt >= SAVE_EVERY_MS) await save();
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, this.options.blobUploadConcurrency) }, worker));
+    await save();
     if (this.closed) return;
     if (failure) return this.fail(fileId, failure);
     if (stalled) {
@@ -307,7 +337,10 @@ export class FileTransfer extends EventTarget {
       return this.retryLater(fileId);
     }
     const latest = await getFileRecord(this.db, fileId);
-    if (latest && (latest.sentChunks ?? []).length >= latest.chunkCount) this.emit(await finishBlobUpload(this.db, fileId));
+    if (latest && (latest.sentChunks ?? []).length >= latest.chunkCount) {
+      this.originals.delete(fileId);
+      this.emit(await finishBlobUpload(this.db, fileId));
+    }
   }
 
   /**
@@ -326,6 +359,7 @@ export class FileTransfer extends EventTarget {
     const fetchOne = async (index: number): Promise<void> => {
       const hash = record.chunkHashes?.[index] as string;
       let bad = 0;
+      let wait = this.options.blobRetryMs / 10;
       while (!failure && !stopped && !this.closed) {
         let data: ArrayBuffer | undefined;
         try {
@@ -336,7 +370,8 @@ export class FileTransfer extends EventTarget {
           return;
         }
         if (!data) {
-          await this.pause(this.options.blobRetryMs);
+          await this.pause(wait);
+          wait = Math.min(this.options.blobRetryMs, wait * 2);
           continue;
         }
         const plain = await this.codec.openBlob(record, index, data);
