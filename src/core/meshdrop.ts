@@ -11,7 +11,8 @@ import type { ChatEvents } from './chat-events.js';
 import { Session } from './session.js';
 import { NameBook, toChannelSummary, toContactView, toMessageView } from './views.js';
 import { listContacts } from '../store/contacts-store.js';
-import { getChannel, listChannels } from '../store/channels-store.js';
+import { getChannel, listChannels, updateChannel } from '../store/channels-store.js';
+import { DEFAULT_PREFERENCES, PREFERENCES_SETTING, readPreferences, type Preferences } from './preferences.js';
 import { latestMessage } from '../store/messages-store.js';
 import type { ChannelRecord, FileMeta, MessageRecord } from '../store/schema.js';
 import { FileService, type PendingShare } from './file-service.js';
@@ -43,6 +44,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   private starting: Promise<void> = Promise.resolve();
   /** File drop (src/core/file-service.ts); set in open(). */
   files!: FileService;
+  private prefs: Preferences = DEFAULT_PREFERENCES;
 
   private constructor(
     readonly db: MeshdropDatabase,
@@ -62,6 +64,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const identity = await loadIdentity(db);
     const origin = options.origin ?? globalThis.location?.origin ?? '';
     const md = new Meshdrop(db, new RelayConnection(relays), identity, origin);
+    md.prefs = readPreferences(await db.get('settings', PREFERENCES_SETTING));
     await md.starting;
     await md.openFiles();
     return md;
@@ -121,9 +124,10 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     return this.files.maxFileBytes;
   }
 
-  /** Sets this device's per-file limit (sending and receiving); throws with a user-facing message if out of range. */
-  setMaxFileBytes(bytes: number): Promise<void> {
-    return this.files.setMaxFileBytes(bytes);
+  /** Sets the largest file this device sends and accepts; throws with a user-facing message when out of range. */
+  async setMaxFileBytes(bytes: number): Promise<void> {
+    await this.files.setMaxFileBytes(bytes);
+    this.changed();
   }
 
   sendFiles(channelId: string, files: File[]): Promise<void> {
@@ -253,6 +257,26 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   /** For the file service: sends a message of kind 'file' announcing `file`. */
   async sendFileMessage(channelId: string, file: FileMeta): Promise<MessageRecord> {
     return (await this.session()).chat.sendFileMessage(channelId, file);
+  }
+
+  /** Mutes or unmutes notifications for a chat on this device (stored on the channel record, never sent). */
+  async setChannelMuted(channelId: string, muted: boolean): Promise<void> {
+    const updated = await updateChannel(this.db, channelId, (c) => void (c.muted = muted));
+    if (!updated) throw new Error('This chat is not on this device.');
+    this.dispatchEvent(new Event('channels'));
+  }
+
+  /** This device's preferences (notification previews, theme, dismissed warnings). */
+  get preferences(): Preferences {
+    return this.prefs;
+  }
+
+  /** Changes and stores some preferences; emits 'change'. */
+  async setPreferences(patch: Partial<Preferences>): Promise<void> {
+    const next = readPreferences({ ...this.prefs, ...patch });
+    await setSetting(this.db, PREFERENCES_SETTING, next);
+    this.prefs = next;
+    this.changed();
   }
 
   async markRead(channelId: string): Promise<void> {

@@ -51,6 +51,8 @@ export interface ChannelRecord {
   profiles?: MemberProfile[];
   /** Group only: the nonce that binds the channel id to the admin (see core/ids.ts groupChannelId). */
   groupNonce?: string;
+  /** This device shows no notifications for the chat (local only, never synced). */
+  muted?: boolean;
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'received';
