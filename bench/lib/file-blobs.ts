@@ -272,7 +272,8 @@ export function fileBlobsMarkdown(r: FileBlobsRecord | undefined): string[] {
       'has every chunk verified (hash + AES-GCM) and stored as a Blob in IndexedDB. Raw path: the same amount of distinct ' +
       'random 1 MiB blobs PUT by one page then GET by another over plain HTTP to the same relay, no crypto, no IndexedDB; ' +
       '"both" = bytes ÷ (upload time + download time), the figure end to end is compared with. Heap: CDP `JSHeapUsedSize` ' +
-      'sampled every 100 ms on both pages during the transfer.',
+      'sampled every 100 ms on both pages during the transfer (V8\'s heap; the ArrayBuffers of the chunks in flight, at most ' +
+      '8 × 2 × 4 MiB per page, live outside it, and file bytes are Blobs held by the browser on disk, not by the page).',
     '',
   );
   return lines;
