@@ -1,6 +1,7 @@
 /**
  * The relay's content-addressed blob store on disk: file chunks live beside the graph as plain files named by
- * their SHA-256 (hex), `<dataDir>/blobs/<2 hex>/<64 hex>`. A blob is written to a temp file while its bytes are
+ * their SHA-256 (hex), `<dir>/<2 hex>/<64 hex>` (by default `<data>-blobs`: not inside GUN's folder, whose
+ * radisk storage reads every entry there as a file and fails on a subfolder). A blob is written to a temp file while its bytes are
  * hashed and only renamed into place if the hash matches, so a refused or broken upload leaves nothing behind.
  *
  * Retention: a blob expires `keepMs` after it was stored (its mtime; a peer's copy keeps the origin's time). Expired
@@ -20,8 +21,8 @@ export interface StorageBudget {
 }
 
 export interface BlobStoreOptions {
-  /** Relay data folder; blobs go in its `blobs` subfolder. */
-  dataDir: string;
+  /** Folder of the blob store (created if missing). */
+  dir: string;
   /** How long a blob is kept after it was stored. */
   keepMs: number;
   /** Largest blob accepted. */
@@ -81,7 +82,7 @@ export class BlobStore {
   private sweeping: Promise<void> | undefined;
 
   private constructor(readonly options: BlobStoreOptions) {
-    this.dir = join(options.dataDir, 'blobs');
+    this.dir = options.dir;
     this.tmp = join(this.dir, 'tmp');
     this.tombstoneFile = join(this.dir, 'expired.json');
     this.now = options.now ?? Date.now;

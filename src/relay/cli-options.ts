@@ -18,6 +18,7 @@ export const USAGE = `Usage: meshdrop-relay [options]
                      relays; "broadcast": GUN's default, every write to every peer (env MESHDROP_ROUTING)
   --rate N           messages per second one client may send, bursts of 5×N (default 200, 0 = no limit;
                      links from other relays are exempt) (env MESHDROP_RATE)
+  --blobs DIR        folder for file blobs (default: the --data folder's path + "-blobs") (env MESHDROP_BLOBS)
   --keep-files DUR   how long file blobs are kept after upload, e.g. 30d, 12h, 90m (default 30d;
                      expired files are deleted from disk) (env MESHDROP_KEEP_FILES)
   --upload-quota SZ  file bytes one client address may upload per day, e.g. 5GB, 500MB (default 10GiB,
@@ -89,6 +90,7 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
     routing: env.MESHDROP_ROUTING ? parseRouting(env.MESHDROP_ROUTING, 'MESHDROP_ROUTING') : 'subscribed',
     ratePerClient: env.MESHDROP_RATE ? parseRate(env.MESHDROP_RATE, 'MESHDROP_RATE') : 200,
   };
+  if (env.MESHDROP_BLOBS) options.blobDir = env.MESHDROP_BLOBS;
   if (env.MESHDROP_KEEP_FILES) options.keepFilesMs = parseKeepFiles(env.MESHDROP_KEEP_FILES, 'MESHDROP_KEEP_FILES');
   if (env.MESHDROP_UPLOAD_QUOTA) options.uploadQuotaBytes = parseUploadQuota(env.MESHDROP_UPLOAD_QUOTA, 'MESHDROP_UPLOAD_QUOTA');
   const args = [...argv];
@@ -136,6 +138,9 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
         break;
       case '--max-message':
         options.maxMessageBytes = parseMaxMessage(take());
+        break;
+      case '--blobs':
+        options.blobDir = take();
         break;
       case '--keep-files':
         options.keepFilesMs = parseKeepFiles(take());

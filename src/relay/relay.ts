@@ -46,6 +46,8 @@ export interface RelayOptions {
   uploadQuotaBytes?: number;
   /** Largest single blob accepted (default 8 MiB). */
   maxBlobBytes?: number;
+  /** Folder for file blobs (default: the data folder's path + "-blobs", beside it, not inside GUN's folder). */
+  blobDir?: string;
   /** Disk budget the blob store asks before storing (the relay's --max-disk). */
   blobBudget?: StorageBudget;
 }
@@ -91,7 +93,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const serveApp = options.appDir ? createStaticHandler(resolve(options.appDir)) : undefined;
   const sockets = new Set<Socket>();
   const blobs = await BlobStore.open({
-    dataDir,
+    dir: resolve(options.blobDir ?? `${dataDir}-blobs`),
     keepMs: options.keepFilesMs ?? DEFAULT_KEEP_FILES_MS,
     maxBlobBytes: options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES,
     uploadQuotaBytes: options.uploadQuotaBytes ?? DEFAULT_UPLOAD_QUOTA_BYTES,

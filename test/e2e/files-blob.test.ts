@@ -55,7 +55,7 @@ async function openAs(ctx: BrowserContext, relay: RelayProcess, name: string, ch
 
 /** Blob files (not temp files) in a relay's data folder. */
 async function blobFiles(relay: RelayProcess): Promise<string[]> {
-  const entries = await readdir(join(relay.dataDir, 'blobs'), { recursive: true, withFileTypes: true }).catch(() => []);
+  const entries = await readdir(`${relay.dataDir}-blobs`, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile() && /^[0-9a-f]{64}$/.test(e.name)).map((e) => e.name);
 }
 
@@ -123,7 +123,7 @@ test('a blob whose bytes do not match its name is refused by a raw HTTP client a
   assert.equal(res.status, 400);
   assert.equal(((await res.json()) as { error: string }).error, 'hash-mismatch');
   assert.deepEqual(await blobFiles(r3), before);
-  assert.deepEqual(await readdir(join(r3.dataDir, 'blobs', 'tmp')), [], 'no temp file left behind');
+  assert.deepEqual(await readdir(join(`${r3.dataDir}-blobs`, 'tmp')), [], 'no temp file left behind');
   assert.equal((await fetch(`${r3.url}/blob/${claimed}`)).status, 404);
 });
 

@@ -115,7 +115,8 @@ export async function cleanup(): Promise<void> {
   for (const child of running) child.kill('SIGKILL');
   await Promise.all([...running].map((c) => new Promise((ok) => (c.exitCode !== null || c.signalCode !== null ? ok(null) : c.once('exit', ok)))));
   running.clear();
-  await Promise.all([...tempDirs].map((d) => rm(d, { recursive: true, force: true })));
+  // A relay keeps file blobs beside its data folder (`<data>-blobs`).
+  await Promise.all([...tempDirs].flatMap((d) => [d, `${d}-blobs`]).map((d) => rm(d, { recursive: true, force: true })));
   tempDirs.clear();
 }
 

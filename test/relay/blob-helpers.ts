@@ -22,7 +22,7 @@ const dirs: string[] = [];
 export async function startBlobRelay(options: Partial<BlobStoreOptions> = {}): Promise<BlobRelay> {
   const dataDir = await mkdtemp(join(tmpdir(), 'meshdrop-blobs-'));
   dirs.push(dataDir);
-  const store = await BlobStore.open({ dataDir, keepMs: 86_400_000, maxBlobBytes: 1024 * 1024, uploadQuotaBytes: 0, ...options });
+  const store = await BlobStore.open({ dir: join(dataDir, 'blobs'), keepMs: 86_400_000, maxBlobBytes: 1024 * 1024, uploadQuotaBytes: 0, ...options });
   const peers: string[] = [];
   const handle = createBlobHandler({ store, peers });
   const server: Server = createServer((req, res) => {

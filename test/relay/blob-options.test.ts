@@ -23,8 +23,10 @@ describe('relay blob options', () => {
     assert.ok(o !== 'help');
     assert.equal(o.keepFilesMs, 12 * 3_600_000);
     assert.equal(o.uploadQuotaBytes, 5e9);
-    const env = parseRelayOptions([], { MESHDROP_KEEP_FILES: '2s' }, '/app');
-    assert.ok(env !== 'help' && env.keepFilesMs === 2000);
+    const env = parseRelayOptions([], { MESHDROP_KEEP_FILES: '2s', MESHDROP_BLOBS: '/srv/blobs' }, '/app');
+    assert.ok(env !== 'help' && env.keepFilesMs === 2000 && env.blobDir === '/srv/blobs');
+    const flag = parseRelayOptions(['--blobs', '/b'], {}, '/app');
+    assert.ok(flag !== 'help' && flag.blobDir === '/b');
     assert.throws(() => parseRelayOptions(['--keep-files', 'forever'], {}, '/app'), (e: unknown) => e instanceof UsageError && /--keep-files must be a duration such as 30d/.test(e.message));
     assert.throws(() => parseRelayOptions(['--upload-quota', 'x'], {}, '/app'), (e: unknown) => e instanceof UsageError && /--upload-quota must be a size/.test(e.message));
   });
