@@ -1,12 +1,12 @@
 import type { MeshdropDatabase } from '../store/db.js';
 import { getChannel, updateChannel } from '../store/channels-store.js';
-import { addMessageAndUpdateChannel, addMessageIfNew, addOutgoingMessage, advanceMessageStatus, getChannelAndKnown, loadMessagePage } from '../store/messages-store.js';
+import { addMessageAndUpdateChannel, addMessageIfNew, addOutgoingMessage, advanceMessageStatus, getChannelAndKnown, loadMessagePage, markMessageFailed } from '../store/messages-store.js';
 import type { ChannelRecord, FileMeta, IdentityRecord, MessageRecord } from '../store/schema.js';
-import { Outbox, type OutboxAckDetail } from '../sync/outbox.js';
+import { Outbox, type OutboxAckDetail, type OutboxRefusedDetail } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
 import { APP_ROOT } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
-import { MAX_ENVELOPE_CHARS, MAX_TEXT_CHARS, openEnvelope, sealEnvelope, type InnerMessage, type SystemPayload } from './envelope.js';
+import { MAX_ENVELOPE_CHARS, MAX_TEXT_CHARS, openEnvelope, sealEnvelope, type ActionPayload, type InnerMessage, type ReplyBody, type SystemPayload } from './envelope.js';
 import { isMessageId, newMessageId } from './ids.js';
 
 export class ChatError extends Error {
@@ -16,7 +16,33 @@ export class ChatError extends Error {
 export type SystemInner = Extract<InnerMessage, { kind: 'system' }>;
 export type SystemHandler = (channel: ChannelRecord, inner: SystemInner) => Promise<void>;
 
-type Content = { kind: 'text'; body: string } | { kind: 'file'; body: FileMeta } | { kind: 'system'; body: SystemPayload };
+export type ActionInner = Extract<InnerMessage, { kind: 'action' }>;
+
+type Content =
+  | { kind: 'text'; body: string }
+  | { kind: 'file'; body: FileMeta }
+  | { kind: 'system'; body: SystemPayload }
+  | { kind: 'reply'; body: ReplyBody }
+  | { kind: 'action'; body: ActionPayload };
+
+/** What the conversation features (src/core/conversation-service.ts) plug into the receive path. */
+export interface ConversationHooks {
+  /** True when an action with this id was already handled (GUN replays history: skip its crypto). */
+  isKnownAction(id: string): Promise<boolean>;
+  /** A verified reaction, edit or deletion from a current member (or from me on another device). */
+  onAction(channel: ChannelRecord, inner: ActionInner): Promise<void>;
+  /** A message was just stored: applies actions that arrived before it and returns the record as it is now. */
+  onStored(record: MessageRecord): Promise<MessageRecord>;
+  /** The channel is being watched (subscribe to what else the feature reads from members' spaces). */
+  onWatch(channel: ChannelRecord): void;
+}
+
+const noHooks: ConversationHooks = {
+  isKnownAction: async () => false,
+  onAction: async () => undefined,
+  onStored: async (r) => r,
+  onWatch: () => undefined,
+};
 
 /** Envelopes that arrived before the key of their epoch (a group-key message can lag behind). */
 interface Parked {
@@ -42,6 +68,7 @@ export class ChatService {
   /** Ids of my messages known to be delivered, so further receipts for them skip IndexedDB. */
   private readonly delivered = new Set<string>();
   private systemHandler: SystemHandler = async () => undefined;
+  private hooks: ConversationHooks = noHooks;
   private stopped = false;
 
   constructor(
@@ -52,15 +79,21 @@ export class ChatService {
     private readonly events: ChatEvents,
   ) {
     outbox.addEventListener('acked', this.onAcked);
+    outbox.addEventListener('refused', this.onRefused);
   }
 
   setSystemHandler(handler: SystemHandler): void {
     this.systemHandler = handler;
   }
 
+  setConversationHooks(hooks: ConversationHooks): void {
+    this.hooks = hooks;
+  }
+
   stop(): void {
     this.stopped = true;
     this.outbox.removeEventListener('acked', this.onAcked);
+    this.outbox.removeEventListener('refused', this.onRefused);
   }
 
   /** Runs `task` after every earlier received item, so state changes apply in arrival order. */
@@ -86,16 +119,19 @@ export class ChatService {
     for (const pub of channel.members) {
       this.subs.ensure(`r|${channel.id}|${pub}`, pub, receiptsFor(channel.id, this.me.pair.pub), (v, k) => this.receipt(channel.id, k, v));
     }
+    this.hooks.onWatch(channel);
   }
 
   unwatchMember(channelId: string, pub: string): void {
     this.subs.drop(`c|${channelId}|${pub}`);
     this.subs.drop(`r|${channelId}|${pub}`);
+    this.subs.drop(`seen|${channelId}|${pub}`);
   }
 
   unwatchChannel(channelId: string): void {
     this.subs.dropPrefix(`c|${channelId}|`);
     this.subs.dropPrefix(`r|${channelId}|`);
+    this.subs.dropPrefix(`seen|${channelId}|`);
     this.parked.delete(channelId);
   }
 
@@ -125,7 +161,7 @@ export class ChatService {
       return;
     }
     // GUN replays all history on every start: skip the crypto for messages already stored.
-    if (known) return;
+    if (known || (await this.hooks.isKnownAction(id))) return;
     const res = await openEnvelope(raw, {
       signer,
       channel: channelId,
@@ -148,17 +184,22 @@ export class ChatService {
       if (!mine) await this.systemHandler(channel, inner);
       return;
     }
+    if (inner.kind === 'action') {
+      await this.hooks.onAction(channel, inner);
+      return;
+    }
     const record: MessageRecord = {
       id,
       channelId,
       author: signer,
       sentAt: Math.min(inner.sentAt, Date.now() + MAX_FUTURE_MS),
-      kind: inner.kind,
-      text: inner.kind === 'text' ? inner.body : '',
+      kind: inner.kind === 'reply' ? 'text' : inner.kind,
+      text: inner.kind === 'text' ? inner.body : inner.kind === 'reply' ? inner.body.text : '',
       status: mine ? 'sent' : 'received',
       receivedAt: Date.now(),
     };
     if (inner.kind === 'file') record.file = inner.body;
+    if (inner.kind === 'reply') record.replyTo = inner.body.to;
     // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
     const receipt = mine ? undefined : Outbox.entry({ id: `r:${id}`, path: [...receiptsFor(channelId, signer), id], value: 1, messageId: '' });
     const stored = await addMessageAndUpdateChannel(
@@ -173,10 +214,11 @@ export class ChatService {
       receipt,
     );
     if (!stored) return;
-    this.events.messages(channelId, [record]);
+    const current = await this.hooks.onStored(record);
+    this.events.messages(channelId, [current]);
     this.events.channels();
     if (receipt) this.outbox.sendStored(receipt);
-    if (!mine && record.kind === 'file') this.events.fileMessage(record);
+    if (!mine && current.kind === 'file' && !current.deleted) this.events.fileMessage(current);
   }
 
   private receipt(channelId: string, id: string, value: unknown): void {
@@ -206,6 +248,16 @@ export class ChatService {
     });
   };
 
+  /** A relay refused my message (quota, full disk): show it as failed with the reason; the outbox tries again later. */
+  private readonly onRefused = (e: Event): void => {
+    const { messageId, reason } = (e as CustomEvent<OutboxRefusedDetail>).detail;
+    if (!messageId) return;
+    void this.serial(async () => {
+      const updated = await markMessageFailed(this.db, messageId, reason);
+      if (updated) this.events.messages(updated.channelId, [updated]);
+    });
+  };
+
   private async openChannel(channelId: string): Promise<ChannelRecord> {
     const channel = await getChannel(this.db, channelId);
     if (!channel) throw new ChatError('This chat does not exist on this device.');
@@ -230,21 +282,41 @@ export class ChatService {
     return record;
   }
 
+  /** Sends a text that answers message `to` of the same chat. */
+  async sendReply(channelId: string, text: string, to: string): Promise<MessageRecord> {
+    if (!text.trim()) throw new ChatError('Type a message first.');
+    if (text.length > MAX_TEXT_CHARS) {
+      throw new ChatError(`Messages can be at most ${MAX_TEXT_CHARS} characters (this one has ${text.length}).`);
+    }
+    if (!isMessageId(to)) throw new ChatError('That message cannot be answered.');
+    const record = await this.send(await this.openChannel(channelId), { kind: 'reply', body: { text, to } });
+    if (!record || typeof record === 'string') throw new ChatError('The message could not be stored.');
+    return record;
+  }
+
+  /** Sends a reaction, edit or deletion (the caller applies it locally). Returns its id and send time. */
+  async sendAction(channelId: string, payload: ActionPayload): Promise<{ id: string; sentAt: number }> {
+    const sentAt = Date.now();
+    const id = await this.send(await this.openChannel(channelId), { kind: 'action', body: payload }, sentAt);
+    if (typeof id !== 'string') throw new ChatError('The change could not be sent.');
+    return { id, sentAt };
+  }
+
   /** Sends a protocol message (never shown as a chat bubble). Returns its id. */
   async sendSystem(channel: ChannelRecord, payload: SystemPayload): Promise<string> {
     const id = await this.send(channel, { kind: 'system', body: payload });
     return typeof id === 'string' ? id : '';
   }
 
-  private async send(channel: ChannelRecord, content: Content): Promise<MessageRecord | string | undefined> {
+  private async send(channel: ChannelRecord, content: Content, sentAt = Date.now()): Promise<MessageRecord | string | undefined> {
     const key = channel.keys.find((k) => k.epoch === channel.currentEpoch)?.key;
     if (!key) throw new ChatError('This chat has no key yet; wait until the group admin shares it.');
-    const id = newMessageId();
-    const sentAt = Date.now();
+    const id = newMessageId(sentAt);
     const inner = { id, channel: channel.id, author: this.me.pair.pub, sentAt, epoch: channel.currentEpoch, ...content } as InnerMessage;
     const envelope = await sealEnvelope(inner, key, this.me.pair);
     const path = [APP_ROOT, 'c', channel.id, id];
-    if (content.kind === 'system') {
+    if (content.kind === 'system' || content.kind === 'action') {
+      if (content.kind === 'action') this.seen.add(`${channel.id}|${this.me.pair.pub}|${id}`);
       await this.outbox.enqueue({ id, path, value: envelope, messageId: '' });
       return id;
     }
@@ -253,12 +325,13 @@ export class ChatService {
       channelId: channel.id,
       author: this.me.pair.pub,
       sentAt,
-      kind: content.kind,
-      text: content.kind === 'text' ? content.body : '',
+      kind: content.kind === 'reply' ? 'text' : content.kind,
+      text: content.kind === 'text' ? content.body : content.kind === 'reply' ? content.body.text : '',
       status: 'pending',
       receivedAt: sentAt,
     };
     if (content.kind === 'file') record.file = content.body;
+    if (content.kind === 'reply') record.replyTo = content.body.to;
     this.seen.add(`${channel.id}|${this.me.pair.pub}|${id}`);
     const write = Outbox.entry({ id, path, value: envelope, messageId: id });
     await addOutgoingMessage(

@@ -1,14 +1,25 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type GunModule from 'gun';
 import { keepPeersDialed } from '../sync/redial.js';
 import { installRouting, relayLinkUrl, RELAY_LINK_QUERY, type RoutableRoot } from './routing.js';
 import { createStaticHandler } from './static-files.js';
 import { installThrottle, type ThrottleStats } from './throttle.js';
+import { DEFAULT_LIMITS } from './cli-options.js';
 import { installForgeryFilter } from '../sync/forgery-filter.js';
+import { DiskBudget } from './disk-budget.js';
+import { QuotaLedger } from './quota.js';
+import { installWriteGuard, addressKey, type GuardedPeer, type GuardStats } from './write-guard.js';
+import { addScrapeSource, countBytesIn, countMessagesIn, metricsText, relayMetrics } from './metrics.js';
+import { clientAddress, linkAddresses, type RequestLike } from './client-address.js';
+import { startPush, type PushOptions, type RelayPush } from './push/index.js';
+import { BlobStore, type StorageBudget } from './blob-store.js';
+import { createBlobHandler } from './blob-http.js';
+import { DEFAULT_KEEP_FILES_MS, DEFAULT_MAX_BLOB_BYTES, DEFAULT_UPLOAD_QUOTA_BYTES } from './blob-options.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
 const require = createRequire(import.meta.url);
@@ -37,6 +48,30 @@ export interface RelayOptions {
   routing?: 'subscribed' | 'broadcast';
   /** Messages per second one client connection may send (burst 5×); 0 = unlimited. Relay links are exempt. */
   ratePerClient?: number;
+  /** Largest size of the data folder (graph, blobs, ledger) in bytes; 0 = only the file system's free space. */
+  maxDiskBytes?: number;
+  /** Bytes one signing key or connection may write per UTC day (0 = no limit). */
+  quotaDayBytes?: number;
+  /** Bytes one signing key or connection may have stored here in all (0 = no limit). */
+  quotaStoredBytes?: number;
+  /** Bytes all connections of one client address may write per UTC day (0 = no limit). */
+  addressQuotaDayBytes?: number;
+  /** Bytes one client address may have stored here in all (0 = no limit). */
+  addressQuotaStoredBytes?: number;
+  /** Client address from the last X-Forwarded-For entry (only behind a reverse proxy that sets it). */
+  trustProxy?: boolean;
+  /** Web Push sender (src/relay/push): on unless `enabled: false`. */
+  push?: PushOptions;
+  /** How long file blobs are kept after upload (default 30 days). */
+  keepFilesMs?: number;
+  /** Blob bytes one client address may upload per UTC day (default 10 GiB; 0 = unlimited). */
+  uploadQuotaBytes?: number;
+  /** Largest single blob accepted (default 8 MiB). */
+  maxBlobBytes?: number;
+  /** Folder for file blobs (default `<data>/blobs`; GUN keeps the graph in `<data>/graph`). */
+  blobDir?: string;
+  /** Disk budget the blob store asks before storing (the relay's --max-disk). */
+  blobBudget?: StorageBudget;
 }
 
 export interface RunningRelay {
@@ -44,6 +79,10 @@ export interface RunningRelay {
   readonly url: string;
   /** Writes received but not yet on disk (radisk batches writes for ~250 ms before acking them). */
   pendingWrites(): number;
+  /** The data folder's budget (--max-disk): the blob store asks it before storing and calls `add` for what it stores. */
+  readonly diskBudget: DiskBudget;
+  /** The Web Push part, if enabled (tests read its stats and registrations). */
+  readonly push?: RelayPush;
   /** Stops accepting data, closes mesh links, and resolves once every received write is on disk (or after 5 s). */
   close(): Promise<void>;
 }
@@ -64,7 +103,11 @@ interface GunRootInternals {
   opt: {
     peers: Record<string, GunPeerLike>;
     mesh?: { hi(peer: GunPeerLike): void; hear: Parameters<typeof installThrottle>[0]['hear'] };
-    ws?: { web?: { on(event: 'connection', cb: (wire: { meshdropRelay?: boolean }, req: { url?: string }) => void): void } };
+    ws?: {
+      web?: {
+        on(event: 'connection', cb: (wire: { meshdropRelay?: boolean; meshdropAddress?: string }, req: { url?: string } & RequestLike) => void): void;
+      };
+    };
   };
   on(event: 'put' | 'in', cb: (this: { to: { next(msg: GunWireMessage): void } }, msg: GunWireMessage) => void): void;
 }
@@ -72,6 +115,22 @@ interface GunRootInternals {
 const FLUSH_TIMEOUT_MS = 5_000;
 /** A chat user sends a few messages a second; a file is 1 message per 256 KiB chunk. */
 export const DEFAULT_RATE_PER_CLIENT = 200;
+/** How often the quota ledger is saved. */
+const LEDGER_SAVE_MS = 10_000;
+
+/**
+ * Where GUN's radisk keeps the graph: `<data>/graph`. Radisk lists its folder when its root file is missing and
+ * takes every entry for one of its own files (it rewrote `push-vapid.json` and failed with EISDIR on `blobs/`), so
+ * nothing else may live beside it. A data folder from before this layout (radisk's root file `!` directly in it)
+ * keeps its graph where it is.
+ */
+async function graphFolder(dataDir: string): Promise<string> {
+  const graph = join(dataDir, 'graph');
+  const legacy = existsSync(join(dataDir, '!')) && !existsSync(graph);
+  if (legacy) return dataDir;
+  await mkdir(graph, { recursive: true });
+  return graph;
+}
 
 /** Starts one relay: a GUN peer with disk persistence, plus (optionally) the built app over HTTP. */
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
@@ -83,13 +142,52 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   let dropped = () => 0;
   let forgedWrites = () => 0;
   let pendingWrites = () => 0;
+  let guard: GuardStats | undefined;
+  let droppedReported = 0;
+  const budget = new DiskBudget(dataDir, { maxBytes: options.maxDiskBytes ?? DEFAULT_LIMITS.maxDiskBytes });
+  await budget.start();
+  const ledger = new QuotaLedger(join(dataDir, 'quota', 'ledger.json'));
+  await ledger.load();
+  const metrics = relayMetrics();
+  metrics.diskBudgetBytes.set(budget.maxBytes);
+  const push = options.push?.enabled === false ? undefined : await startPush(dataDir, options.push);
+  const blobs = await BlobStore.open({
+    dir: resolve(options.blobDir ?? join(dataDir, 'blobs')),
+    keepMs: options.keepFilesMs ?? DEFAULT_KEEP_FILES_MS,
+    maxBlobBytes: options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES,
+    uploadQuotaBytes: options.uploadQuotaBytes ?? DEFAULT_UPLOAD_QUOTA_BYTES,
+    budget: options.blobBudget ?? budget,
+  });
+  const serveBlob = createBlobHandler({ store: blobs, peers: options.peers, clientOf: (req) => addressKey(clientAddress(req, options.trustProxy ?? false)) });
+  const graphDir = await graphFolder(dataDir);
 
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
       const peers = peersOf();
       res.writeHead(200, { 'Content-Type': 'application/json' });
       const open = peers.filter((p) => p.wire?.readyState === 1).length;
-      res.end(JSON.stringify({ ok: true, peers: peers.length, open, dropped: dropped(), forged: forgedWrites(), pendingWrites: pendingWrites() }));
+      const refused = guard?.refused;
+      res.end(JSON.stringify({ ok: true, peers: peers.length, open, dropped: dropped(), forged: forgedWrites(), pendingWrites: pendingWrites(), refused, disk: { used: budget.used(), max: budget.maxBytes } }));
+      return;
+    }
+    if (req.url === '/metrics') {
+      const newlyDropped = dropped() - droppedReported;
+      droppedReported += newlyDropped;
+      if (newlyDropped > 0) metrics.refusals.inc({ reason: 'rate' }, newlyDropped);
+      const blobs = budget.usedIn('blobs');
+      const ledgerBytes = budget.usedIn('quota');
+      metrics.storedBytes.set({ kind: 'graph' }, Math.max(0, budget.used() - blobs - ledgerBytes));
+      metrics.storedBytes.set({ kind: 'blobs' }, blobs);
+      metrics.storedBytes.set({ kind: 'other' }, ledgerBytes);
+      metricsText().then(
+        ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType }).end(body),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
+    if (push?.handle(req, res)) return;
+    if (req.url?.startsWith('/blob/')) {
+      void serveBlob(req, res);
       return;
     }
     if (serveApp) {
@@ -115,7 +213,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const meshPeers = options.peers.map(relayLinkUrl);
   const gun = Gun({
     web: server,
-    file: dataDir,
+    file: graphDir,
     radisk: true,
     peers: meshPeers,
     // The mesh is explicit: no UDP multicast discovery of LAN peers.
@@ -136,13 +234,44 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   // Mark links dialed by other Meshdrop relays (runs in the same tick as GUN's own handler, before any message).
   root.opt.ws?.web?.on('connection', (wire, req) => {
     if (req.url?.includes(RELAY_LINK_QUERY)) wire.meshdropRelay = true;
+    wire.meshdropAddress = clientAddress(req, options.trustProxy ?? false);
   });
   if (options.routing !== 'broadcast') installRouting(root as unknown as RoutableRoot);
   // Writes into a user space signed by another key (GUN's unchecked '*' signer) are never stored or forwarded.
   let forged = 0;
-  if (root.opt.mesh) installForgeryFilter(root.opt.mesh as unknown as Parameters<typeof installForgeryFilter>[0], (n) => (forged += n));
+  if (root.opt.mesh) installForgeryFilter(root.opt.mesh as unknown as Parameters<typeof installForgeryFilter>[0], (n) => {
+      forged += n;
+      metrics.refusals.inc({ reason: 'forged' }, n);
+    });
+  // Quotas and the disk budget (write-guard.ts). A link counts as a configured peer's if we dialed it, or if it
+  // comes from an address one of our --peers resolves to; any other connection is charged like a client.
+  const links = linkAddresses(options.peers);
+  const trustedLink = (peer: GuardedPeer) =>
+    Boolean(peer.url) || (Boolean(peer.wire?.meshdropRelay) && links.has(addressKey(peer.wire?.meshdropAddress ?? '')));
+  if (root.opt.mesh) {
+    guard = installWriteGuard(root as unknown as Parameters<typeof installWriteGuard>[0], root.opt.mesh as unknown as Parameters<typeof installWriteGuard>[1], {
+      quotas: {
+        writer: { day: options.quotaDayBytes ?? DEFAULT_LIMITS.quotaDayBytes, stored: options.quotaStoredBytes ?? DEFAULT_LIMITS.quotaStoredBytes },
+        address: {
+          day: options.addressQuotaDayBytes ?? DEFAULT_LIMITS.addressQuotaDayBytes,
+          stored: options.addressQuotaStoredBytes ?? DEFAULT_LIMITS.addressQuotaStoredBytes,
+        },
+      },
+      ledger,
+      budget,
+      metrics,
+      trustedLink,
+    });
+  }
+  const saveLedger = () => ledger.save().catch((err: unknown) => console.error('meshdrop-relay: cannot save the quota ledger:', err));
+  const ledgerTimer = setInterval(() => void saveLedger(), LEDGER_SAVE_MS);
+  ledgerTimer.unref();
+  // Every `hear.one` wrapper goes on before the rate limit: it replaces `mesh.hear`, and GUN only calls its own `.one`.
+  const peerKind = (p: unknown) => (Boolean((p as GuardedPeer)?.url) || Boolean((p as GuardedPeer)?.wire?.meshdropRelay) ? 'relay' : 'client');
+  if (root.opt.mesh) countMessagesIn(root.opt.mesh as unknown as Parameters<typeof countMessagesIn>[0], peerKind);
   const rate = options.ratePerClient ?? DEFAULT_RATE_PER_CLIENT;
   const throttle: ThrottleStats = rate > 0 && root.opt.mesh ? installThrottle(root.opt.mesh, rate) : { dropped: 0 };
+  if (root.opt.mesh) countBytesIn(root.opt.mesh as unknown as Parameters<typeof countBytesIn>[0], peerKind);
 
   // Count writes between GUN's store receiving them and radisk acking them, so shutdown can wait for the disk.
   // Listeners added after creation run after the store's own, and only for puts that passed SEA's checks.
@@ -150,12 +279,25 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   root.on('put', function (msg) {
     this.to.next(msg);
     if (!msg._?.rad && msg['#'] !== undefined) pending.add(String(msg['#']));
+    // A new write (not a reply carrying '@', e.g. a disk read or another relay's answer) that changed the graph
+    // (HAM fires 'put' per changed key only, so re-sent values push nothing): tell the push sender its soul.
+    const soul = (msg.put as { '#'?: unknown } | undefined)?.['#'];
+    if (push && msg['@'] === undefined && typeof soul === 'string') push.written(soul);
   });
   root.on('in', function (msg) {
     this.to.next(msg);
     if (msg['@'] !== undefined) pending.delete(String(msg['@']));
   });
 
+  const removeScrape = addScrapeSource({
+    messagesOut: () => (root.opt.mesh as unknown as { say?: { c?: number } } | undefined)?.say?.c ?? 0,
+    bytesOut: () => (root.opt.mesh as unknown as { say?: { d?: number } } | undefined)?.say?.d ?? 0,
+    connections: () => {
+      const open = peersOf().filter((p) => p.wire?.readyState === 1) as GuardedPeer[];
+      const relay = open.filter((p) => Boolean(p.url) || Boolean(p.wire?.meshdropRelay)).length;
+      return { client: open.length - relay, relay };
+    },
+  });
   dropped = () => throttle.dropped;
   forgedWrites = () => forged;
   pendingWrites = () => pending.size;
@@ -163,6 +305,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     stopRedial();
+    removeScrape();
+    clearInterval(ledgerTimer);
+    budget.stop();
     // Mesh links: GUN reconnects any peer still listed, so unlist before closing.
     for (const [id, peer] of Object.entries(root.opt.peers)) {
       delete root.opt.peers[id];
@@ -177,13 +322,18 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     for (const s of sockets) s.destroy();
     const deadline = Date.now() + FLUSH_TIMEOUT_MS;
     while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await blobs.close();
     await stopped;
+    await saveLedger();
+    await push?.close();
   };
 
   return {
     port,
     url: `http://localhost:${port}`,
     pendingWrites: () => pending.size,
+    diskBudget: budget,
+    push,
     close: () => (closing ??= close()),
   };
 }

@@ -76,6 +76,11 @@ export interface FileMeta {
    * under these hashes; absent in files sent before that (their chunks live in the author's signed space).
    */
   chunkHashes?: string[];
+  /**
+   * 1: the chunks are binary blobs (iv ‖ ciphertext+tag) in the relays' blob stores, named by `chunkHashes`, and
+   * `sha256` is the hash of that list (see core/files.ts manifestHash). Absent: chunks travel through GUN.
+   */
+  blobs?: 1;
 }
 
 export interface MessageRecord {
@@ -88,6 +93,48 @@ export interface MessageRecord {
   file?: FileMeta;
   status: MessageStatus;
   receivedAt: number;
+  /** Why a message of mine is 'failed' (e.g. the relay's refusal, in words for people); cleared once it is sent. */
+  failReason?: string;
+  /** A reply: id of the message it answers (same chat). */
+  replyTo?: string;
+  /** Set once an edit by the author was applied: order key (sender's time, action id) of the latest edit. */
+  edited?: ActionOrder;
+  /** Deleted for everyone (text and file are gone; "message deleted" is shown). */
+  deleted?: boolean;
+  /** Deleted for me only: kept as an empty tombstone so a replay from the network does not bring it back. */
+  hidden?: boolean;
+  /** Latest reaction per reacting member (an empty emoji is a removed reaction, kept for ordering). */
+  reactions?: Record<string, ActionOrder & { emoji: string }>;
+}
+
+/** Order of two actions by the same author: by the author's clock, then action id. */
+export interface ActionOrder {
+  at: number;
+  id: string;
+}
+
+/**
+ * A received or sent conversation action (reaction, edit, delete for everyone), kept by id so a replay
+ * changes nothing, and so one that arrived before its target can be applied when the target arrives.
+ */
+export interface ActionRecord {
+  id: string;
+  channelId: string;
+  author: string;
+  sentAt: number;
+  target: string;
+  type: 'react' | 'edit' | 'delete';
+  /** Emoji (react) or new text (edit). */
+  value: string;
+  state: 'parked' | 'applied' | 'dropped';
+}
+
+/** How far a member has seen a chat: the newest message from others it viewed (my own entry too). */
+export interface SeenRecord {
+  channelId: string;
+  reader: string;
+  sentAt: number;
+  id: string;
 }
 
 export interface OutboxRecord {
@@ -116,6 +163,11 @@ export interface FileRecord extends FileMeta {
   blob?: Blob;
   /** Outgoing: chunk indexes a relay has acknowledged (the rest are still queued in `chunks`). */
   sentChunks?: number[];
+  /**
+   * Blob files: the file's bytes stay in the `chunks` store (the sender's original at index -1, the receiver's
+   * decrypted parts at 0…n-1) and `blob` is built from them when the record is read (file-service getFile).
+   */
+  bytesInChunks?: boolean;
   updatedAt?: number;
 }
 
@@ -126,6 +178,11 @@ export interface ChunkRecord {
   data: string;
   /** Incoming: the verified, decrypted bytes (kept until the whole file is assembled). */
   plain?: ArrayBuffer;
+  /**
+   * Incoming blob files: the verified, decrypted chunk as a Blob (IndexedDB keeps it on disk). Kept after the file is
+   * complete: the file is the Blob made of these parts, so a 2 GB file is never copied or held in memory.
+   */
+  part?: Blob;
   /** Outgoing, at index -1 only: the original file, moved into the FileRecord once sent. */
   original?: Blob;
 }
@@ -147,6 +204,8 @@ export interface MeshdropDB extends DBSchema {
   files: { key: string; value: FileRecord };
   chunks: { key: [string, number]; value: ChunkRecord };
   shares: { key: string; value: ShareRecord };
+  actions: { key: string; value: ActionRecord; indexes: { byTarget: string } };
+  seen: { key: [string, string]; value: SeenRecord };
 }
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 3;

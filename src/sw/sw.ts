@@ -2,6 +2,7 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { receiveShare, SHARE_TARGET_PATH } from './share-target.js';
+import { installPushHandlers } from './push.js';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -23,6 +24,16 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
   const data = event.data as { type?: string } | null;
   // workbox-window's messageSkipWaiting(): the user accepted the "update available" prompt.
   if (data?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+// File blobs (PUT/GET /blob/… on any relay) bypass this worker entirely (static routing, Chromium 123+): routed
+// through a fetch handler, every 1 MiB request body was piped through the worker, which made uploads ~20× slower.
+self.addEventListener('install', (event: ExtendableEvent) => {
+  const withRoutes = event as ExtendableEvent & { addRoutes?: (rules: unknown) => Promise<void> };
+  const Pattern = (globalThis as { URLPattern?: new (init: { pathname: string }) => unknown }).URLPattern;
+  if (withRoutes.addRoutes && Pattern) {
+    event.waitUntil(withRoutes.addRoutes([{ condition: { urlPattern: new Pattern({ pathname: '/blob/*' }) }, source: 'network' }]).catch(() => undefined));
+  }
 });
 
 // On first install, take control at once so the page that installed us works offline on reload.
@@ -48,3 +59,6 @@ self.addEventListener('notificationclick', (event: NotificationEvent) => {
     })(),
   );
 });
+
+// Web Push from the relays (opt-in): "New message in <chat>" while the app is closed.
+installPushHandlers();

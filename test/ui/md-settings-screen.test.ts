@@ -12,10 +12,6 @@ class SettingsApi extends FakeApi {
     this.preferences = { ...this.preferences, ...patch };
     this.dispatchEvent(new Event('change'));
   }
-  async setMaxFileBytes(bytes: number) {
-    this.calls.push({ method: 'setMaxFileBytes', args: [bytes] });
-    (this as { maxFileBytes: number }).maxFileBytes = bytes;
-  }
 }
 
 class FakeDevice implements DeviceApi {
