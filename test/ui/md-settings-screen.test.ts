@@ -67,7 +67,7 @@ describe('settings screen and the shell around it', () => {
     const el = await open(api, device);
     await until(() => !!settingsRoot(el)?.querySelector('[data-testid="enable-notifications"]'), 'enable button');
     const root = settingsRoot(el)!;
-    expect(root.querySelector('[data-slot="push-settings"]'), 'place for md-push-settings').to.not.equal(null);
+    expect(root.querySelector('md-push-settings'), 'Web Push settings are in settings').to.not.equal(null);
     expect(root.querySelector('md-devices'), 'linked devices are in settings').to.not.equal(null);
     expect(root.querySelector('md-identity-panel')).to.not.equal(null);
     expect(root.querySelector('md-relay-settings')).to.not.equal(null);
