@@ -26,6 +26,7 @@ async function startTestRelay() {
   const stop = () => {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}-blobs`, { recursive: true, force: true }); // the relay's file blobs, beside its data
   };
   process.on('exit', stop);
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { stop(); process.exit(130); });

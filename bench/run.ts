@@ -12,6 +12,7 @@ import { browserGunBaseline, browserGunThroughput, webCryptoThroughput, webSocke
 import { appGroupBench, type GroupBenchResult } from './lib/group.js';
 import { openLargeChat, type LargeChatResult } from './lib/large-chat.js';
 import { appFileThroughput, type FileThroughputRun } from './lib/file-throughput.js';
+import { fileBlobsMarkdown, type FileBlobsRecord } from './lib/file-blobs.js';
 import { bundleSizes } from './lib/bundle.js';
 import { coldStartOffline } from './lib/cold-start.js';
 import { measureFlood } from './lib/flood.js';
@@ -234,6 +235,9 @@ function report(r: ReportInput): string {
     `| Load (recorded 60 s run: ${record ? `${record.at}, \`${record.command}\`` : 'none yet'}) | ${record ? describeLoad(record.result) : 'run `node --import tsx bench/relay-load.ts --record`'} |`,
     '',
   ];
+  // The blob-store file bench (1 GB takes minutes) runs on its own: bench/file-blobs.ts --record.
+  const blobRecord = fileURLToPath(new URL('./file-blobs-record.json', import.meta.url));
+  lines.push(...fileBlobsMarkdown(existsSync(blobRecord) ? (JSON.parse(readFileSync(blobRecord, 'utf8')) as FileBlobsRecord) : undefined));
   // Hand-written before/after notes of past optimisations, kept across runs.
   const notes = fileURLToPath(new URL('./OPTIMISATIONS.md', import.meta.url));
   if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trimEnd(), '');

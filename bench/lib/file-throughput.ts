@@ -15,7 +15,7 @@ export interface FileThroughputRun {
   ms: number;
   /** End to end, MiB per second. */
   MBps: number;
-  /** How long `sendFiles()` took to resolve (encrypt every chunk into IndexedDB + send the file message). */
+  /** How long `sendFiles()` took to resolve (hash pass over the file, original parked in IndexedDB, file message sent). */
   sendCallMs: number;
   /** `sendFiles()` call → sender's 'sent' (every chunk acknowledged by the relay). */
   sentMs: number;
@@ -23,7 +23,7 @@ export interface FileThroughputRun {
   announcedMs: number;
   /** `sendFiles()` call → the receiver stored its first verified chunk. */
   firstChunkMs: number;
-  /** Receiver: first verified chunk → 'complete' (downloading, assembling, whole-file SHA-256). */
+  /** Receiver: first verified chunk → 'complete' (downloading every chunk from the relay's blob store). */
   downloadMs: number;
 }
 

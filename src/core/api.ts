@@ -186,6 +186,8 @@ export interface MeshdropApi extends EventTarget {
 
   // files
   readonly maxFileBytes: number;
+  /** Sets the per-file limit for sending and receiving (default 2 GB); rejects with a user-facing message if out of range. */
+  setMaxFileBytes(bytes: number): Promise<void>;
   /** Validates every file first (size limit) and throws with a clear message before anything is sent. */
   sendFiles(channelId: string, files: File[]): Promise<void>;
   getFile(fileId: string): Promise<FileRecord | undefined>;

@@ -2,7 +2,7 @@ import type { FileMeta, MemberProfile } from '../store/schema.js';
 import type { SeaPair } from '../types/gun.js';
 import { decryptWith, encryptWith, signWith, verifySigned } from './crypto.js';
 import { isChannelId, isMessageId, isPub } from './ids.js';
-import { MAX_CHUNKS } from './files.js';
+import { MAX_BLOB_CHUNKS } from './files.js';
 
 /**
  * Envelopes: the only thing Meshdrop writes for a message. Pure (no GUN graph, no storage).
@@ -91,7 +91,7 @@ export function isFileMeta(v: unknown): v is FileMeta {
     isCount(v.size) && isShortString(v.type, 255) &&
     isShortString(v.sha256, 128) && isShortString(v.key, 512) &&
     isCount(v.chunkSize) && v.chunkSize > 0 && isCount(v.chunkCount) &&
-    (v.chunkHashes === undefined || (Array.isArray(v.chunkHashes) && v.chunkHashes.length <= MAX_CHUNKS && v.chunkHashes.every((h) => isShortString(h, 64))))
+    (v.chunkHashes === undefined || (Array.isArray(v.chunkHashes) && v.chunkHashes.length <= MAX_BLOB_CHUNKS && v.chunkHashes.every((h) => isShortString(h, 64))))
   );
 }
 

@@ -6,10 +6,10 @@ import type { FileProgress } from './api.js';
 import type { MeshdropDatabase } from '../store/db.js';
 import {
   deleteShare,
+  fileBytesInChunks,
   getFileRecord,
   getShare,
   listShares,
-  putChunk,
   putFileRecord,
   putOriginal,
   updateFileRecord,
@@ -20,16 +20,20 @@ import {
 import { getSetting, setSetting } from '../store/settings-store.js';
 import type { FileMeta, FileRecord } from '../store/schema.js';
 import type { ChunkNetwork } from '../sync/chunk-network.js';
+import type { BlobErrorCode, BlobNetwork } from '../sync/blob-network.js';
 import { FileTransfer, progressOf, type ChunkCodec, type FileTransferOptions } from '../sync/file-transfer.js';
 import { randomId } from './crypto.js';
 import {
   ABSOLUTE_MAX_FILE_BYTES,
   checkFileSizes,
   DEFAULT_MAX_FILE_BYTES,
-  encryptFile,
+  describeBlobFile,
   formatBytes,
   isFileMeta,
+  manifestHash,
+  openBlobChunk,
   openChunk,
+  sealBlobChunk,
   safeFileName,
   sha256Hex,
 } from './files.js';
@@ -57,12 +61,27 @@ export interface PendingShare {
   text: string;
 }
 
+/** What the UI shows when the relays' blob stores refuse or lose a file (the one table for these words). */
+export const BLOB_ERROR_TEXT: Record<BlobErrorCode | 'changed' | 'lost', string> = {
+  expired: 'File expired on the relay — ask the sender to send it again.',
+  quota: 'The relay’s upload quota for your address is used up for today; try again tomorrow or use another relay.',
+  'relay-full': 'This relay is full and cannot take the file; try again later or use another relay.',
+  'too-large': 'The relay refused a part of this file as too large.',
+  refused: 'The relay refused the file.',
+  unreachable: 'No relay could be reached.',
+  changed: 'The file changed on disk while it was being sent; send it again.',
+  lost: 'The file’s data was lost from this device’s storage; send it again.',
+};
+
 export const chunkCodec: ChunkCodec = {
   async open(meta, index, value) {
     const plain = await openChunk(meta, index, value);
     return plain?.buffer;
   },
   sha256Hex: (blob) => sha256Hex(blob),
+  sealBlob: (meta, index, plain) => sealBlobChunk(meta.key, meta.fileId, index, plain),
+  openBlob: (meta, index, data) => openBlobChunk(meta, index, data),
+  blobErrorText: (code) => BLOB_ERROR_TEXT[code],
 };
 
 const isLimit = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
@@ -78,19 +97,26 @@ export class FileService extends EventTarget {
     private readonly myPub: () => string | undefined,
     limit: number,
     options: Partial<FileTransferOptions>,
+    blobs: BlobNetwork | undefined,
   ) {
     super();
     this.limit = limit;
-    this.transfer = new FileTransfer(db, net, chunkCodec, options);
+    this.transfer = new FileTransfer(db, net, chunkCodec, options, blobs);
     this.transfer.addEventListener('progress', (e) => {
       const detail = (e as CustomEvent<FileProgress>).detail;
       this.dispatchEvent(new CustomEvent<FileProgress>('file-progress', { detail }));
     });
   }
 
-  static async open(db: MeshdropDatabase, net: ChunkNetwork, myPub: () => string | undefined, options: Partial<FileTransferOptions> = {}): Promise<FileService> {
+  static async open(
+    db: MeshdropDatabase,
+    net: ChunkNetwork,
+    myPub: () => string | undefined,
+    options: Partial<FileTransferOptions> = {},
+    blobs?: BlobNetwork,
+  ): Promise<FileService> {
     const stored = await getSetting(db, MAX_FILE_BYTES_SETTING, isLimit);
-    return new FileService(db, net, myPub, Math.min(stored ?? DEFAULT_MAX_FILE_BYTES, ABSOLUTE_MAX_FILE_BYTES), options);
+    return new FileService(db, net, myPub, Math.min(stored ?? DEFAULT_MAX_FILE_BYTES, ABSOLUTE_MAX_FILE_BYTES), options, blobs);
   }
 
   /** Connects the chat layer (set once the chat part of the controller exists). */
@@ -120,8 +146,10 @@ export class FileService extends EventTarget {
     const me = this.myPub();
     if (!messenger || !me) throw new Error('Sign in and open a chat before sending files.');
     for (const file of files) {
-      const meta = await this.prepare(file);
-      await putOriginal(this.db, meta.fileId, file);
+      // Parking the original (a copy into IndexedDB, for a restart) runs while the first pass lists the hashes.
+      const fileId = randomId(16);
+      const [meta] = await Promise.all([this.prepare(file, fileId), putOriginal(this.db, fileId, file)]);
+      this.transfer.rememberOriginal(fileId, file);
       await putFileRecord(this.db, {
         ...meta,
         channelId,
@@ -140,10 +168,12 @@ export class FileService extends EventTarget {
     }
   }
 
-  /** Encrypts a file's chunks into IndexedDB and returns the metadata its message will carry. */
-  async prepare(file: File): Promise<FileMeta> {
-    const fileId = randomId(16);
-    const meta = await encryptFile(file, fileId, (index, data) => putChunk(this.db, { fileId, index, data }));
+  /**
+   * Lists the hashes of a file's encrypted chunks (a first pass reading it slice by slice; nothing is kept) and
+   * returns the metadata its message will carry. The chunks are encrypted again while uploading (see core/files.ts).
+   */
+  async prepare(file: File, fileId = randomId(16)): Promise<FileMeta> {
+    const meta = await describeBlobFile(file, fileId);
     return { ...meta, name: safeFileName(meta.name), type: meta.type.slice(0, 127) };
   }
 
@@ -159,6 +189,10 @@ export class FileService extends EventTarget {
       return;
     }
     const meta = message.file;
+    if (meta.blobs === 1 && (await manifestHash(meta.chunkHashes ?? [])) !== meta.sha256) {
+      console.debug('ignored a blob file message whose sha256 does not match its hash list', message.id);
+      return;
+    }
     const tooBig = meta.size > this.limit;
     const record: FileRecord = {
       ...meta,
@@ -187,8 +221,13 @@ export class FileService extends EventTarget {
     if (record) this.dispatchEvent(new CustomEvent<FileProgress>('file-progress', { detail: progressOf(record) }));
   }
 
-  getFile(fileId: string): Promise<FileRecord | undefined> {
-    return getFileRecord(this.db, fileId);
+  /** The file's record; for a finished blob file with its bytes (a Blob over the stored parts, never copied). */
+  async getFile(fileId: string): Promise<FileRecord | undefined> {
+    const record = await getFileRecord(this.db, fileId);
+    if (record?.bytesInChunks && (record.status === 'complete' || record.status === 'sent')) {
+      return { ...record, blob: await fileBytesInChunks(this.db, record) };
+    }
+    return record;
   }
 
   /** Resumes unfinished uploads and downloads (app start). */

@@ -23,6 +23,7 @@ import { latestMessage } from '../store/messages-store.js';
 import type { ChannelRecord, FileMeta, MessageRecord } from '../store/schema.js';
 import { FileService, type PendingShare } from './file-service.js';
 import { GunChunkNetwork } from '../sync/chunk-network.js';
+import { HttpBlobNetwork } from '../sync/blob-network.js';
 import type { FileProgress } from './api.js';
 import type { FileRecord } from '../store/schema.js';
 import { PushService } from './push-service.js';
@@ -127,7 +128,9 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
 
   private async openFiles(): Promise<void> {
     const net = new GunChunkNetwork(this.connection.gun, async () => (await this.session()).space, () => this.connection.status.state === 'connected');
-    this.files = await FileService.open(this.db, net, () => this.current?.pair.pub);
+    // File chunks go to the blob stores of the same relays GUN syncs through (their http base, see blob-network.ts).
+    const blobs = new HttpBlobNetwork(() => this.connection.relayUrls);
+    this.files = await FileService.open(this.db, net, () => this.current?.pair.pub, {}, blobs);
     this.files.useMessenger(this);
     this.addEventListener('file-message', (e) => void this.files.receive((e as CustomEvent<MessageRecord>).detail));
     this.files.addEventListener('file-progress', (e) => {
@@ -261,6 +264,11 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
   async listChannels(): Promise<ChannelSummary[]> {
     const list = await this.summaries(await listChannels(this.db));
     return list.sort((a, b) => b.lastMessageAt - a.lastMessageAt);
+  }
+
+  /** Unread messages over all chats (for the app badge; reads only the chat records). */
+  async unreadTotal(): Promise<number> {
+    return (await listChannels(this.db)).reduce((n, c) => n + c.unread, 0);
   }
 
   async getChannel(channelId: string): Promise<ChannelSummary | undefined> {

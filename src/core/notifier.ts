@@ -33,15 +33,23 @@ export function chatUrl(channelId: string): string {
 }
 
 /**
- * The notification for `message`, or null when it must not notify: own messages, system lines, messages that
- * are not newly received, muted or unknown chats, no permission, or the chat is open in a focused window.
+ * Why `message` must not notify ('' when it should): own messages, system lines, messages that are not newly
+ * received, muted, closed or unknown chats, no permission, or the chat is open in a focused window.
  */
+export function skipReason(message: MessageView, channel: ChannelSummary | undefined, ctx: NotifyContext): string {
+  if (ctx.permission !== 'granted') return `permission ${ctx.permission}`;
+  if (message.mine || message.kind === 'system' || message.status !== 'received') return 'not an incoming message';
+  if ((message.receivedAt ?? message.sentAt) < ctx.since) return 'received before this page started';
+  if (!channel) return 'unknown chat';
+  if (channel.muted) return 'muted';
+  if (channel.closed) return 'closed';
+  if (ctx.focused && ctx.openChatId === message.channelId) return 'open in a focused window';
+  return '';
+}
+
+/** The notification for `message`, or null when it must not notify (see skipReason). */
 export function notificationFor(message: MessageView, channel: ChannelSummary | undefined, ctx: NotifyContext): NotificationPlan | null {
-  if (ctx.permission !== 'granted') return null;
-  if (message.mine || message.kind === 'system' || message.status !== 'received') return null;
-  if ((message.receivedAt ?? message.sentAt) < ctx.since) return null;
-  if (!channel || channel.muted || channel.closed) return null;
-  if (ctx.focused && ctx.openChatId === message.channelId) return null;
+  if (!channel || skipReason(message, channel, ctx)) return null;
   const what = message.kind === 'file' ? 'sent a file' : 'sent a message';
   const body = ctx.hidePreviews ? `${message.authorName} ${what}` : `${message.authorName}: ${previewOf(message)}`;
   return {
@@ -58,7 +66,8 @@ export function notificationFor(message: MessageView, channel: ChannelSummary | 
 /** The controller as the notifier sees it. */
 export interface NotifierSource extends EventTarget {
   getChannel(channelId: string): Promise<ChannelSummary | undefined>;
-  listChannels(): Promise<ChannelSummary[]>;
+  /** Unread messages over all chats. */
+  unreadTotal(): Promise<number>;
   readonly identity: unknown;
   readonly preferences?: { hidePreviews: boolean };
 }
@@ -119,6 +128,7 @@ export class Notifier {
     const newest = fresh[fresh.length - 1]!;
     const plan = notificationFor(newest, channel, ctx);
     if (plan) await this.device.showNotification(plan.title, plan.options);
+    else console.debug('meshdrop notifier: no notification:', skipReason(newest, channel, ctx));
   }
 
   /** Recomputes the badge; bursts of events fold into one more run after the current one. */
@@ -131,8 +141,7 @@ export class Notifier {
       do {
         this.badgeAgain = false;
         if (!this.source.identity) return;
-        const total = (await this.source.listChannels()).reduce((n, c) => n + c.unread, 0);
-        await this.device.setBadge(total);
+        await this.device.setBadge(await this.source.unreadTotal());
       } while (this.badgeAgain);
     })()
       .catch((err: unknown) => console.warn('badge update failed', err))

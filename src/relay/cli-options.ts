@@ -1,5 +1,6 @@
 import type { RelayOptions } from './relay.js';
 import { parseSize } from './sizes.js';
+import { parseDuration } from './blob-options.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -40,6 +41,11 @@ export const USAGE = `Usage: meshdrop-relay [options]
   --push-coalesce MS at most one push per device and chat within MS milliseconds (default 10000)
   --push-insecure-loopback
                      accept http:// push endpoints on 127.0.0.1/localhost (tests' stand-in push service only)
+  --blobs DIR        folder for file blobs (default: <data>/blobs) (env MESHDROP_BLOBS)
+  --keep-files DUR   how long file blobs are kept after upload, e.g. 30d, 12h, 90m (default 30d;
+                     expired files are deleted from disk) (env MESHDROP_KEEP_FILES)
+  --upload-quota SZ  file bytes one client address may upload per day, e.g. 5GB, 500MB (default 10GiB,
+                     0 = no limit) (env MESHDROP_UPLOAD_QUOTA)
   --help             show this help
 Sizes: a number of bytes, or with a unit: KB, MB, GB, TB (1 MB = 1,000,000 bytes) or KiB, MiB, GiB, TiB.`;
 
@@ -62,6 +68,18 @@ function parseFlag(raw: string, name: string): boolean {
   if (/^(1|true|yes)$/i.test(raw.trim())) return true;
   if (/^(0|false|no|)$/i.test(raw.trim())) return false;
   throw new UsageError(`${name} must be 1 or 0, not "${raw}".`);
+}
+
+function parseKeepFiles(raw: string, name = '--keep-files'): number {
+  const ms = parseDuration(raw);
+  if (ms === undefined) throw new UsageError(`${name} must be a duration such as 30d, 12h, 90m or 45s, not "${raw}".`);
+  return ms;
+}
+
+function parseUploadQuota(raw: string, name = '--upload-quota'): number {
+  const bytes = parseSize(raw);
+  if (bytes === undefined) throw new UsageError(`${name} must be a size such as 5GB, 500MB or 0 (no limit), not "${raw}".`);
+  return bytes;
 }
 
 function parsePort(raw: string, name = '--port'): number {
@@ -133,6 +151,9 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
     trustProxy: env.MESHDROP_TRUST_PROXY ? parseFlag(env.MESHDROP_TRUST_PROXY, 'MESHDROP_TRUST_PROXY') : false,
   };
   if (env.MESHDROP_PUSH_SUBJECT) options.push = { subject: parsePushSubject(env.MESHDROP_PUSH_SUBJECT, 'MESHDROP_PUSH_SUBJECT') };
+  if (env.MESHDROP_BLOBS) options.blobDir = env.MESHDROP_BLOBS;
+  if (env.MESHDROP_KEEP_FILES) options.keepFilesMs = parseKeepFiles(env.MESHDROP_KEEP_FILES, 'MESHDROP_KEEP_FILES');
+  if (env.MESHDROP_UPLOAD_QUOTA) options.uploadQuotaBytes = parseUploadQuota(env.MESHDROP_UPLOAD_QUOTA, 'MESHDROP_UPLOAD_QUOTA');
   const args = [...argv];
   const value = (flag: string): string => {
     const v = args.shift();
@@ -213,6 +234,15 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
         options.push = { ...options.push, coalesceMs: ms };
         break;
       }
+      case '--blobs':
+        options.blobDir = take();
+        break;
+      case '--keep-files':
+        options.keepFilesMs = parseKeepFiles(take());
+        break;
+      case '--upload-quota':
+        options.uploadQuotaBytes = parseUploadQuota(take());
+        break;
       default:
         throw new UsageError(`Unknown option "${arg}". Run with --help to see the options.`);
     }

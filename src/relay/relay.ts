@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -16,6 +17,9 @@ import { installWriteGuard, addressKey, type GuardedPeer, type GuardStats } from
 import { addScrapeSource, countBytesIn, countMessagesIn, metricsText, relayMetrics } from './metrics.js';
 import { clientAddress, linkAddresses, type RequestLike } from './client-address.js';
 import { startPush, type PushOptions, type RelayPush } from './push/index.js';
+import { BlobStore, type StorageBudget } from './blob-store.js';
+import { createBlobHandler } from './blob-http.js';
+import { DEFAULT_KEEP_FILES_MS, DEFAULT_MAX_BLOB_BYTES, DEFAULT_UPLOAD_QUOTA_BYTES } from './blob-options.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
 const require = createRequire(import.meta.url);
@@ -58,6 +62,16 @@ export interface RelayOptions {
   trustProxy?: boolean;
   /** Web Push sender (src/relay/push): on unless `enabled: false`. */
   push?: PushOptions;
+  /** How long file blobs are kept after upload (default 30 days). */
+  keepFilesMs?: number;
+  /** Blob bytes one client address may upload per UTC day (default 10 GiB; 0 = unlimited). */
+  uploadQuotaBytes?: number;
+  /** Largest single blob accepted (default 8 MiB). */
+  maxBlobBytes?: number;
+  /** Folder for file blobs (default `<data>/blobs`; GUN keeps the graph in `<data>/graph`). */
+  blobDir?: string;
+  /** Disk budget the blob store asks before storing (the relay's --max-disk). */
+  blobBudget?: StorageBudget;
 }
 
 export interface RunningRelay {
@@ -104,6 +118,20 @@ export const DEFAULT_RATE_PER_CLIENT = 200;
 /** How often the quota ledger is saved. */
 const LEDGER_SAVE_MS = 10_000;
 
+/**
+ * Where GUN's radisk keeps the graph: `<data>/graph`. Radisk lists its folder when its root file is missing and
+ * takes every entry for one of its own files (it rewrote `push-vapid.json` and failed with EISDIR on `blobs/`), so
+ * nothing else may live beside it. A data folder from before this layout (radisk's root file `!` directly in it)
+ * keeps its graph where it is.
+ */
+async function graphFolder(dataDir: string): Promise<string> {
+  const graph = join(dataDir, 'graph');
+  const legacy = existsSync(join(dataDir, '!')) && !existsSync(graph);
+  if (legacy) return dataDir;
+  await mkdir(graph, { recursive: true });
+  return graph;
+}
+
 /** Starts one relay: a GUN peer with disk persistence, plus (optionally) the built app over HTTP. */
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const dataDir = resolve(options.dataDir);
@@ -123,6 +151,15 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const metrics = relayMetrics();
   metrics.diskBudgetBytes.set(budget.maxBytes);
   const push = options.push?.enabled === false ? undefined : await startPush(dataDir, options.push);
+  const blobs = await BlobStore.open({
+    dir: resolve(options.blobDir ?? join(dataDir, 'blobs')),
+    keepMs: options.keepFilesMs ?? DEFAULT_KEEP_FILES_MS,
+    maxBlobBytes: options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES,
+    uploadQuotaBytes: options.uploadQuotaBytes ?? DEFAULT_UPLOAD_QUOTA_BYTES,
+    budget: options.blobBudget ?? budget,
+  });
+  const serveBlob = createBlobHandler({ store: blobs, peers: options.peers, clientOf: (req) => addressKey(clientAddress(req, options.trustProxy ?? false)) });
+  const graphDir = await graphFolder(dataDir);
 
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
@@ -149,6 +186,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       return;
     }
     if (push?.handle(req, res)) return;
+    if (req.url?.startsWith('/blob/')) {
+      void serveBlob(req, res);
+      return;
+    }
     if (serveApp) {
       serveApp(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
@@ -172,7 +213,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const meshPeers = options.peers.map(relayLinkUrl);
   const gun = Gun({
     web: server,
-    file: dataDir,
+    file: graphDir,
     radisk: true,
     peers: meshPeers,
     // The mesh is explicit: no UDP multicast discovery of LAN peers.
@@ -281,6 +322,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     for (const s of sockets) s.destroy();
     const deadline = Date.now() + FLUSH_TIMEOUT_MS;
     while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await blobs.close();
     await stopped;
     await saveLedger();
     await push?.close();

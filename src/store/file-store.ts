@@ -71,17 +71,53 @@ export async function storeReceivedChunk(db: MeshdropDatabase, fileId: string, i
   return next;
 }
 
+/**
+ * Stores one verified incoming chunk of a blob file as a Blob (kept on disk by IndexedDB) and bumps the progress
+ * counter in the same transaction.
+ */
+export async function storeReceivedPart(db: MeshdropDatabase, fileId: string, index: number, part: Blob): Promise<FileRecord | undefined> {
+  const tx = db.transaction(['files', 'chunks'], 'readwrite');
+  const files = tx.objectStore('files');
+  const chunks = tx.objectStore('chunks');
+  const current = await files.get(fileId);
+  const existing = await chunks.getKey([fileId, index]);
+  let next = current;
+  if (current && existing === undefined && current.status === 'downloading') {
+    await chunks.put({ fileId, index, data: '', part });
+    next = { ...current, doneChunks: current.doneChunks + 1, updatedAt: Date.now() };
+    await files.put(next);
+  }
+  await tx.done;
+  return next;
+}
+
 /** The decrypted parts of a file in order, or undefined if any chunk is missing. */
-export async function receivedParts(db: MeshdropDatabase, fileId: string, chunkCount: number): Promise<ArrayBuffer[] | undefined> {
+export async function receivedParts(db: MeshdropDatabase, fileId: string, chunkCount: number): Promise<(ArrayBuffer | Blob)[] | undefined> {
   const records = await db.getAll('chunks', chunkRange(fileId));
   if (records.length !== chunkCount) return undefined;
-  const parts: ArrayBuffer[] = [];
+  const parts: (ArrayBuffer | Blob)[] = [];
   for (let i = 0; i < chunkCount; i++) {
     const r = records[i];
-    if (!r || r.index !== i || !r.plain) return undefined;
-    parts.push(r.plain);
+    const part = r?.part ?? r?.plain;
+    if (!r || r.index !== i || !part) return undefined;
+    parts.push(part);
   }
   return parts;
+}
+
+/**
+ * The bytes of a blob file whose record says they stay in the chunks store: the sender's parked original, or the
+ * receiver's parts as one Blob (made of IndexedDB-backed Blobs, so it is not read into memory). Undefined if lost.
+ */
+export async function fileBytesInChunks(db: MeshdropDatabase, record: FileRecord): Promise<Blob | undefined> {
+  if (record.direction === 'out') return (await db.get('chunks', [record.fileId, ORIGINAL_INDEX]))?.original;
+  const parts = await receivedParts(db, record.fileId, record.chunkCount);
+  return parts ? new Blob(parts, { type: record.type || 'application/octet-stream' }) : undefined;
+}
+
+/** Marks a blob upload sent; the original stays parked in the chunks store (no copy of a large file). */
+export async function finishBlobUpload(db: MeshdropDatabase, fileId: string): Promise<FileRecord | undefined> {
+  return updateFileRecord(db, fileId, (r) => ({ ...r, status: 'sent', doneChunks: r.chunkCount, error: '', bytesInChunks: true }));
 }
 
 /** Index of the chunk-store record that parks an outgoing file's original until the upload is done. */

@@ -76,6 +76,11 @@ export interface FileMeta {
    * under these hashes; absent in files sent before that (their chunks live in the author's signed space).
    */
   chunkHashes?: string[];
+  /**
+   * 1: the chunks are binary blobs (iv ‖ ciphertext+tag) in the relays' blob stores, named by `chunkHashes`, and
+   * `sha256` is the hash of that list (see core/files.ts manifestHash). Absent: chunks travel through GUN.
+   */
+  blobs?: 1;
 }
 
 export interface MessageRecord {
@@ -158,6 +163,11 @@ export interface FileRecord extends FileMeta {
   blob?: Blob;
   /** Outgoing: chunk indexes a relay has acknowledged (the rest are still queued in `chunks`). */
   sentChunks?: number[];
+  /**
+   * Blob files: the file's bytes stay in the `chunks` store (the sender's original at index -1, the receiver's
+   * decrypted parts at 0…n-1) and `blob` is built from them when the record is read (file-service getFile).
+   */
+  bytesInChunks?: boolean;
   updatedAt?: number;
 }
 
@@ -168,6 +178,11 @@ export interface ChunkRecord {
   data: string;
   /** Incoming: the verified, decrypted bytes (kept until the whole file is assembled). */
   plain?: ArrayBuffer;
+  /**
+   * Incoming blob files: the verified, decrypted chunk as a Blob (IndexedDB keeps it on disk). Kept after the file is
+   * complete: the file is the Blob made of these parts, so a 2 GB file is never copied or held in memory.
+   */
+  part?: Blob;
   /** Outgoing, at index -1 only: the original file, moved into the FileRecord once sent. */
   original?: Blob;
 }

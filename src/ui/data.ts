@@ -16,6 +16,8 @@ abstract class ListController<T> implements ReactiveController {
   loaded = false;
   private app: ShellApi | undefined;
   private loading: Promise<void> | undefined;
+  /** Bumped when what is loaded changes, so a load that started before is dropped. */
+  protected generation = 0;
   private again = false;
 
   constructor(
@@ -71,8 +73,11 @@ abstract class ListController<T> implements ReactiveController {
   private async loadOnce(): Promise<void> {
     const app = this.app;
     if (!app?.identity) return;
+    const generation = this.generation;
     try {
-      this.items = await this.load(app);
+      const items = await this.load(app);
+      if (generation !== this.generation) return;
+      this.items = items;
       this.loaded = true;
       this.host.requestUpdate();
     } catch (err) {
@@ -94,6 +99,39 @@ export class ChannelsController extends ListController<ChannelSummary> {
   /** The chat with this id, if loaded. */
   find(id: string): ChannelSummary | undefined {
     return this.items.find((c) => c.id === id);
+  }
+}
+
+/**
+ * One chat's summary, by id, kept current with 'channels' events (cheaper than the whole list: a chat screen
+ * needs only its own chat). `items` holds it, or nothing when the chat is not on this device.
+ */
+export class ChannelController extends ListController<ChannelSummary> {
+  private id = '';
+
+  constructor(host: ReactiveControllerHost & HTMLElement, getApp: () => ShellApi | undefined) {
+    super(host, getApp, 'channels', 'the chat');
+  }
+
+  /** Switches to another chat (loads it at once). */
+  show(id: string): void {
+    if (id === this.id) return;
+    this.id = id;
+    this.generation++;
+    this.items = [];
+    this.loaded = false;
+    void this.refresh();
+  }
+
+  /** The chat, once loaded and if it exists. */
+  get channel(): ChannelSummary | undefined {
+    return this.items[0]?.id === this.id ? this.items[0] : undefined;
+  }
+
+  protected async load(app: ShellApi): Promise<ChannelSummary[]> {
+    if (!this.id) return [];
+    const ch = await app.getChannel(this.id);
+    return ch ? [ch] : [];
   }
 }
 

@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { MessageView } from '../core/api.js';
 import { apiContext, type ShellApi } from './context.js';
-import { ChannelsController } from './data.js';
+import { ChannelController } from './data.js';
 import {
   LeaveScreenEvent,
   NavigateEvent,
@@ -71,7 +71,7 @@ export class MdChatScreen extends LitElement {
   @state() private loadingOlder = false;
   @state() private sendError = '';
 
-  private readonly channels = new ChannelsController(this, () => this.app);
+  private readonly channels = new ChannelController(this, () => this.app);
   private readonly fileState = new FileStateController(this, () => this.app);
   /** Increments whenever another chat is opened, so late pages of the previous chat are ignored. */
   private loadToken = 0;
@@ -100,6 +100,7 @@ export class MdChatScreen extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('app')) this.listen(this.app);
+    if (changed.has('channelId')) this.channels.show(this.channelId);
     if ((changed.has('app') || changed.has('channelId')) && this.app && this.channelId) this.open();
     if ((changed.has('jumpTo') || changed.has('channelId') || changed.has('app')) && this.app && this.jumpTo?.channelId === this.channelId) {
       const target = this.jumpTo.messageId;
@@ -252,7 +253,7 @@ export class MdChatScreen extends LitElement {
 
   override render() {
     const app = this.app;
-    const ch = this.channels.find(this.channelId);
+    const ch = this.channels.channel;
     if (!app || !ch) {
       return this.channels.loaded
         ? html`<p class="placeholder" role="status">${msg('This chat is not on this device.')}</p>`

@@ -93,11 +93,13 @@ export class FileStateController implements ReactiveController {
       if (!r) return;
       const doneBytes = r.status === 'complete' || r.status === 'sent' ? r.size : Math.min(r.size, r.doneChunks * r.chunkSize);
       // A Blob read from IndexedDB stops being readable if its record is rewritten later; the bubble keeps
-      // an in-memory copy of a finished file instead (files are bounded by the size limit).
+      // an in-memory copy of a small finished file. Blob files (bytesInChunks) are made of parts that are never
+      // rewritten once complete, so their Blob is kept as is: a 2 GB file stays on disk.
       const old = this.views.get(fileId);
       let blob: Blob | undefined;
       if (r.blob && (r.status === 'complete' || r.status === 'sent')) {
-        blob = old?.blob && old.blob.size === r.blob.size ? old.blob : new Blob([await r.blob.arrayBuffer()], { type: r.type });
+        if (old?.blob && old.blob.size === r.blob.size) blob = old.blob;
+        else blob = r.bytesInChunks ? r.blob : new Blob([await r.blob.arrayBuffer()], { type: r.type });
       }
       this.set(fileId, { status: r.status, doneBytes, size: r.size, error: r.error, blob });
     } catch (err) {

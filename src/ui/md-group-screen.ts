@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { apiContext, type ShellApi } from './context.js';
 import { BusyController } from './busy.js';
-import { ChannelsController, ContactsController } from './data.js';
+import { ChannelController, ContactsController } from './data.js';
 import { LeaveScreenEvent, NavigateEvent, type ChannelDetail, type GroupMemberDetail, type GroupMembersDetail } from './events.js';
 import { baseStyles } from './styles.js';
 import './md-group-info.js';
@@ -54,9 +54,13 @@ export class MdGroupScreen extends LitElement {
 
   @state() private error = '';
   @state() private muteError = '';
-  private readonly channels = new ChannelsController(this, () => this.app);
+  private readonly channels = new ChannelController(this, () => this.app);
   private readonly contacts = new ContactsController(this, () => this.app);
   private readonly work = new BusyController(this);
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('channelId')) this.channels.show(this.channelId);
+  }
 
   /** Set when focus should go to the heading as soon as the chat is on screen. */
   private focusPending = false;
@@ -125,7 +129,7 @@ export class MdGroupScreen extends LitElement {
   }
 
   override render() {
-    const ch = this.channels.find(this.channelId);
+    const ch = this.channels.channel;
     const me = this.app?.identity;
     if (!ch || !me) return html`<p class="direct" role="status">${this.channels.loaded ? msg('This chat is not on this device.') : msg('Loading…')}</p>`;
     const back = () => this.dispatchEvent(new LeaveScreenEvent());

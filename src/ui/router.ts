@@ -128,7 +128,8 @@ export class RouterController implements ReactiveController {
 
   /** Shows a screen in place of the current history entry (redirects, closing a screen that is gone). */
   replace(route: Route): void {
-    history.replaceState(null, '', this.href(route));
+    // Keeps the entry's mark: an entry the app pushed stays one that back() may leave with history.back().
+    history.replaceState(history.state, '', this.href(route));
     this.set(route, 'replace');
   }
 

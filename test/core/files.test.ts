@@ -17,6 +17,12 @@ import {
   openChunk,
   sha256Hex,
   verifyWholeFile,
+  describeBlobFile,
+  manifestHash,
+  openBlobChunk,
+  sealBlobChunk,
+  blobChunkSizeFor,
+  MAX_BLOB_CHUNKS,
 } from '../../src/core/files.js';
 import type { FileMeta } from '../../src/store/schema.js';
 
@@ -105,9 +111,9 @@ describe('file crypto', () => {
 
   it('refuses oversize files with a clear message naming them', () => {
     expect(() => checkFileSizes([{ name: 'ok.txt', size: 10 }], DEFAULT_MAX_FILE_BYTES)).to.not.throw();
-    expect(() => checkFileSizes([{ name: 'ok.txt', size: 10 }, { name: 'huge.iso', size: 30 * 1024 * 1024 }], DEFAULT_MAX_FILE_BYTES)).to.throw(
+    expect(() => checkFileSizes([{ name: 'ok.txt', size: 10 }, { name: 'huge.iso', size: 3 * 1024 * 1024 * 1024 }], DEFAULT_MAX_FILE_BYTES)).to.throw(
       FileTooLargeError,
-      /“huge\.iso” \(30 MB\) is over the 25 MB limit per file\. Nothing was sent\./,
+      /“huge\.iso” \(3 GB\) is over the 2 GB limit per file\. Nothing was sent\./,
     );
     expect(() => checkFileSizes([], DEFAULT_MAX_FILE_BYTES)).to.throw(FileTooLargeError, /No file/);
   });
@@ -167,5 +173,44 @@ describe('file crypto', () => {
     expect(meta.chunkCount).to.equal(0);
     expect(chunks.length).to.equal(0);
     expect(await verifyWholeFile(new Blob([]), meta.sha256)).to.equal(true);
+  });
+
+  it('blob files: lists every chunk by the SHA-256 of its bytes, re-encrypts to the same bytes, opens only the listed chunk', async () => {
+    const bytes = randomBytes(2 * 4 * 1024 * 1024 + 1000);
+    const file = new File([bytes], 'blob.bin');
+    const meta = await describeBlobFile(file, 'b'.repeat(32));
+    expect(meta.blobs).to.equal(1);
+    expect(meta.chunkCount).to.equal(3);
+    expect(meta.sha256).to.equal(await manifestHash(meta.chunkHashes!));
+    expect(isFileMeta(meta)).to.equal(true);
+    const parts: Uint8Array<ArrayBuffer>[] = [];
+    const sealed: Uint8Array<ArrayBuffer>[] = [];
+    for (let i = 0; i < meta.chunkCount; i++) {
+      const plain = bytes.slice(i * meta.chunkSize, Math.min(bytes.length, (i + 1) * meta.chunkSize));
+      const { bytes: ct, hash } = await sealBlobChunk(meta.key, meta.fileId, i, plain);
+      expect(hash, `chunk ${i} re-encrypts to the listed bytes`).to.equal(meta.chunkHashes![i]);
+      sealed.push(ct);
+      parts.push((await openBlobChunk(meta, i, ct.buffer))!);
+    }
+    expect(await sha256Hex(new Blob(parts))).to.equal(await sha256Hex(bytes));
+    // Moved to another index, flipped, or cut: refused.
+    expect(await openBlobChunk(meta, 1, sealed[0]!.buffer)).to.equal(undefined);
+    const flipped = sealed[2]!.slice();
+    flipped[20]! ^= 1;
+    expect(await openBlobChunk(meta, 2, flipped.buffer)).to.equal(undefined);
+    expect(await openBlobChunk(meta, 2, sealed[2]!.slice(0, 100).buffer)).to.equal(undefined);
+    // A chunk that authenticates under the key but is not the listed one is refused by its hash.
+    const forged = await sealBlobChunk(meta.key, meta.fileId, 2, randomBytes(1000));
+    expect(await openBlobChunk(meta, 2, forged.bytes.buffer)).to.equal(undefined);
+  });
+
+  it('blob files: metadata needs the full hash list and stays bounded at 2 GB and beyond', async () => {
+    const meta = await describeBlobFile(new File([randomBytes(5000)], 'm.bin'), 'c'.repeat(32));
+    expect(isFileMeta({ ...meta, chunkHashes: undefined })).to.equal(false);
+    expect(isFileMeta({ ...meta, blobs: 2 })).to.equal(false);
+    const twoGB = 2 * 1024 * 1024 * 1024;
+    expect(chunkCountFor(twoGB, blobChunkSizeFor(twoGB))).to.be.at.most(MAX_BLOB_CHUNKS);
+    // Old-format (GUN chunk) files keep their old bounds.
+    expect(isFileMeta({ ...meta, blobs: undefined, size: twoGB, chunkSize: 1024 * 1024, chunkCount: 2048, chunkHashes: undefined })).to.equal(false);
   });
 });

@@ -95,8 +95,8 @@ class Source extends EventTarget {
   async getChannel(id: string) {
     return this.channels.find((c) => c.id === id);
   }
-  async listChannels() {
-    return this.channels;
+  async unreadTotal() {
+    return this.channels.reduce((n, c) => n + c.unread, 0);
   }
   emit(channelId: string, messages: MessageView[]) {
     this.dispatchEvent(new CustomEvent('messages', { detail: { channelId, messages } }));

@@ -30,3 +30,41 @@ export async function storedHash(page: Page, name: string): Promise<string> {
     return Array.from(new Uint8Array(h), (x) => x.toString(16).padStart(2, '0')).join('');
   }, fileId ?? '');
 }
+
+/**
+ * Limits a page's network throughput (CDP network emulation; 0 lifts the limit), so that a transfer that takes a
+ * fraction of a second on loopback lasts long enough to see its progress.
+ */
+export async function throttle(page: Page, bytesPerSecond: number): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const rate = bytesPerSecond > 0 ? bytesPerSecond : -1;
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: rate, uploadThroughput: rate });
+}
+
+/**
+ * Resolves with the aria-valuetext of the first progress bar of the given maximum whose text matches (searched through
+ * shadow roots on every animation frame, so a bar that is visible only briefly is still seen). Start it before the
+ * transfer begins.
+ */
+export async function firstProgress(page: Page, max: number, text: RegExp, wait: { timeout: number }): Promise<string> {
+  const handle = await page.waitForFunction(
+    ({ size, pattern }) => {
+      const walk = (root: Document | ShadowRoot): string | undefined => {
+        for (const el of Array.from(root.querySelectorAll('*'))) {
+          const label = el.getAttribute('aria-valuetext') ?? '';
+          if (el.getAttribute('role') === 'progressbar' && el.getAttribute('aria-valuemax') === String(size) && new RegExp(pattern).test(label)) return label;
+          if (el.shadowRoot) {
+            const found = walk(el.shadowRoot);
+            if (found !== undefined) return found;
+          }
+        }
+        return undefined;
+      };
+      return walk(document);
+    },
+    { size: max, pattern: text.source },
+    { polling: 'raf', timeout: wait.timeout },
+  );
+  return (await handle.jsonValue()) as string;
+}

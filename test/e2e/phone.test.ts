@@ -45,7 +45,10 @@ async function waitForNotification(tag: string, body: string): Promise<Shown> {
   for (;;) {
     const found = (await shown()).find((n) => n.tag === tag && n.body.includes(body));
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no notification ${tag} "${body}"; shown: ${JSON.stringify(await shown())}`);
+    if (Date.now() > deadline) {
+      const state = await a.evaluate(() => ({ focus: document.hasFocus(), permission: Notification.permission, hash: location.hash }));
+      throw new Error(`no notification ${tag} "${body}"; shown: ${JSON.stringify(await shown())}; page: ${JSON.stringify(state)}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -91,6 +94,7 @@ before(async () => {
   });
   await alice.grantPermissions(['notifications'], { origin: relay.url });
   a = await openApp(alice, relay);
+  a.on('console', (m) => (m.type() !== 'log' && m.type() !== 'info') && console.log(`[alice ${m.type()}] ${m.text()}`));
   b = await openApp(await newProfile(browser), relay);
   await Promise.all([onboard(a, 'Alice'), onboard(b, 'Bob')]);
   // From here on Alice's screen is phone-sized: one pane at a time (the signed-in name is hidden there).
@@ -163,7 +167,9 @@ test('a message while the app is not focused shows a notification; clicking it o
 
 test('no notification for own messages, nor for the chat open in a focused window', async () => {
   await closeAll();
-  // Own message, sent from the unfocused window with the group notification as the barrier after it.
+  // Clicking the notification focused the app again: own message, sent from an unfocused window, with the group
+  // notification as the barrier after it.
+  await unfocus();
   await send(a, 'leaving at 6');
   await waitForStatus(a, 'leaving at 6', 'delivered');
   await send(b, 'barrier one');

@@ -50,7 +50,7 @@ export class FakeApi extends EventTarget implements MeshdropApi {
   contacts: ContactView[] = [{ pub: 'pub-bob', name: 'Bob', safetyNumber: '12345 '.repeat(12).trim(), channelId: 'c1', verified: false }];
   messages = new Map<string, MessageView[]>();
   calls: { method: string; args: unknown[] }[] = [];
-  readonly maxFileBytes = 1024;
+  maxFileBytes = 1024;
   failSend = false;
   relays: readonly string[] = ['http://127.0.0.1:1/gun'];
 
@@ -143,6 +143,10 @@ export class FakeApi extends EventTarget implements MeshdropApi {
     this.log('leaveGroup', channelId);
   }
   async sendFiles() {}
+  async setMaxFileBytes(bytes: number) {
+    this.calls.push({ method: 'setMaxFileBytes', args: [bytes] });
+    this.maxFileBytes = bytes;
+  }
   async getFile(): Promise<FileRecord | undefined> {
     return undefined;
   }

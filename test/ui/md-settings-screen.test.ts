@@ -12,10 +12,6 @@ class SettingsApi extends FakeApi {
     this.preferences = { ...this.preferences, ...patch };
     this.dispatchEvent(new Event('change'));
   }
-  async setMaxFileBytes(bytes: number) {
-    this.calls.push({ method: 'setMaxFileBytes', args: [bytes] });
-    (this as { maxFileBytes: number }).maxFileBytes = bytes;
-  }
 }
 
 class FakeDevice implements DeviceApi {
@@ -71,8 +67,8 @@ describe('settings screen and the shell around it', () => {
     const el = await open(api, device);
     await until(() => !!settingsRoot(el)?.querySelector('[data-testid="enable-notifications"]'), 'enable button');
     const root = settingsRoot(el)!;
-    expect(root.querySelector('[data-slot="push-settings"]'), 'place for md-push-settings').to.not.equal(null);
-    expect(root.querySelector('[data-slot="devices"]'), 'place for md-devices').to.not.equal(null);
+    expect(root.querySelector('md-push-settings'), 'Web Push settings are in settings').to.not.equal(null);
+    expect(root.querySelector('md-devices'), 'linked devices are in settings').to.not.equal(null);
     expect(root.querySelector('md-identity-panel')).to.not.equal(null);
     expect(root.querySelector('md-relay-settings')).to.not.equal(null);
     await until(() => root.querySelector('[data-testid="storage-used"]')!.textContent!.includes('2.0 MB of 100.0 MB'), 'storage use');

@@ -103,3 +103,24 @@ describe('router in the shell', () => {
     expect(location.hash).to.equal('#/share/0123abcd');
   });
 });
+
+describe('router: leaving a screen the app replaced', () => {
+  beforeEach(() => history.replaceState(null, '', location.pathname + location.search));
+  afterEach(() => document.body.replaceChildren());
+
+  it('a chat that replaced the new-group form goes back to the list, not to a second list entry', async () => {
+    const api = new FakeApi();
+    const el = new MdApp();
+    el.app = api;
+    document.body.append(el);
+    await el.updateComplete;
+    const start = history.length;
+    el.navigate({ screen: 'new-group' });
+    el.navigate({ screen: 'chat', id: 'c1' }, true);
+    expect(location.hash).to.equal('#/chat/c1');
+    expect(history.length).to.equal(start + 1);
+    el.router.back();
+    await until(() => el.router.route.screen === 'chats', 'list');
+    expect(location.hash).to.equal('', 'went back to the entry before the form');
+  });
+});
