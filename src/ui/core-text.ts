@@ -153,6 +153,16 @@ export function controllerErrorText(text: string): string {
       return msg('Enter a relay address, e.g. https://relay.example.org');
     case 'Relay addresses cannot contain a user name or password.':
       return msg('Relay addresses cannot contain a user name or password.');
+    case 'Sign in and open a chat before sending files.':
+      return msg('Sign in and open a chat before sending files.');
+    case 'Sign in and open a chat before sharing.':
+      return msg('Sign in and open a chat before sharing.');
+    case 'This shared item is no longer available.':
+      return msg('This shared item is no longer available.');
+    case 'Some parts were lost from local storage; the file could not be assembled.':
+      return msg('Some parts were lost from local storage; the file could not be assembled.');
+    case 'The received file does not match its SHA-256 checksum; it was discarded.':
+      return msg('The received file does not match its SHA-256 checksum; it was discarded.');
     case 'Keep at least one relay, or the app cannot sync.':
       return msg('Keep at least one relay, or the app cannot sync.');
   }
@@ -219,5 +229,33 @@ export function pushErrorText(code: PushErrorCode): string {
       return msg('The relay could not be reached; it will be asked again when the app next starts.');
     case 'other-key':
       return msg('This relay uses a different push key than your first relay, so it cannot send to this device (relays of one mesh can share a key, see README).');
+  }
+}
+
+/**
+ * A file transfer's failure in the active language. It is stored with the file as the English words of
+ * BLOB_ERROR_TEXT (src/core/file-service.ts, not imported here: the UI does not load the storage layer), so it is
+ * recognised by its words; test/ui/i18n.test.ts checks every entry of that table is covered.
+ */
+export function fileErrorText(stored: string): string {
+  switch (stored) {
+    case 'File expired on the relay — ask the sender to send it again.':
+      return msg('File expired on the relay — ask the sender to send it again.');
+    case 'The relay’s upload quota for your address is used up for today; try again tomorrow or use another relay.':
+      return msg('The relay’s upload quota for your address is used up for today; try again tomorrow or use another relay.');
+    case 'This relay is full and cannot take the file; try again later or use another relay.':
+      return msg('This relay is full and cannot take the file; try again later or use another relay.');
+    case 'The relay refused a part of this file as too large.':
+      return msg('The relay refused a part of this file as too large.');
+    case 'The relay refused the file.':
+      return msg('The relay refused the file.');
+    case 'No relay could be reached.':
+      return msg('No relay could be reached.');
+    case 'The file changed on disk while it was being sent; send it again.':
+      return msg('The file changed on disk while it was being sent; send it again.');
+    case 'The file’s data was lost from this device’s storage; send it again.':
+      return msg('The file’s data was lost from this device’s storage; send it again.');
+    default:
+      return controllerErrorText(stored);
   }
 }

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 // Reactive controllers through which a screen loads the chats and contacts it shows and keeps them current
 // with the controller's events. Each screen owns its own copy; loads are coalesced per controller.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -24,7 +25,8 @@ abstract class ListController<T> implements ReactiveController {
     protected readonly host: ReactiveControllerHost & HTMLElement,
     private readonly getApp: () => ShellApi | undefined,
     private readonly eventName: string,
-    private readonly what: string,
+    /** The toast when loading fails, in the active language (a function: the language can change). */
+    private readonly failText: (reason: string) => string,
   ) {
     host.addController(this);
   }
@@ -81,7 +83,7 @@ abstract class ListController<T> implements ReactiveController {
       this.loaded = true;
       this.host.requestUpdate();
     } catch (err) {
-      this.host.dispatchEvent(new ToastEvent(`Could not load ${this.what}: ${messageOf(err)}`));
+      this.host.dispatchEvent(new ToastEvent(this.failText(messageOf(err))));
     }
   }
 }
@@ -89,7 +91,7 @@ abstract class ListController<T> implements ReactiveController {
 /** The chat list (most recent first), kept current with 'channels' events. */
 export class ChannelsController extends ListController<ChannelSummary> {
   constructor(host: ReactiveControllerHost & HTMLElement, getApp: () => ShellApi | undefined) {
-    super(host, getApp, 'channels', 'chats');
+    super(host, getApp, 'channels', (m) => msg(str`Could not load the chats: ${m}`));
   }
 
   protected load(app: ShellApi): Promise<ChannelSummary[]> {
@@ -110,7 +112,7 @@ export class ChannelController extends ListController<ChannelSummary> {
   private id = '';
 
   constructor(host: ReactiveControllerHost & HTMLElement, getApp: () => ShellApi | undefined) {
-    super(host, getApp, 'channels', 'the chat');
+    super(host, getApp, 'channels', (m) => msg(str`Could not load the chat: ${m}`));
   }
 
   /** Switches to another chat (loads it at once). */
@@ -138,7 +140,7 @@ export class ChannelController extends ListController<ChannelSummary> {
 /** The contact list, kept current with 'contacts' events. */
 export class ContactsController extends ListController<ContactView> {
   constructor(host: ReactiveControllerHost & HTMLElement, getApp: () => ShellApi | undefined) {
-    super(host, getApp, 'contacts', 'contacts');
+    super(host, getApp, 'contacts', (m) => msg(str`Could not load the contacts: ${m}`));
   }
 
   protected load(app: ShellApi): Promise<ContactView[]> {

@@ -3,6 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { FileStatus } from '../store/schema.js';
 import { formatBytes, formatPercent } from './format.js';
+import { fileErrorText } from './core-text.js';
 import { baseStyles } from './styles.js';
 
 /** What a file bubble shows about a transfer (from the controller's FileRecord and progress events). */
@@ -169,7 +170,7 @@ export class MdFileMessage extends LitElement {
       ${ready && this.url && PREVIEW_TYPES.test(f.type) ? html`<img src=${this.url} alt=${msg(str`Preview of ${f.name}`)} data-testid="file-preview" />` : nothing}
       ${active && s ? this.renderProgress(f, s) : nothing}
       ${status === 'failed'
-        ? html`<p class="error small" role="alert" data-testid="file-error">${msg(str`Failed: ${s?.error || msg('the file could not be verified.')}`)}</p>`
+        ? html`<p class="error small" role="alert" data-testid="file-error">${msg(str`Failed: ${s?.error ? fileErrorText(s.error) : msg('the file could not be verified.')}`)}</p>`
         : html`<span class="small muted" data-testid="file-status">${shownStatus}</span>`}
       ${ready && this.url
         ? html`<div class="actions">

@@ -11,7 +11,8 @@ import { normaliseRelayList, normaliseRelayUrl } from '../../src/core/relays.js'
 import { checkFileSizes } from '../../src/core/files.js';
 import { LinkError, LINK_MESSAGES } from '../../src/core/device-link.js';
 import { REFUSAL_WORDS } from '../../src/sync/relay-refusals.js';
-import { failReasonText } from '../../src/ui/core-text.js';
+import { failReasonText, fileErrorText } from '../../src/ui/core-text.js';
+import { BLOB_ERROR_TEXT } from '../../src/core/file-service.js';
 import type { MdApp } from '../../src/ui/md-app.js';
 import { STEPS, WalkApi, deep, fragments, openApp, openOnboarding, settle, visit, type Fragment } from './screen-walk.js';
 import { until } from './fake-api.js';
@@ -152,6 +153,7 @@ describe('languages', () => {
       expect(shown, english).to.not.match(/\b(the|is|are|not|be|at|a|of)\b/);
     }
     for (const words of Object.values(REFUSAL_WORDS)) expect(failReasonText(words)).to.not.equal(words);
+    for (const words of Object.values(BLOB_ERROR_TEXT)) expect(fileErrorText(words), words).to.not.equal(words);
     await applyLocale('en');
     for (const err of errors) expect(messageOf(err)).to.equal((err as Error).message);
   });

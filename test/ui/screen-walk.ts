@@ -107,7 +107,7 @@ export class WalkApi extends FakeApi {
     this.preferences = { ...this.preferences, ...patch };
     this.dispatchEvent(new Event('change'));
   }
-  async setMaxFileBytes() {}
+  override async setMaxFileBytes() {}
   /** Push turned on: one relay registered, one refusing for a different key, and a last failure to show. */
   readonly push = Object.assign(new EventTarget(), {
     status: (): PushStatus => ({
