@@ -7,6 +7,7 @@ import { BUILD_DEFAULT_RELAYS } from './core/build-config.js';
 import { parseRoute } from './ui/router.js';
 import './ui/md-app.js';
 import { applyLocale, localeFor } from './ui/i18n.js';
+import { notificationWords } from './ui/core-text.js';
 
 async function registerServiceWorker(shell: HTMLElementTagNameMap['md-app']): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
@@ -47,6 +48,7 @@ async function start(): Promise<void> {
       return route.screen === 'chat' ? route.id : '';
     },
     focused: () => document.visibilityState === 'visible' && document.hasFocus(),
+    words: notificationWords,
   }).start();
 }
 

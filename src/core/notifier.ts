@@ -14,7 +14,21 @@ export interface NotifyContext {
   hidePreviews: boolean;
   /** Messages received before this time (ms) are history, not news. */
   since: number;
+  /** The page's words for a hidden preview (its UI language); English when absent. */
+  words?: NotificationWords;
 }
+
+/** How a notification reads when previews are hidden (the page passes its language's words). */
+export interface NotificationWords {
+  sentFile(author: string): string;
+  sentMessage(author: string): string;
+}
+
+/** The English words (the default, and what tests of the core expect). */
+export const ENGLISH_NOTIFICATION_WORDS: NotificationWords = {
+  sentFile: (author) => `${author} sent a file`,
+  sentMessage: (author) => `${author} sent a message`,
+};
 
 /** A notification to show. */
 export interface NotificationPlan {
@@ -50,8 +64,9 @@ export function skipReason(message: MessageView, channel: ChannelSummary | undef
 /** The notification for `message`, or null when it must not notify (see skipReason). */
 export function notificationFor(message: MessageView, channel: ChannelSummary | undefined, ctx: NotifyContext): NotificationPlan | null {
   if (!channel || skipReason(message, channel, ctx)) return null;
-  const what = message.kind === 'file' ? 'sent a file' : 'sent a message';
-  const body = ctx.hidePreviews ? `${message.authorName} ${what}` : `${message.authorName}: ${previewOf(message)}`;
+  const words = ctx.words ?? ENGLISH_NOTIFICATION_WORDS;
+  const hidden = message.kind === 'file' ? words.sentFile(message.authorName) : words.sentMessage(message.authorName);
+  const body = ctx.hidePreviews ? hidden : `${message.authorName}: ${previewOf(message)}`;
   return {
     title: channel.title,
     options: {
@@ -76,6 +91,8 @@ export interface NotifierSource extends EventTarget {
 export interface WindowState {
   openChatId(): string;
   focused(): boolean;
+  /** Words in the page's language for notifications without a preview. */
+  words?: NotificationWords;
 }
 
 /**
@@ -123,6 +140,7 @@ export class Notifier {
       focused: this.page.focused(),
       hidePreviews: this.source.preferences?.hidePreviews ?? false,
       since: this.since,
+      words: this.page.words,
     };
     // One notification per chat: the newest message of the batch stands for the others.
     const newest = fresh[fresh.length - 1]!;

@@ -5,6 +5,7 @@ import type { LinkErrorCode } from '../core/device-link.js';
 import { REFUSAL_WORDS, type RefusalCode } from '../sync/relay-refusals.js';
 import { DELETED_PREVIEW } from '../core/views.js';
 import type { PushErrorCode } from '../core/push-service.js';
+import type { NotificationWords } from '../core/notifier.js';
 
 /** A device-link problem, by code. */
 export function linkErrorText(code: LinkErrorCode): string {
@@ -259,3 +260,9 @@ export function fileErrorText(stored: string): string {
       return controllerErrorText(stored);
   }
 }
+
+/** Notification wording without a preview, in the active language (the page hands it to the notifier). */
+export const notificationWords: NotificationWords = {
+  sentFile: (author) => msg(str`${author} sent a file`),
+  sentMessage: (author) => msg(str`${author} sent a message`),
+};

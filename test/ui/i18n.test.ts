@@ -11,7 +11,8 @@ import { normaliseRelayList, normaliseRelayUrl } from '../../src/core/relays.js'
 import { checkFileSizes } from '../../src/core/files.js';
 import { LinkError, LINK_MESSAGES } from '../../src/core/device-link.js';
 import { REFUSAL_WORDS } from '../../src/sync/relay-refusals.js';
-import { failReasonText, fileErrorText } from '../../src/ui/core-text.js';
+import { failReasonText, fileErrorText, notificationWords } from '../../src/ui/core-text.js';
+import { notificationFor } from '../../src/core/notifier.js';
 import { BLOB_ERROR_TEXT } from '../../src/core/file-service.js';
 import type { MdApp } from '../../src/ui/md-app.js';
 import { STEPS, WalkApi, deep, fragments, openApp, openOnboarding, settle, visit, type Fragment } from './screen-walk.js';
@@ -154,7 +155,12 @@ describe('languages', () => {
     }
     for (const words of Object.values(REFUSAL_WORDS)) expect(failReasonText(words)).to.not.equal(words);
     for (const words of Object.values(BLOB_ERROR_TEXT)) expect(fileErrorText(words), words).to.not.equal(words);
+    const api = new WalkApi('de');
+    const incoming = api.messages.get('c1')![0]!;
+    const ctx = { permission: 'granted' as const, openChatId: '', focused: false, hidePreviews: true, since: 0, words: notificationWords };
+    expect(notificationFor(incoming, api.channels[0], ctx)?.options.body).to.equal('Βασίλης hat eine Nachricht gesendet');
     await applyLocale('en');
+    expect(notificationFor(incoming, api.channels[0], ctx)?.options.body).to.equal('Βασίλης sent a message');
     for (const err of errors) expect(messageOf(err)).to.equal((err as Error).message);
   });
 
