@@ -115,11 +115,26 @@ export class MdChatScreen extends LitElement {
 
   /** Moves focus to the chat's heading once the chat is shown (its summary may still be loading). */
   focusHeading(): void {
+    // Opened on a search result: the found message takes the focus once shown, not the heading.
+    if (this.jumpTo?.channelId === this.channelId || this.pendingReveal) return;
     this.focusPending = true;
     this.requestUpdate();
   }
 
+  /** A message to scroll to and focus as soon as the chat view has rendered it (search result, quote). */
+  private pendingReveal = '';
+
   protected override updated(): void {
+    if (this.pendingReveal) {
+      const shown = this.renderRoot.querySelector('md-chat-view');
+      if (shown) {
+        const id = this.pendingReveal;
+        this.pendingReveal = '';
+        this.focusPending = false; // the found message takes the focus, not the heading
+        void shown.updateComplete.then(() => shown.revealMessage(id));
+        return;
+      }
+    }
     const view = this.focusPending ? this.renderRoot.querySelector('md-chat-view') : null;
     if (!view) return;
     this.focusPending = false;
@@ -226,10 +241,9 @@ export class MdChatScreen extends LitElement {
     this.messages = page.messages;
     this.hasMore = page.hasMore;
     this.hasNewer = page.hasNewer;
-    await this.updateComplete;
-    const view = this.renderRoot.querySelector('md-chat-view');
-    await view?.updateComplete;
-    view?.revealMessage(messageId);
+    // Revealed by updated() once the chat view shows this page: the view itself waits for the chat's summary,
+    // which may still be loading when the page arrives.
+    this.pendingReveal = messageId;
   }
 
   private onMarkRead(e: CustomEvent<ChannelDetail>) {

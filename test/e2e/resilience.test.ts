@@ -103,20 +103,32 @@ test('restart: the relay is SIGKILLed mid-transfer and restarted; the transfer c
   const beforeId = await bubble(a, 'written before the kill').getAttribute('data-id');
   assert.ok(beforeId);
 
-  const file = { name: 'twelve-mb.bin', buffer: randomBytes(12 * 1024 * 1024) }; // large enough to be mid-upload at the kill
+  // 4 + 4 + 1 MiB chunks, uploaded side by side. Alice's uplink is throttled so the 1 MiB chunk is acknowledged seconds
+  // before the two 4 MiB ones: the relay dies with a part acknowledged and the rest in flight. (Unthrottled, loopback
+  // moves the whole file in well under a second, between two polls of the progress bar.)
+  const file = { name: 'nine-mib.bin', buffer: randomBytes(9 * 1024 * 1024) };
+  const cdp = await a.context().newCDPSession(a);
+  await cdp.send('Network.enable');
+  const uplink = (bytesPerSecond: number) =>
+    cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+  await uplink(512 * 1024);
   await attach(a, [file]);
-  // Some chunks are acknowledged, the rest still in flight: kill Alice's only relay now.
-  await fileBubble(a, file.name).locator('[role="progressbar"]:not([aria-valuenow="0"])').waitFor(LONG);
-  const sentBefore = Number(await fileBubble(a, file.name).getByRole('progressbar').getAttribute('aria-valuenow'));
+  const uploading = fileBubble(a, file.name).and(a.locator('[data-status="uploading"]'));
+  await uploading.locator('[role="progressbar"]:not([aria-valuenow="0"])').waitFor(LONG);
+  const sentBefore = Number(await uploading.getByRole('progressbar').getAttribute('aria-valuenow'));
   await r1.kill('SIGKILL');
+  await uplink(-1);
   await a.locator('md-connection-status [data-state]:not([data-state="connected"])').waitFor(WAIT);
+  // The PUTs in flight failed: the upload is queued again, not finished.
+  await waitForFileStatus(a, file.name, 'queued', WAIT);
+  assert.ok(sentBefore > 0 && sentBefore < file.buffer.length, `the relay was killed mid-upload (${sentBefore} bytes acknowledged)`);
   r1 = await startRelay({ port: r1.port, dataDir: r1.dataDir });
   await a.getByText('Connected to 1 relay').waitFor(LONG);
 
   await waitForFileStatus(b, file.name, 'complete', LONG);
   assert.equal(await storedHash(b, file.name), sha(file.buffer), 'byte-identical after the relay restart');
   await waitForFileStatus(a, file.name, 'sent', LONG);
-  assert.ok(sentBefore < file.buffer.length, 'the relay was killed before the upload finished');
+  await cdp.detach();
 
   // A fresh reader connected only to the restarted relay gets the message written before the kill. (r2 still
   // peers r1, so r1 could also fetch it through the mesh; relay-restart.test.ts proves the disk part alone.)
