@@ -175,17 +175,7 @@ export async function decryptChunk(meta: Pick<FileMeta, 'key' | 'fileId' | 'size
   const expected = expectedChunkLength(meta, index);
   const bytes = base64ToBytes(data);
   if (!bytes || bytes.length !== IV_BYTES + expected + TAG_BYTES) return undefined;
-  try {
-    const key = await importKey(meta.key);
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: additionalData(meta.fileId, index) },
-      key,
-      bytes.subarray(IV_BYTES),
-    );
-    return new Uint8Array(plain);
-  } catch {
-    return undefined;
-  }
+  return decryptChunkBytes(meta, index, bytes);
 }
 
 /** Cheap checks before any crypto: a string of exactly the length base64(iv + plaintext + tag) has at this index. */
@@ -326,17 +316,7 @@ export async function openBlobChunk(meta: Pick<FileMeta, 'key' | 'fileId' | 'siz
   const bytes = new Uint8Array(data);
   if (bytes.length !== IV_BYTES + expectedChunkLength(meta, index) + TAG_BYTES) return undefined;
   if ((await blobHash(bytes)) !== meta.chunkHashes?.[index]) return undefined;
-  try {
-    const key = await importKey(meta.key);
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: additionalData(meta.fileId, index) },
-      key,
-      bytes.subarray(IV_BYTES),
-    );
-    return new Uint8Array(plain);
-  } catch {
-    return undefined;
-  }
+  return decryptChunkBytes(meta, index, bytes);
 }
 
 /**
@@ -369,4 +349,19 @@ export async function describeBlobFile(file: Blob & { name: string }, fileId: st
   };
   await Promise.all(Array.from({ length: 4 }, worker));
   return { fileId, name: file.name, size: file.size, type: file.type, sha256: await manifestHash(chunkHashes), key, chunkSize, chunkCount, chunkHashes, blobs: 1 };
+}
+
+/** AES-GCM-decrypts one chunk laid out as IV + ciphertext + tag, bound to its file and index; undefined if it fails. */
+async function decryptChunkBytes(meta: Pick<FileMeta, 'key' | 'fileId'>, index: number, bytes: Bytes): Promise<Bytes | undefined> {
+  try {
+    const key = await importKey(meta.key);
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: additionalData(meta.fileId, index) },
+      key,
+      bytes.subarray(IV_BYTES),
+    );
+    return new Uint8Array(plain);
+  } catch {
+    return undefined;
+  }
 }

@@ -55,35 +55,28 @@ export async function storedChunkIndexes(db: MeshdropDatabase, fileId: string): 
 }
 
 /** Stores one verified incoming chunk and bumps the progress counter in the same transaction. */
-export async function storeReceivedChunk(db: MeshdropDatabase, fileId: string, index: number, plain: ArrayBuffer): Promise<FileRecord | undefined> {
-  const tx = db.transaction(['files', 'chunks'], 'readwrite');
-  const files = tx.objectStore('files');
-  const chunks = tx.objectStore('chunks');
-  const current = await files.get(fileId);
-  const existing = await chunks.getKey([fileId, index]);
-  let next = current;
-  if (current && existing === undefined && current.status === 'downloading') {
-    await chunks.put({ fileId, index, data: '', plain });
-    next = { ...current, doneChunks: current.doneChunks + 1, updatedAt: Date.now() };
-    await files.put(next);
-  }
-  await tx.done;
-  return next;
+export function storeReceivedChunk(db: MeshdropDatabase, fileId: string, index: number, plain: ArrayBuffer): Promise<FileRecord | undefined> {
+  return storeIncoming(db, { fileId, index, data: '', plain });
 }
 
 /**
  * Stores one verified incoming chunk of a blob file as a Blob (kept on disk by IndexedDB) and bumps the progress
  * counter in the same transaction.
  */
-export async function storeReceivedPart(db: MeshdropDatabase, fileId: string, index: number, part: Blob): Promise<FileRecord | undefined> {
+export function storeReceivedPart(db: MeshdropDatabase, fileId: string, index: number, part: Blob): Promise<FileRecord | undefined> {
+  return storeIncoming(db, { fileId, index, data: '', part });
+}
+
+/** Keeps an incoming chunk once (only while its file is downloading) and counts it, in one transaction. */
+async function storeIncoming(db: MeshdropDatabase, chunk: ChunkRecord): Promise<FileRecord | undefined> {
   const tx = db.transaction(['files', 'chunks'], 'readwrite');
   const files = tx.objectStore('files');
   const chunks = tx.objectStore('chunks');
-  const current = await files.get(fileId);
-  const existing = await chunks.getKey([fileId, index]);
+  const current = await files.get(chunk.fileId);
+  const existing = await chunks.getKey([chunk.fileId, chunk.index]);
   let next = current;
   if (current && existing === undefined && current.status === 'downloading') {
-    await chunks.put({ fileId, index, data: '', part });
+    await chunks.put(chunk);
     next = { ...current, doneChunks: current.doneChunks + 1, updatedAt: Date.now() };
     await files.put(next);
   }
