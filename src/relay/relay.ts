@@ -21,6 +21,7 @@ import { BlobStore, type StorageBudget } from './blob-store.js';
 import { createBlobHandler } from './blob-http.js';
 import { GraphStore, installGraphStore, type StorableRoot } from './graph-store.js';
 import { migrateRadisk } from './graph-migrate.js';
+import { createHistoryHandler } from './history-http.js';
 import { DEFAULT_KEEP_FILES_MS, DEFAULT_MAX_BLOB_BYTES, DEFAULT_UPLOAD_QUOTA_BYTES } from './blob-options.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
@@ -158,6 +159,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const graph = new GraphStore(join(dataDir, 'nodes'));
   await graph.open();
   const migrated = await migrateRadisk(radiskFolder(dataDir), graph);
+  const serveHistory = createHistoryHandler(graph);
   if (migrated > 0) console.log(`meshdrop-relay: copied ${migrated} stored values from GUN's radisk into ${graph.folder}`);
 
   const server: Server = createServer((req, res) => {
@@ -185,6 +187,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       return;
     }
     if (push?.handle(req, res)) return;
+    if (serveHistory(req, res)) return;
     if (req.url?.startsWith('/blob/')) {
       void serveBlob(req, res);
       return;
