@@ -72,7 +72,7 @@ export default [
     output: { file: '.tmp/sw.js', format: 'iife' },
     plugins: [
       nodeResolve({ browser: true }),
-      esbuild({ target: 'es2022', minify: production, tsconfig: 'tsconfig.sw.json', define: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+      esbuild({ target: 'es2022', minify: production, tsconfig: 'tsconfig.sw.json', define: { 'process.env.NODE_ENV': JSON.stringify('production'), __MESHDROP_DEFAULT_RELAYS__: defaultRelays } }),
       workboxInjectManifest(),
     ],
   },

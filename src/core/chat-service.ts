@@ -8,6 +8,7 @@ import { APP_ROOT } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
 import { MAX_ENVELOPE_CHARS, MAX_TEXT_CHARS, openEnvelope, sealEnvelope, type ActionPayload, type InnerMessage, type ReplyBody, type SystemPayload } from './envelope.js';
 import { isMessageId, newMessageId } from './ids.js';
+import { receivedRecord } from './received.js';
 
 export class ChatError extends Error {
   override name = 'ChatError';
@@ -53,9 +54,6 @@ interface Parked {
 
 /** Where a reader puts its delivery receipts for one author's messages in a channel (in the reader's space). */
 const receiptsFor = (channelId: string, authorPub: string): string[] => [APP_ROOT, 'r', channelId, authorPub];
-
-/** A sent message may carry its envelope date at most this far in the future (clock skew). */
-const MAX_FUTURE_MS = 60_000;
 
 /**
  * Messages: sends envelopes through the outbox, receives and verifies them from every member's
@@ -188,18 +186,8 @@ export class ChatService {
       await this.hooks.onAction(channel, inner);
       return;
     }
-    const record: MessageRecord = {
-      id,
-      channelId,
-      author: signer,
-      sentAt: Math.min(inner.sentAt, Date.now() + MAX_FUTURE_MS),
-      kind: inner.kind === 'reply' ? 'text' : inner.kind,
-      text: inner.kind === 'text' ? inner.body : inner.kind === 'reply' ? inner.body.text : '',
-      status: mine ? 'sent' : 'received',
-      receivedAt: Date.now(),
-    };
-    if (inner.kind === 'file') record.file = inner.body;
-    if (inner.kind === 'reply') record.replyTo = inner.body.to;
+    // openEnvelope checked that the inner id and channel are the ones of the path it was read from.
+    const record = receivedRecord(inner, signer, mine);
     // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
     const receipt = mine ? undefined : Outbox.entry({ id: `r:${id}`, path: [...receiptsFor(channelId, signer), id], value: 1, messageId: '' });
     const stored = await addMessageAndUpdateChannel(

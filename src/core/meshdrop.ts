@@ -8,7 +8,7 @@ import { createIdentity, exportIdentityBackup, IdentityError, openBackup } from 
 import { DevicesController } from './devices-controller.js';
 import type { DeviceLinkRequestView, DeviceView } from './devices-service.js';
 import type { DevicesApi } from './devices-api.js';
-import { normaliseRelayList } from './relays.js';
+import { normaliseRelayList, relaysInUse, RELAYS_SETTING } from './relays.js';
 import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessagePageAround, MessageView, PageCursor, SearchResult } from './api.js';
 import { decorate, toSearchResult } from './conversation-views.js';
 import { getMessages, loadPageAround } from '../store/conversation-store.js';
@@ -35,8 +35,6 @@ export interface MeshdropOptions {
   /** Origin that invite links point to (default: this page's origin). */
   origin?: string;
 }
-
-const RELAYS_SETTING = 'relays';
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
@@ -72,8 +70,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
 
   static async open(options: MeshdropOptions): Promise<Meshdrop> {
     const db = await openMeshdropDB(options.dbName);
-    const stored = await getSetting(db, RELAYS_SETTING, isStringArray);
-    const relays = stored && stored.length > 0 ? stored : options.defaultRelays;
+    const relays = relaysInUse(await getSetting(db, RELAYS_SETTING, isStringArray), options.defaultRelays);
     const identity = await loadIdentity(db);
     const origin = options.origin ?? globalThis.location?.origin ?? '';
     const md = new Meshdrop(db, new RelayConnection(relays), identity, origin);

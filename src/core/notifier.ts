@@ -30,6 +30,21 @@ export const ENGLISH_NOTIFICATION_WORDS: NotificationWords = {
   sentMessage: (author) => `${author} sent a message`,
 };
 
+/** How a push notification reads when the message itself could not be read (no relay answered in time, or it did not verify). */
+export interface PushFallbackWords {
+  title(chat: string): string;
+  body: string;
+}
+
+/**
+ * The English push fallback. The service worker shows it (it has no page, so no UI language: English, like the
+ * other words in this table when no page hands over its own).
+ */
+export const ENGLISH_PUSH_FALLBACK_WORDS: PushFallbackWords = {
+  title: (chat) => `New message in ${chat}`,
+  body: 'Open Meshdrop to read it.',
+};
+
 /** A notification to show. */
 export interface NotificationPlan {
   title: string;
@@ -75,6 +90,14 @@ export function notificationFor(message: MessageView, channel: ChannelSummary | 
       renotify: true,
       data: { channelId: message.channelId, url: chatUrl(message.channelId) },
     },
+  };
+}
+
+/** The notification a push shows for a chat when its message could not be read: "New message in <chat>". */
+export function pushFallbackFor(channelId: string, chatTitle: string, words: PushFallbackWords = ENGLISH_PUSH_FALLBACK_WORDS): NotificationPlan {
+  return {
+    title: words.title(chatTitle),
+    options: { body: words.body, tag: notificationTag(channelId), renotify: true, data: { channelId, url: chatUrl(channelId) } },
   };
 }
 

@@ -73,12 +73,15 @@ export const TEST_SUBSCRIPTION_GLOBAL = '__meshdropTestPushSubscription';
 /** The HTTP base of a relay from its GUN URL (`http://host:port/gun` → `http://host:port`). */
 export const relayBase = (gunUrl: string): string => gunUrl.replace(/\/gun\/?$/, '');
 
+/** The GUN soul of one member's messages in a chat (their envelopes, by message id). */
+export const memberMessageSoul = (memberPub: string, channelId: string): string => `~${memberPub}/md1/c/${channelId}`;
+
 /** Souls a device follows for push: every other member's message node of every open chat. */
 export async function pushSouls(db: MeshdropDatabase): Promise<string[]> {
   const souls: string[] = [];
   for (const c of await listChannels(db)) {
     if (c.closed) continue;
-    for (const member of c.members) souls.push(`~${member}/md1/c/${c.id}`);
+    for (const member of c.members) souls.push(memberMessageSoul(member, c.id));
   }
   return [...new Set(souls)].slice(0, MAX_PUSH_SOULS);
 }

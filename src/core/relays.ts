@@ -32,3 +32,12 @@ export function normaliseRelayList(inputs: string[]): string[] {
   if (list.length > MAX_RELAYS) throw new RelayUrlError(`At most ${MAX_RELAYS} relays.`);
   return list;
 }
+
+/** The settings-store key of the relay list the user saved. */
+export const RELAYS_SETTING = 'relays';
+
+/** The relays the app uses: the list saved in settings, else `defaults` (the relay that served the app, any compiled in). */
+export function relaysInUse(stored: unknown, defaults: readonly string[]): string[] {
+  const list = Array.isArray(stored) ? stored.filter((s): s is string => typeof s === 'string') : [];
+  return list.length > 0 ? list : [...defaults];
+}

@@ -1,17 +1,17 @@
 /// <reference lib="webworker" />
 /**
  * The service worker's side of Web Push through the relays. A relay's push carries only the opaque channel id
- * ({v:1, c}); the worker looks the chat up in IndexedDB and shows "New message in <chat>", one notification per
- * chat (the same tag as in-app notifications, core/notifier.ts), and a click opens that chat (sw.ts's
- * notificationclick reads data.url / data.channelId). Nothing is shown for a chat this device does not know or has
- * closed.
+ * ({v:1, c}); the worker reads the message from the relays and shows it (push-preview.ts), or "New message in
+ * <chat>" when it cannot, one notification per chat (the same tag as in-app notifications, core/notifier.ts), and
+ * a click opens that chat (sw.ts's notificationclick reads data.url / data.channelId). Nothing is shown for a chat
+ * this device does not know, has closed or muted, nor while an app window is focused.
  */
-import { openMeshdropDB } from '../store/db.js';
+import { BUILD_DEFAULT_RELAYS } from '../core/build-config.js';
+import { chatUrl } from '../core/notifier.js';
+import { sameOriginRelay } from '../sync/relay-connection.js';
+import { planPushNotification } from './push-preview.js';
 
 declare const self: ServiceWorkerGlobalScope;
-
-/** Notification tag for a chat: core/notifier.ts's notificationTag, so one chat never shows two notifications. */
-export const chatTag = (channelId: string): string => `md-chat:${channelId}`;
 
 /** What a push notification carries, for the click handler. */
 export interface PushNotificationData {
@@ -34,16 +34,6 @@ export function channelOfPush(text: string | undefined): string | undefined {
   }
 }
 
-async function chatTitle(channelId: string): Promise<{ title: string; closed: boolean } | undefined> {
-  const db = await openMeshdropDB();
-  try {
-    const channel = await db.get('channels', channelId);
-    return channel ? { title: channel.title, closed: channel.closed } : undefined;
-  } finally {
-    db.close();
-  }
-}
-
 async function onPush(event: PushEvent): Promise<void> {
   let text: string | undefined;
   try {
@@ -53,20 +43,13 @@ async function onPush(event: PushEvent): Promise<void> {
   }
   const channelId = channelOfPush(text);
   if (!channelId) return;
-  const chat = await chatTitle(channelId).catch(() => undefined);
-  if (!chat || chat.closed) return;
   // The app is open in front: it shows the message itself.
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   if (windows.some((w) => w.focused)) return;
-  const data: PushNotificationData = { source: 'push', channelId, url: `/#/chat/${channelId}` };
-  await self.registration.showNotification(`New message in ${chat.title}`, {
-    body: 'Open Meshdrop to read it.',
-    tag: chatTag(channelId),
-    // A new message in the same chat replaces the notification but alerts again.
-    renotify: true,
-    icon: '/icons/icon-192.png',
-    data,
-  } as NotificationOptions);
+  const plan = await planPushNotification(channelId, [sameOriginRelay(self.location), ...BUILD_DEFAULT_RELAYS]);
+  if (!plan) return;
+  const data: PushNotificationData = { source: 'push', channelId, url: chatUrl(channelId) };
+  await self.registration.showNotification(plan.title, { ...plan.options, icon: '/icons/icon-192.png', data } as NotificationOptions);
 }
 
 /** Installs the worker's push handler. */

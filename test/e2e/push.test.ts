@@ -126,7 +126,9 @@ it('a message from A reaches B\'s closed app as a push notification that opens t
       await new Promise((r) => setTimeout(r, 50));
     }
   }, `md-chat:${channelId}`);
-  assert.equal(notification.title, 'New message in Ann');
+  // The worker read A's envelope from a relay (GET /history) and opened it with the app's code: sender and text.
+  assert.equal(notification.title, 'Ann');
+  assert.equal(notification.body, 'Ann: are you there?');
   assert.equal(notification.data.url, `/#/chat/${channelId}`);
   const opened = await openApp(b, relay1);
   await chatItem(opened, 'Ann').waitFor(WAIT);
