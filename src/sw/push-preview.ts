@@ -30,6 +30,9 @@ import { readAfter } from '../sync/history.js';
 /** How long the worker waits for the relays' answers before it shows the fallback (the push event lives ~30 s). */
 export const PREVIEW_FETCH_MS = 4000;
 
+/** A push notification plan; `messageId` is the message it shows (absent for the fallback). */
+export type PushPlan = NotificationPlan & { messageId?: string };
+
 /** Extra time for opening the envelopes (signature checks, decryption) before the fallback shows regardless. */
 export const PREVIEW_OPEN_MS = 2000;
 
@@ -93,7 +96,7 @@ async function fetchEnvelopes(chat: LocalChat, signal: AbortSignal): Promise<Map
  * or only reactions, edits, deletions and own messages are new). `defaultRelays`: the app's defaults (used when the
  * user saved no relay list).
  */
-export async function planPushNotification(channelId: string, defaultRelays: readonly string[], fetchMs = PREVIEW_FETCH_MS): Promise<NotificationPlan | null> {
+export async function planPushNotification(channelId: string, defaultRelays: readonly string[], fetchMs = PREVIEW_FETCH_MS): Promise<PushPlan | null> {
   const chat = await readLocal(channelId, defaultRelays);
   if (!chat || chat.channel.closed || chat.channel.muted) return null;
   const names = new NameBook(chat.me, chat.contacts);
@@ -109,7 +112,7 @@ export async function planPushNotification(channelId: string, defaultRelays: rea
   }
 }
 
-async function readPreview(chat: LocalChat, names: NameBook, summary: ChannelSummary, fallback: NotificationPlan, fetchMs: number): Promise<NotificationPlan | null> {
+async function readPreview(chat: LocalChat, names: NameBook, summary: ChannelSummary, fallback: NotificationPlan, fetchMs: number): Promise<PushPlan | null> {
   const channelId = chat.channel.id;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), fetchMs);
@@ -139,7 +142,7 @@ async function readPreview(chat: LocalChat, names: NameBook, summary: ChannelSum
   }
   // Something new that could not be read (or the relays do not have it yet): say so without its text.
   if (!newest) return unreadable > 0 || found.size === 0 ? fallback : null;
-  return notificationFor(toMessageView(newest, chat.me, names, chat.channel), summary, {
+  const plan = notificationFor(toMessageView(newest, chat.me, names, chat.channel), summary, {
     permission: 'granted',
     // The caller shows nothing while an app window is focused (the app notifies itself there).
     openChatId: '',
@@ -147,4 +150,5 @@ async function readPreview(chat: LocalChat, names: NameBook, summary: ChannelSum
     hidePreviews: chat.prefs.hidePreviews,
     since: 0,
   });
+  return plan && { ...plan, messageId: newest.id };
 }
