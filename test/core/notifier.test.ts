@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { ChannelSummary, MessageView } from '../../src/core/api.js';
 import type { DeviceApi, NotifyPermission } from '../../src/core/device.js';
-import { Notifier, chatUrl, notificationFor, notificationTag, type NotifyContext } from '../../src/core/notifier.js';
+import { Notifier, chatUrl, notificationFor, notificationTag, pushFallbackFor, type NotifyContext } from '../../src/core/notifier.js';
 
 const NOW = 1_700_000_100_000;
 
@@ -124,5 +124,16 @@ describe('Notifier', () => {
     await settle();
     expect(device.badges.at(-1)).to.equal(0);
     n.stop();
+  });
+});
+
+describe('push fallback', () => {
+  it('says which chat has news, without text, with the chat tag and address', () => {
+    const plan = pushFallbackFor('c1', 'Ann');
+    expect(plan.title).to.equal('New message in Ann');
+    expect(plan.options.body).to.equal('Open Meshdrop to read it.');
+    expect(plan.options.tag).to.equal(notificationTag('c1'));
+    expect(plan.options.renotify).to.equal(true);
+    expect(plan.options.data).to.deep.equal({ channelId: 'c1', url: chatUrl('c1') });
   });
 });

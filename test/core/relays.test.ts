@@ -1,5 +1,5 @@
 import { expect } from '@esm-bundle/chai';
-import { normaliseRelayList, normaliseRelayUrl, RelayUrlError } from '../../src/core/relays.js';
+import { normaliseRelayList, normaliseRelayUrl, RelayUrlError, relaysInUse } from '../../src/core/relays.js';
 
 describe('relay addresses', () => {
   it('normalises the forms people type to the GUN websocket URL', () => {
@@ -20,5 +20,13 @@ describe('relay addresses', () => {
     expect(normaliseRelayList(['a.org', 'https://a.org/gun', ' '])).to.deep.equal(['https://a.org/gun']);
     expect(() => normaliseRelayList([])).to.throw(RelayUrlError, /at least one/);
     expect(() => normaliseRelayList(Array.from({ length: 9 }, (_, i) => `r${i}.org`))).to.throw(RelayUrlError, /At most 8/);
+  });
+
+  it('uses the saved relay list, else the defaults (what the app and its service worker connect to)', () => {
+    const defaults = ['http://127.0.0.1:1/gun'];
+    expect(relaysInUse(['https://a.example/gun'], defaults)).to.deep.equal(['https://a.example/gun']);
+    expect(relaysInUse([], defaults)).to.deep.equal(defaults);
+    expect(relaysInUse(undefined, defaults)).to.deep.equal(defaults);
+    expect(relaysInUse('https://a.example/gun', defaults)).to.deep.equal(defaults);
   });
 });
