@@ -12,6 +12,7 @@ import { installThrottle, type ThrottleStats } from './throttle.js';
 import { DEFAULT_LIMITS } from './cli-options.js';
 import { installForgeryFilter } from '../sync/forgery-filter.js';
 import { DiskBudget } from './disk-budget.js';
+import { graphStore } from './graph-store.js';
 import { QuotaLedger } from './quota.js';
 import { installWriteGuard, addressKey, type GuardedPeer, type GuardStats } from './write-guard.js';
 import { addScrapeSource, countBytesIn, countMessagesIn, metricsText, relayMetrics } from './metrics.js';
@@ -215,6 +216,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     web: server,
     file: graphDir,
     radisk: true,
+    // Radisk names files after keys; ours can be longer than a file name may be (graph-store.ts).
+    store: graphStore(graphDir),
     peers: meshPeers,
     // The mesh is explicit: no UDP multicast discovery of LAN peers.
     multicast: false,
