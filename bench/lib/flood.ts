@@ -15,6 +15,8 @@ export interface FloodResult {
   forgedSent: number;
   /** Forged keys the honest reader ever saw in the writer's space (must be 0). */
   forgedSeen: number;
+  /** With `dropped`: hostile messages the relay dropped while the honest messages under flood were being sent and delivered. */
+  droppedDuringHonest?: number;
 }
 
 interface HonestPair {
@@ -83,14 +85,25 @@ async function hostileFlood(gunUrl: string, victimPub: string, channel: string, 
  * Baseline: `count` honest messages with no flood; then the same while one raw client floods the relay with
  * `junkPerSecond` junk puts (public souls plus unsigned writes into the honest writer's space).
  */
-export async function measureFlood(gunUrl: string, opts: { count?: number; gapMs?: number; junkPerSecond?: number; waitMs?: number } = {}): Promise<FloodResult> {
-  const { count = 150, gapMs = 20, junkPerSecond = 3000, waitMs = 20_000 } = opts;
+export async function measureFlood(
+  gunUrl: string,
+  opts: { count?: number; gapMs?: number; junkPerSecond?: number; waitMs?: number; dropped?: () => Promise<number> } = {},
+): Promise<FloodResult> {
+  const { count = 150, gapMs = 20, junkPerSecond = 3000, waitMs = 20_000, dropped } = opts;
   const h = await honestPair(gunUrl);
   try {
     const baseline = await honestRun(h, 'base', count, gapMs, waitMs);
     const flood = await hostileFlood(gunUrl, h.pub, h.channel, junkPerSecond);
-    await sleep(500); // let the flood reach full speed first
+    // Honest messages go out once the flood is at full strength: when the relay is dropping the hostile client's
+    // excess (given a way to ask it), else after a moment.
+    if (dropped) {
+      const end = Date.now() + waitMs;
+      while ((await dropped()) === 0 && Date.now() < end) await sleep(50);
+    } else await sleep(500);
+    const droppedBefore = await dropped?.();
+    // The flood keeps running until every honest message arrived (or waitMs passed): they arrive during it.
     const underFlood = await honestRun(h, 'under', count, gapMs, waitMs);
+    const droppedAfter = await dropped?.();
     const junk = await flood.stop();
     return {
       baseline,
@@ -99,6 +112,7 @@ export async function measureFlood(gunUrl: string, opts: { count?: number; gapMs
       junkPerSecond: junk.sent / junk.seconds,
       forgedSent: junk.forged,
       forgedSeen: h.forgedSeen.size,
+      droppedDuringHonest: droppedBefore === undefined || droppedAfter === undefined ? undefined : droppedAfter - droppedBefore,
     };
   } finally {
     h.writer.close();

@@ -24,12 +24,22 @@ export interface StoredEntry {
   state: number;
 }
 
+interface Write {
+  key: string;
+  value: unknown;
+  state: number;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 interface NodeFile {
   soul: string;
   entries: Map<string, { value: unknown; state: number }>;
   /** Lines in the file (the soul header not counted). */
   lines: number;
   bytes: number;
+  /** The file ends in a line cut short (a crash mid-append): the next append starts on a new line. */
+  torn?: boolean;
 }
 
 /** Nodes kept in memory (value characters) before the least recently used are dropped. */
@@ -47,6 +57,8 @@ export class GraphStore {
   /** Per node: the tail of its chain of file operations (one at a time per file). */
   private readonly queues = new Map<string, Promise<unknown>>();
   private pending = 0;
+  /** Per node: writes waiting for the current file write to finish. */
+  private readonly batches = new Map<string, Write[]>();
 
   constructor(readonly folder: string) {}
 
@@ -68,24 +80,50 @@ export class GraphStore {
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  /** Stores one key; resolves once it is on disk. A lower state than the stored one is ignored (HAM). */
-  async write(soul: string, key: string, value: unknown, state: number): Promise<void> {
+  /**
+   * Stores one key; resolves once it is on disk. A lower state than the stored one is ignored (HAM). Writes to a
+   * node that arrive while its file is being written are appended together, in one write, right after.
+   */
+  write(soul: string, key: string, value: unknown, state: number): Promise<void> {
     this.pending++;
+    return new Promise<void>((resolve, reject) => {
+      let batch = this.batches.get(soul);
+      if (!batch) {
+        const fresh: Write[] = [];
+        this.batches.set(soul, fresh);
+        batch = fresh;
+        void this.serial(soul, () => this.append(soul, fresh));
+      }
+      batch.push({ key, value, state, resolve, reject });
+    }).finally(() => this.pending--);
+  }
+
+  /** Appends one batch of writes to a node's file (runs inside the node's queue). */
+  private async append(soul: string, batch: Write[]): Promise<void> {
+    if (this.batches.get(soul) === batch) this.batches.delete(soul);
     try {
-      await this.serial(soul, async () => {
-        const node = await this.node(soul);
-        const had = node.entries.get(key);
-        if (had && had.state > state) return;
-        const line = JSON.stringify([key, value, state]) + '\n';
-        if (node.lines === 0 && !(await exists(this.fileOf(soul)))) await appendFile(this.fileOf(soul), JSON.stringify(soul) + '\n');
-        await appendFile(this.fileOf(soul), line);
-        node.lines++;
-        this.account(node, had, value);
-        node.entries.set(key, { value, state });
-        if (node.lines >= COMPACT_MIN_LINES && node.lines > 2 * node.entries.size) await this.compact(node);
+      const node = await this.node(soul);
+      const kept = batch.filter((w) => {
+        const had = node.entries.get(w.key);
+        return !had || had.state <= w.state;
       });
-    } finally {
-      this.pending--;
+      if (kept.length > 0) {
+        const file = this.fileOf(soul);
+        const header = node.lines === 0 && !(await exists(file)) ? JSON.stringify(soul) + '\n' : node.torn ? '\n' : '';
+        node.torn = false;
+        await appendFile(file, header + kept.map((w) => JSON.stringify([w.key, w.value, w.state]) + '\n').join(''));
+        for (const w of kept) {
+          node.lines++;
+          const had = node.entries.get(w.key);
+          if (had && had.state > w.state) continue;
+          this.account(node, had, w.value);
+          node.entries.set(w.key, { value: w.value, state: w.state });
+        }
+        if (node.lines >= COMPACT_MIN_LINES && node.lines > 2 * node.entries.size) await this.compact(node);
+      }
+      for (const w of batch) w.resolve();
+    } catch (err) {
+      for (const w of batch) w.reject(err);
     }
   }
 
@@ -136,6 +174,7 @@ export class GraphStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return node;
       throw err;
     }
+    node.torn = text.length > 0 && !text.endsWith('\n');
     const lines = text.split('\n');
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i];

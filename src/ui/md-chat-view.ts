@@ -93,6 +93,13 @@ export class MdChatView extends LitElement {
       li {
         display: flex;
         flex-direction: column;
+      }
+      /* Only message rows skip rendering off screen. Day headings and notes keep their real size: they sit between
+         the top of the list and its first message, which is where an older page is anchored (see willUpdate). A
+         skipped row there counted as 3rem (48 px) until the next frame rendered it (a day heading is ~15 px), so the
+         anchor measured at the top moved as soon as the frame came, by whatever a placeholder was off by. */
+      li.mine,
+      li.theirs {
         content-visibility: auto;
         contain-intrinsic-size: auto 3rem;
       }

