@@ -35,10 +35,14 @@ const sends =
 /**
  * Sends one Web Push (RFC 8030/8291 through `web-push`, VAPID signed) to every registration following a soul that
  * was just written, coalesced per subscription and chat, and drops registrations whose push service answers 404/410.
+ * Coalescing delays, it never drops: writes within the interval after a push get one more push when the interval
+ * ends, so the last message of a burst is announced too (the service worker reads everything new at that point).
  */
 export class PushSender {
   private readonly lastSent = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** One push due at the end of the interval, per subscription and chat, for writes that were coalesced. */
+  private readonly trailing = new Map<string, ReturnType<typeof setTimeout>>();
   private sweep: ReturnType<typeof setInterval>;
   /** Counts by result, for /health and tests. */
   readonly stats: Record<Result, number> = { sent: 0, coalesced: 0, gone: 0, failed: 0 };
@@ -71,12 +75,27 @@ export class PushSender {
       const last = this.lastSent.get(key);
       if (last !== undefined && now - last < this.options.coalesceMs) {
         this.count('coalesced');
+        if (!this.trailing.has(key)) {
+          const endpoint = reg.subscription.endpoint;
+          const timer = setTimeout(() => {
+            this.trailing.delete(key);
+            // Still registered and still following? (Unsubscribed or gone in between: nothing to send.)
+            const current = this.store.following(soul).find((r) => r.subscription.endpoint === endpoint);
+            if (current) this.push(key, current.subscription, channel);
+          }, last + this.options.coalesceMs - now);
+          timer.unref();
+          this.trailing.set(key, timer);
+        }
         continue;
       }
-      this.lastSent.set(key, now);
-      const p = this.send(reg.subscription, { v: 1, c: channel }).finally(() => this.inFlight.delete(p));
-      this.inFlight.add(p);
+      this.push(key, reg.subscription, channel);
     }
+  }
+
+  private push(key: string, subscription: StoredSubscription, channel: string): void {
+    this.lastSent.set(key, Date.now());
+    const p = this.send(subscription, { v: 1, c: channel }).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
   }
 
   private async send(subscription: StoredSubscription, payload: PushPayload): Promise<void> {
@@ -114,5 +133,7 @@ export class PushSender {
 
   close(): void {
     clearInterval(this.sweep);
+    for (const timer of this.trailing.values()) clearTimeout(timer);
+    this.trailing.clear();
   }
 }
