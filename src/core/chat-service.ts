@@ -1,13 +1,15 @@
 import type { MeshdropDatabase } from '../store/db.js';
 import { getChannel, updateChannel } from '../store/channels-store.js';
-import { addMessageAndUpdateChannel, addMessageIfNew, addOutgoingMessage, advanceMessageStatus, getChannelAndKnown, loadMessagePage } from '../store/messages-store.js';
-import type { ChannelRecord, FileMeta, IdentityRecord, MessageRecord } from '../store/schema.js';
+import { addMessageIfNew, addOutgoingMessage, addReceivedMessages, advanceMessageStatus, channelsAndKnown, loadMessagePage, storedIds, type IncomingMessage } from '../store/messages-store.js';
+import type { AuthorProgress, ChannelRecord, FileMeta, IdentityRecord, MessageRecord } from '../store/schema.js';
 import { Outbox, type OutboxAckDetail } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
 import { APP_ROOT } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
 import { MAX_ENVELOPE_CHARS, MAX_TEXT_CHARS, openEnvelope, sealEnvelope, type InnerMessage, type SystemPayload } from './envelope.js';
+import { GapTracker } from './gap-tracker.js';
 import { isMessageId, newMessageId } from './ids.js';
+import { orderKey } from './order.js';
 
 export class ChatError extends Error {
   override name = 'ChatError';
@@ -30,6 +32,32 @@ const receiptsFor = (channelId: string, authorPub: string): string[] => [APP_ROO
 
 /** A sent message may carry its envelope date at most this far in the future (clock skew). */
 const MAX_FUTURE_MS = 60_000;
+/** Envelopes verified and stored together (one IndexedDB transaction, one UI event per channel). */
+const BATCH = 64;
+
+/** One envelope read from a member's space, waiting to be processed. */
+interface Arrival {
+  channelId: string;
+  signer: string;
+  id: string;
+  raw: string;
+}
+
+/** The time part of a message id (base-36 ms), 0 for none. */
+const idTime = (id: string | undefined): number => (id ? parseInt(id.slice(0, 9), 36) || 0 : 0);
+
+/** Records that `m` is stored in `c`: Lamport clock, and the author's sequence range and largest key (cursor). */
+function noteStored(c: ChannelRecord, m: MessageRecord): void {
+  if (m.lamport) c.clock = Math.max(c.clock ?? 0, m.lamport);
+  const authors = (c.authors ??= {});
+  const p: AuthorProgress = authors[m.author] ?? { floor: 0, top: 0, cursor: '' };
+  if (m.seq) {
+    p.floor = p.floor ? Math.min(p.floor, m.seq) : m.seq;
+    p.top = Math.max(p.top, m.seq);
+  }
+  if (m.id > p.cursor) p.cursor = m.id;
+  authors[m.author] = p;
+}
 
 /**
  * Messages: sends envelopes through the outbox, receives and verifies them from every member's
@@ -43,6 +71,14 @@ export class ChatService {
   private readonly delivered = new Set<string>();
   private systemHandler: SystemHandler = async () => undefined;
   private stopped = false;
+  /** Envelopes waiting to be processed (in arrival order), drained in batches by the serial queue. */
+  private arrivals: Arrival[] = [];
+  private draining = false;
+  /** Sends run one after another, so each takes the next sequence number and Lamport clock. */
+  private sending: Promise<unknown> = Promise.resolve();
+  readonly gaps: GapTracker;
+  /** Ids of system envelopes processed in this session (they are never stored as messages). */
+  private readonly handled = new Set<string>();
 
   constructor(
     private readonly db: MeshdropDatabase,
@@ -52,6 +88,18 @@ export class ChatService {
     private readonly events: ChatEvents,
   ) {
     outbox.addEventListener('acked', this.onAcked);
+    this.gaps = new GapTracker({
+      have: async (ids) => {
+        const stored = await storedIds(this.db, ids);
+        // Envelopes that are processed but never stored as messages (system messages) count as had.
+        for (const id of ids) if (this.handled.has(id)) stored.add(id);
+        return stored;
+      },
+      fetch: (w) => {
+        this.seen.delete(`${w.channelId}|${w.author}|${w.id}`);
+        this.subs.fetch(w.author, [APP_ROOT, 'c', w.channelId], w.id, (v, k) => this.receive(w.channelId, w.author, k, v));
+      },
+    });
   }
 
   setSystemHandler(handler: SystemHandler): void {
@@ -60,6 +108,7 @@ export class ChatService {
 
   stop(): void {
     this.stopped = true;
+    this.gaps.stop();
     this.outbox.removeEventListener('acked', this.onAcked);
   }
 
@@ -79,7 +128,10 @@ export class ChatService {
   watchChannel(channel: ChannelRecord): void {
     if (channel.closed) return;
     for (const pub of [...channel.members, this.me.pair.pub]) {
-      this.subs.ensure(`c|${channel.id}|${pub}`, pub, [APP_ROOT, 'c', channel.id], (v, k) => this.receive(channel.id, pub, k, v));
+      // A returning device asks only for keys after the largest it holds from that author (ids are increasing per
+      // author and chat, see send()); a device that holds nothing from them reads the whole channel.
+      const after = channel.authors?.[pub]?.cursor || undefined;
+      this.subs.ensure(`c|${channel.id}|${pub}`, pub, [APP_ROOT, 'c', channel.id], (v, k) => this.receive(channel.id, pub, k, v), after);
     }
     // Only receipts for my own messages: in a group, every member receipting every message to every member
     // would cost n² deliveries (and serial queue work) per message.
@@ -97,6 +149,7 @@ export class ChatService {
     this.subs.dropPrefix(`c|${channelId}|`);
     this.subs.dropPrefix(`r|${channelId}|`);
     this.parked.delete(channelId);
+    this.gaps.forgetChannel(channelId);
   }
 
   /** Re-tries envelopes that were waiting for a key (after a group-key message). */
@@ -112,71 +165,136 @@ export class ChatService {
     const seenKey = `${channelId}|${signer}|${id}`;
     if (this.seen.has(seenKey)) return;
     this.seen.add(seenKey);
-    void this.serial(() => this.process(channelId, signer, id, raw));
+    this.arrivals.push({ channelId, signer, id, raw });
+    if (!this.draining) {
+      this.draining = true;
+      void this.serial(() => this.drain());
+    }
   }
 
-  private async process(channelId: string, signer: string, id: string, raw: string): Promise<void> {
-    // One read transaction for both (every await on IndexedDB here delays every later message in the queue).
-    const { channel, known } = await getChannelAndKnown(this.db, channelId, id);
-    const mine = signer === this.me.pair.pub;
-    if (!channel || channel.closed || (!mine && !channel.members.includes(signer))) {
-      // Not readable now; forget it so a later subscription (re-added to the group) reconsiders it.
-      this.seen.delete(`${channelId}|${signer}|${id}`);
-      return;
-    }
-    // GUN replays all history on every start: skip the crypto for messages already stored.
-    if (known) return;
-    const res = await openEnvelope(raw, {
-      signer,
-      channel: channelId,
-      id,
-      keyFor: (epoch) => channel.keys.find((k) => k.epoch === epoch)?.key,
-    });
-    if (!res.ok) {
-      if (res.reason === 'no-key' && (res.epoch ?? 0) > channel.currentEpoch) {
-        const list = this.parked.get(channelId) ?? [];
-        if (list.length < 500) list.push({ signer, id, raw });
-        this.parked.set(channelId, list);
-        this.seen.delete(`${channelId}|${signer}|${id}`);
-      } else {
-        console.debug('meshdrop chat: dropped envelope', channelId, id, res.reason);
+  /** Processes waiting envelopes in batches until none are left. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.arrivals.length && !this.stopped) {
+        const batch = this.arrivals.splice(0, BATCH);
+        try {
+          await this.processBatch(batch);
+        } catch (err) {
+          console.debug('meshdrop chat: dropped a batch', err);
+        }
       }
-      return;
+    } finally {
+      this.draining = false;
     }
-    const inner = res.inner;
-    if (inner.kind === 'system') {
-      if (!mine) await this.systemHandler(channel, inner);
-      return;
+  }
+
+  /**
+   * Verifies, decrypts and stores a batch: one read transaction, the crypto of all envelopes at once, one write
+   * transaction, one UI event per channel. (One by one, a 1,000-message backlog took 7 s, mostly IndexedDB round
+   * trips and UI updates.) A system message ends the batch: it may change keys or members, so what follows it is
+   * read again afterwards.
+   */
+  private async processBatch(batch: Arrival[]): Promise<void> {
+    const channelIds = [...new Set(batch.map((a) => a.channelId))];
+    const { channels, known } = await channelsAndKnown(this.db, channelIds, batch.map((a) => a.id));
+    const readable = batch.filter((a) => {
+      const channel = channels.get(a.channelId);
+      const mine = a.signer === this.me.pair.pub;
+      if (!channel || channel.closed || (!mine && !channel.members.includes(a.signer))) {
+        // Not readable now; forget it so a later subscription (re-added to the group) reconsiders it.
+        this.seen.delete(`${a.channelId}|${a.signer}|${a.id}`);
+        return false;
+      }
+      // Already stored (replayed by GUN, or asked for again): skip the crypto.
+      return !known.has(a.id);
+    });
+    const opened = await Promise.all(
+      readable.map((a) => {
+        const channel = channels.get(a.channelId)!;
+        return openEnvelope(a.raw, { signer: a.signer, channel: a.channelId, id: a.id, keyFor: (epoch) => channel.keys.find((k) => k.epoch === epoch)?.key });
+      }),
+    );
+    const incoming: IncomingMessage[] = [];
+    for (let i = 0; i < readable.length; i++) {
+      const a = readable[i]!;
+      const res = opened[i]!;
+      const channel = channels.get(a.channelId)!;
+      const mine = a.signer === this.me.pair.pub;
+      if (!res.ok) {
+        if (res.reason === 'no-key' && (res.epoch ?? 0) > channel.currentEpoch) {
+          const list = this.parked.get(a.channelId) ?? [];
+          if (list.length < 500) list.push({ signer: a.signer, id: a.id, raw: a.raw });
+          this.parked.set(a.channelId, list);
+          this.seen.delete(`${a.channelId}|${a.signer}|${a.id}`);
+        } else {
+          console.debug('meshdrop chat: dropped envelope', a.channelId, a.id, res.reason);
+        }
+        continue;
+      }
+      const inner = res.inner;
+      if (inner.kind === 'system') {
+        if (this.handled.size > 10_000) this.handled.clear();
+        this.handled.add(a.id);
+        await this.store(incoming);
+        if (inner.lamport) await updateChannel(this.db, a.channelId, (c) => (c.clock = Math.max(c.clock ?? 0, inner.lamport ?? 0)));
+        if (!mine) await this.systemHandler(channel, inner);
+        // Keys or members may have changed: read the rest of the batch again.
+        this.arrivals.unshift(...readable.slice(i + 1));
+        return;
+      }
+      const record: MessageRecord = {
+        id: a.id,
+        channelId: a.channelId,
+        author: a.signer,
+        sentAt: Math.min(inner.sentAt, Date.now() + MAX_FUTURE_MS),
+        kind: inner.kind,
+        text: inner.kind === 'text' ? inner.body : '',
+        status: mine ? 'sent' : 'received',
+        receivedAt: Date.now(),
+      };
+      if (inner.lamport) record.lamport = inner.lamport;
+      if (inner.seq) record.seq = inner.seq;
+      if (inner.kind === 'file') record.file = inner.body;
+      // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
+      const receipt = mine ? undefined : Outbox.entry({ id: `r:${a.id}`, path: [...receiptsFor(a.channelId, a.signer), a.id], value: 1, messageId: '' });
+      incoming.push({ record, receipt });
+      this.expectPrevious(channel, record, inner.prev);
     }
-    const record: MessageRecord = {
-      id,
-      channelId,
-      author: signer,
-      sentAt: Math.min(inner.sentAt, Date.now() + MAX_FUTURE_MS),
-      kind: inner.kind,
-      text: inner.kind === 'text' ? inner.body : '',
-      status: mine ? 'sent' : 'received',
-      receivedAt: Date.now(),
-    };
-    if (inner.kind === 'file') record.file = inner.body;
-    // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
-    const receipt = mine ? undefined : Outbox.entry({ id: `r:${id}`, path: [...receiptsFor(channelId, signer), id], value: 1, messageId: '' });
-    const stored = await addMessageAndUpdateChannel(
-      this.db,
-      record,
-      (c) => {
-        c.lastMessageAt = Math.max(c.lastMessageAt, record.sentAt);
+    await this.store(incoming);
+  }
+
+  /**
+   * A message names its author's previous one: if that one is inside the range this device already holds from
+   * the author (not older history it never had), it should be here; the gap tracker asks for it if it is not.
+   */
+  private expectPrevious(channel: ChannelRecord, m: MessageRecord, prev: string | undefined): void {
+    if (!prev || !m.seq || m.seq < 2) return;
+    const p = channel.authors?.[m.author];
+    if (!p?.floor || m.seq - 1 < p.floor) return;
+    this.gaps.expect({ channelId: m.channelId, author: m.author, id: prev });
+  }
+
+  /** Stores received messages (one transaction) and tells the UI, the file service and the outbox. */
+  private async store(incoming: IncomingMessage[]): Promise<void> {
+    if (incoming.length === 0) return;
+    const stored = await addReceivedMessages(this.db, incoming.splice(0), (c, records) => {
+      for (const m of records) {
+        noteStored(c, m);
+        c.lastMessageAt = Math.max(c.lastMessageAt, m.sentAt);
         // Every newly stored message from someone else is unread (dedup makes this once per id);
         // comparing with the sender's clock would hide messages from a device whose clock is behind.
-        if (!mine) c.unread += 1;
-      },
-      receipt,
-    );
-    if (!stored) return;
-    this.events.messages(channelId, [record]);
+        if (m.author !== this.me.pair.pub) c.unread += 1;
+      }
+    });
+    if (stored.length === 0) return;
+    const byChannel = new Map<string, MessageRecord[]>();
+    for (const s of stored) byChannel.set(s.record.channelId, [...(byChannel.get(s.record.channelId) ?? []), s.record]);
+    for (const [channelId, records] of byChannel) this.events.messages(channelId, records);
     this.events.channels();
-    if (receipt) this.outbox.sendStored(receipt);
-    if (!mine && record.kind === 'file') this.events.fileMessage(record);
+    for (const s of stored) {
+      if (s.receipt) this.outbox.sendStored(s.receipt);
+      if (s.record.author !== this.me.pair.pub && s.record.kind === 'file') this.events.fileMessage(s.record);
+    }
   }
 
   private receipt(channelId: string, id: string, value: unknown): void {
@@ -236,16 +354,39 @@ export class ChatService {
     return typeof id === 'string' ? id : '';
   }
 
-  private async send(channel: ChannelRecord, content: Content): Promise<MessageRecord | string | undefined> {
+  /**
+   * Sends run one at a time (calls started back to back queue here), so each message takes the next sequence
+   * number and Lamport clock of the chat, and its id is larger than the last one's; the counters are stored in the
+   * same transaction as the message.
+   */
+  private send(channel: ChannelRecord, content: Content): Promise<MessageRecord | string | undefined> {
+    const run = this.sending.then(() => this.sendNow(channel.id, content));
+    this.sending = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sendNow(channelId: string, content: Content): Promise<MessageRecord | string | undefined> {
+    // Read again here: an earlier send (or a received message) has moved the counters since the caller looked.
+    const channel = await this.openChannel(channelId);
     const key = channel.keys.find((k) => k.epoch === channel.currentEpoch)?.key;
     if (!key) throw new ChatError('This chat has no key yet; wait until the group admin shares it.');
-    const id = newMessageId();
-    const sentAt = Date.now();
-    const inner = { id, channel: channel.id, author: this.me.pair.pub, sentAt, epoch: channel.currentEpoch, ...content } as InnerMessage;
+    const now = Date.now();
+    const lamport = (channel.clock ?? 0) + 1;
+    const system = content.kind === 'system';
+    const prev = channel.lastSentId;
+    // Ids stay increasing per author and chat even if the clock goes back, so a reader's cursor (the largest id it
+    // holds from me) never skips a newer message.
+    const id = newMessageId(Math.max(now, idTime(prev) + 1));
+    const sentAt = now;
+    // System messages (group keys, profiles) move the clock but are not part of the author's numbered sequence.
+    const seq = system ? undefined : (channel.sendSeq ?? 0) + 1;
+    const order = seq === undefined ? {} : { seq, ...(prev ? { prev } : {}) };
+    const inner = { id, channel: channel.id, author: this.me.pair.pub, sentAt, epoch: channel.currentEpoch, lamport, ...order, ...content } as InnerMessage;
     const envelope = await sealEnvelope(inner, key, this.me.pair);
     const path = [APP_ROOT, 'c', channel.id, id];
-    if (content.kind === 'system') {
+    if (system) {
       await this.outbox.enqueue({ id, path, value: envelope, messageId: '' });
+      await updateChannel(this.db, channel.id, (c) => (c.clock = Math.max(c.clock ?? 0, lamport)));
       return id;
     }
     const record: MessageRecord = {
@@ -257,6 +398,8 @@ export class ChatService {
       text: content.kind === 'text' ? content.body : '',
       status: 'pending',
       receivedAt: sentAt,
+      lamport,
+      seq,
     };
     if (content.kind === 'file') record.file = content.body;
     this.seen.add(`${channel.id}|${this.me.pair.pub}|${id}`);
@@ -267,6 +410,9 @@ export class ChatService {
       (c) => {
         c.lastMessageAt = Math.max(c.lastMessageAt, sentAt);
         c.lastReadAt = Math.max(c.lastReadAt, sentAt);
+        c.sendSeq = Math.max(c.sendSeq ?? 0, seq ?? 0);
+        c.lastSentId = id;
+        noteStored(c, record);
       },
       write,
     );
@@ -279,6 +425,12 @@ export class ChatService {
   /** A local, human-readable note in a chat (e.g. "Ada left the group"). Stored once per id. */
   async addNote(channelId: string, id: string, text: string, at = Date.now()): Promise<void> {
     const record: MessageRecord = { id, channelId, author: '', sentAt: at, kind: 'system', text, status: 'received', receivedAt: Date.now() };
+    // In the chat order a note follows the messages this device has seen (its clock), before any later one.
+    const clock = (await getChannel(this.db, channelId))?.clock ?? 0;
+    if (clock > 0) {
+      record.lamport = clock;
+      record.order = orderKey({ ...record, author: '~' });
+    }
     if (!(await addMessageIfNew(this.db, record))) return;
     await updateChannel(this.db, channelId, (c) => (c.lastMessageAt = Math.max(c.lastMessageAt, at)));
     this.events.messages(channelId, [record]);

@@ -9,7 +9,7 @@ import { MAX_CHUNKS } from './files.js';
  *
  *   outer (stored in GUN) = SEA.sign({ v: 1, e: epoch, ct }, authorPair)
  *   ct                    = SEA.encrypt(inner, channelKey[epoch])
- *   inner                 = { id, channel, author, sentAt, epoch, kind, body }
+ *   inner                 = { id, channel, author, sentAt, epoch, lamport?, seq?, prev?, kind, body }
  *
  * The epoch is the only thing outside the ciphertext (a counter), so a reader knows which key to use.
  */
@@ -34,8 +34,15 @@ interface InnerBase {
   id: string;
   channel: string;
   author: string;
+  /** The sender's wall clock: a label only, never the order. */
   sentAt: number;
   epoch: number;
+  /** Lamport clock of the chat when sent (one more than the largest the sender had seen there). Absent in old envelopes. */
+  lamport?: number;
+  /** The author's sequence number in this chat (from this device: 1, 2, 3, …). */
+  seq?: number;
+  /** Id of the author's previous message in this chat (from this device): a reader that lacks it asks for it. */
+  prev?: string;
 }
 
 export type InnerMessage = InnerBase &
@@ -98,6 +105,9 @@ export function isSystemPayload(v: unknown): v is SystemPayload {
 function isInner(v: unknown): v is InnerMessage {
   if (!isObject(v)) return false;
   if (!isMessageId(v.id) || !isChannelId(v.channel) || !isPub(v.author) || !isCount(v.sentAt) || !isCount(v.epoch)) return false;
+  if (v.lamport !== undefined && !(isCount(v.lamport) && v.lamport > 0)) return false;
+  if (v.seq !== undefined && !(isCount(v.seq) && v.seq > 0)) return false;
+  if (v.prev !== undefined && (!isMessageId(v.prev) || v.prev === v.id)) return false;
   switch (v.kind) {
     case 'text':
       return typeof v.body === 'string' && v.body.length > 0 && v.body.length <= MAX_TEXT_CHARS;

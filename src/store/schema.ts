@@ -51,6 +51,22 @@ export interface ChannelRecord {
   profiles?: MemberProfile[];
   /** Group only: the nonce that binds the channel id to the admin (see core/ids.ts groupChannelId). */
   groupNonce?: string;
+  /** Lamport clock of this chat: the largest clock seen or sent here (core/order.ts). */
+  clock?: number;
+  /** Sequence number of my last message sent from this device, and its id (the next one's `prev`). */
+  sendSeq?: number;
+  lastSentId?: string;
+  /** Per author (pub): what this device holds of their messages here (gap re-asks, start-up cursors). */
+  authors?: Record<string, AuthorProgress>;
+}
+
+/** What a device holds of one author's messages in one chat. */
+export interface AuthorProgress {
+  /** Lowest and highest sequence number stored (0 when none carried one). */
+  floor: number;
+  top: number;
+  /** Largest message id (GUN key) stored: a returning device asks relays only for keys after it. */
+  cursor: string;
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'received';
@@ -81,6 +97,11 @@ export interface MessageRecord {
   file?: FileMeta;
   status: MessageStatus;
   receivedAt: number;
+  /** Lamport clock and the author's sequence number from the signed envelope (absent in old envelopes). */
+  lamport?: number;
+  seq?: number;
+  /** The chat order key (core/order.ts orderKey); set by the store on every write, indexed. */
+  order?: string;
 }
 
 export interface OutboxRecord {
@@ -135,11 +156,11 @@ export interface MeshdropDB extends DBSchema {
   settings: { key: string; value: unknown };
   contacts: { key: string; value: ContactRecord };
   channels: { key: string; value: ChannelRecord };
-  messages: { key: string; value: MessageRecord; indexes: { byChannelTime: [string, number, string] } };
+  messages: { key: string; value: MessageRecord; indexes: { byChannelOrder: [string, string] } };
   outbox: { key: string; value: OutboxRecord; indexes: { byCreated: number } };
   files: { key: string; value: FileRecord };
   chunks: { key: [string, number]; value: ChunkRecord };
   shares: { key: string; value: ShareRecord };
 }
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;

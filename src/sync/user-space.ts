@@ -70,7 +70,8 @@ export class UserSpace {
    * Subscribes to every key below `path` in `pub`'s space (or below a root soul when pub is '').
    * Returns an unsubscribe function; callbacks after it are suppressed even if GUN keeps firing.
    */
-  subscribe(pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void): () => void {
+  subscribe(pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void, after?: string): () => void {
+    if (after) return this.subscribeAfter(pub, path, onValue, after);
     // Straight to the node's soul (no chain of gets from `~pub`): the relay then routes us only that node's writes.
     const node = this.gun.get(pub ? soulOf(pub, path) : path.join('/'));
     let active = true;
@@ -87,4 +88,66 @@ export class UserSpace {
       }
     };
   }
+
+  /**
+   * Like `subscribe`, but asks the relays only for keys after `after` (GUN lexical range query, served by the
+   * relay's radisk), so a returning device does not receive a channel's whole history again. A relay answers a
+   * range with at most RANGE_BYTES of values; while answers keep bringing new keys, the next range is asked for
+   * from the largest key seen. New writes (keys after `after`) are pushed as with `subscribe`.
+   */
+  private subscribeAfter(pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void, after: string): () => void {
+    const soul = pub ? soulOf(pub, path) : path.join('/');
+    let active = true;
+    let top = after;
+    let fresh = 0;
+    let done = false;
+    let quiet: ReturnType<typeof setTimeout> | undefined;
+    const chains: GunChain[] = [];
+    const ask = (from: string) => {
+      fresh = 0;
+      const chain = this.gun.get(soul).get({ '.': { '>': from }, '%': RANGE_BYTES } as never).map();
+      chains.push(chain);
+      chain.on((value, key) => {
+        if (!active) return;
+        if (key > top) {
+          top = key;
+          fresh += 1;
+        }
+        onValue(value, key);
+        // A page is done when nothing new came for a moment; a page that brought new keys may have been cut
+        // at the byte limit, so ask for what follows (the answer to a range past the end is empty).
+        if (done) return;
+        clearTimeout(quiet);
+        quiet = setTimeout(() => {
+          if (!active || done) return;
+          if (fresh > 0 && chains.length < MAX_RANGE_PAGES) ask(top);
+          else done = true; // caught up: from now on only pushed writes arrive
+        }, 300);
+      });
+    };
+    ask(after);
+    return () => {
+      active = false;
+      clearTimeout(quiet);
+      for (const chain of chains) {
+        try {
+          chain.off();
+        } catch {
+          /* GUN may already have dropped the listener */
+        }
+      }
+    };
+  }
+
+  /** Asks for one key below `path` in `pub`'s space again (a message a reader missed); the value goes to `onValue`. */
+  fetch(pub: string, path: readonly string[], key: string, onValue: (value: unknown, key: string) => void): void {
+    this.gun.get(soulOf(pub, path)).get(key).once((value) => {
+      if (value !== undefined && value !== null) onValue(value, key);
+    }, { wait: 3000 });
+  }
 }
+
+/** Largest answer (value characters) a relay sends for one range query: radisk's own cap is 100,000. */
+export const RANGE_BYTES = 100_000;
+/** Ranges asked for per subscription at start (at ~1 KB per envelope, ~5,000 messages of backlog). */
+const MAX_RANGE_PAGES = 64;
