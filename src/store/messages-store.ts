@@ -46,7 +46,7 @@ export async function advanceMessageStatus(
 
 /**
  * Newest `limit` messages of a channel strictly before the cursor in chat order (core/order.ts), returned oldest
- * first. A cursor without an order key (an old caller) is placed by its send time and id.
+ * first.
  */
 export async function loadMessagePage(
   db: MeshdropDatabase,
@@ -54,7 +54,9 @@ export async function loadMessagePage(
   before: { sentAt: number; id: string; order?: string } | undefined,
   limit: number,
 ): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
-  const upper: [string, string] = [channelId, before ? orderOf(before) : ORDER_MAX];
+  // A cursor without its order key (an older caller): the stored message's own key places it.
+  const at = before && !before.order ? await db.get('messages', before.id) : undefined;
+  const upper: [string, string] = [channelId, before ? (at?.order ?? orderOf(before)) : ORDER_MAX];
   const range = IDBKeyRange.bound([channelId, ''], upper, false, !!before);
   const out: MessageRecord[] = [];
   let cursor = await db.transaction('messages').store.index('byChannelOrder').openCursor(range, 'prev');
