@@ -101,34 +101,47 @@ export class UserSpace {
     let top = after;
     let fresh = 0;
     let done = false;
-    let quiet: ReturnType<typeof setTimeout> | undefined;
+    let next: ReturnType<typeof setTimeout> | undefined;
+    let idle: ReturnType<typeof setTimeout> | undefined;
     const chains: GunChain[] = [];
     const ask = (from: string) => {
       fresh = 0;
+      const index = chains.length;
       const chain = this.gun.get(soul).get({ '.': { '>': from }, '%': RANGE_BYTES } as never).map();
       chains.push(chain);
       chain.on((value, key) => {
-        if (!active) return;
-        if (key > top) {
-          top = key;
-          fresh += 1;
-        }
+        // GUN hands a pushed write to every range chain of the soul: only the first (the live subscription) and
+        // the page being read pass values on.
+        if (!active || (index !== 0 && index !== chains.length - 1)) return;
         onValue(value, key);
-        // A page is done when nothing new came for a moment; a page that brought new keys may have been cut
-        // at the byte limit, so ask for what follows (the answer to a range past the end is empty).
-        if (done) return;
-        clearTimeout(quiet);
-        quiet = setTimeout(() => {
-          if (!active || done) return;
-          if (fresh > 0 && chains.length < MAX_RANGE_PAGES) ask(top);
-          else done = true; // caught up: from now on only pushed writes arrive
-        }, 300);
+        if (done || index !== chains.length - 1) return;
+        if (key <= top) {
+          // The answer's first key is the one asked from: if nothing newer follows, the backlog is read and from
+          // now on only pushed writes arrive.
+          clearTimeout(idle);
+          idle = setTimeout(() => {
+            if (fresh === 0 && index === chains.length - 1) done = true;
+          }, RANGE_IDLE_MS);
+          return;
+        }
+        top = key;
+        fresh += 1;
+        // A relay answers a range in one or a few messages: shortly after the last new key of this page, ask
+        // for what follows it (keys seen twice are dropped by the reader before any work).
+        clearTimeout(next);
+        next = setTimeout(() => {
+          if (active && !done && chains.length < MAX_RANGE_PAGES) {
+            console.debug('meshdrop range: next page after', top, chains.length);
+            ask(top);
+          }
+        }, 100);
       });
     };
     ask(after);
     return () => {
       active = false;
-      clearTimeout(quiet);
+      clearTimeout(next);
+      clearTimeout(idle);
       for (const chain of chains) {
         try {
           chain.off();
@@ -149,5 +162,7 @@ export class UserSpace {
 
 /** Largest answer (value characters) a relay sends for one range query: radisk's own cap is 100,000. */
 export const RANGE_BYTES = 100_000;
-/** Ranges asked for per subscription at start (at ~1 KB per envelope, ~5,000 messages of backlog). */
-const MAX_RANGE_PAGES = 64;
+/** Ranges asked for per subscription at start (at ~0.7 KB per envelope, ~140 messages each). */
+const MAX_RANGE_PAGES = 200;
+/** A range answer that brought nothing new within this long ends the catch-up of a subscription. */
+const RANGE_IDLE_MS = 2_000;
