@@ -1,7 +1,7 @@
 import type { MeshdropDatabase } from '../store/db.js';
 import { getChannel, updateChannel } from '../store/channels-store.js';
-import { addMessageIfNew, addOutgoingMessage, addReceivedMessages, advanceMessageStatus, channelsAndKnown, loadMessagePage, storedIds, type IncomingMessage } from '../store/messages-store.js';
-import type { AuthorProgress, ChannelRecord, FileMeta, IdentityRecord, MessageRecord } from '../store/schema.js';
+import { addMessageIfNew, addOutgoingMessages, addReceivedMessages, advanceMessageStatus, channelsAndKnown, loadMessagePage, storedIds, type IncomingMessage } from '../store/messages-store.js';
+import type { AuthorProgress, ChannelRecord, FileMeta, IdentityRecord, MessageRecord, OutboxRecord } from '../store/schema.js';
 import { Outbox, type OutboxAckDetail } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
 import { APP_ROOT } from '../sync/user-space.js';
@@ -43,6 +43,14 @@ interface Arrival {
   raw: string;
 }
 
+/** A send waiting in the queue. */
+interface PendingSend {
+  channelId: string;
+  content: Content;
+  resolve(value: MessageRecord | string): void;
+  reject(reason: unknown): void;
+}
+
 /** The time part of a message id (base-36 ms), 0 for none. */
 const idTime = (id: string | undefined): number => (id ? parseInt(id.slice(0, 9), 36) || 0 : 0);
 
@@ -74,8 +82,9 @@ export class ChatService {
   /** Envelopes waiting to be processed (in arrival order), drained in batches by the serial queue. */
   private arrivals: Arrival[] = [];
   private draining = false;
-  /** Sends run one after another, so each takes the next sequence number and Lamport clock. */
-  private sending: Promise<unknown> = Promise.resolve();
+  /** Sends waiting for their sequence number and Lamport clock, in call order (see send()). */
+  private sendQueue: PendingSend[] = [];
+  private sendWorker = false;
   readonly gaps: GapTracker;
   /** Ids of system envelopes processed in this session (they are never stored as messages). */
   private readonly handled = new Set<string>();
@@ -355,71 +364,129 @@ export class ChatService {
   }
 
   /**
-   * Sends run one at a time (calls started back to back queue here), so each message takes the next sequence
-   * number and Lamport clock of the chat, and its id is larger than the last one's; the counters are stored in the
-   * same transaction as the message.
+   * Sends are queued and taken in batches, in call order, by one worker: each message takes the next sequence
+   * number and Lamport clock of its chat, and its id is larger than the last one's; a batch is sealed at once and
+   * stored (messages, outbox entries and the new counters) in one transaction, then shown with one event.
+   * (300 calls started back to back: 300 distinct, increasing numbers; one at a time, each with its own UI
+   * update, they took minutes.)
    */
   private send(channel: ChannelRecord, content: Content): Promise<MessageRecord | string | undefined> {
-    const run = this.sending.then(() => this.sendNow(channel.id, content));
-    this.sending = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      this.sendQueue.push({ channelId: channel.id, content, resolve, reject });
+      if (this.sendWorker) return;
+      this.sendWorker = true;
+      void this.drainSends();
+    });
   }
 
-  private async sendNow(channelId: string, content: Content): Promise<MessageRecord | string | undefined> {
-    // Read again here: an earlier send (or a received message) has moved the counters since the caller looked.
-    const channel = await this.openChannel(channelId);
-    const key = channel.keys.find((k) => k.epoch === channel.currentEpoch)?.key;
-    if (!key) throw new ChatError('This chat has no key yet; wait until the group admin shares it.');
-    const now = Date.now();
-    const lamport = (channel.clock ?? 0) + 1;
-    const system = content.kind === 'system';
-    const prev = channel.lastSentId;
-    // Ids stay increasing per author and chat even if the clock goes back, so a reader's cursor (the largest id it
-    // holds from me) never skips a newer message.
-    const id = newMessageId(Math.max(now, idTime(prev) + 1));
-    const sentAt = now;
-    // System messages (group keys, profiles) move the clock but are not part of the author's numbered sequence.
-    const seq = system ? undefined : (channel.sendSeq ?? 0) + 1;
-    const order = seq === undefined ? {} : { seq, ...(prev ? { prev } : {}) };
-    const inner = { id, channel: channel.id, author: this.me.pair.pub, sentAt, epoch: channel.currentEpoch, lamport, ...order, ...content } as InnerMessage;
-    const envelope = await sealEnvelope(inner, key, this.me.pair);
-    const path = [APP_ROOT, 'c', channel.id, id];
-    if (system) {
-      await this.outbox.enqueue({ id, path, value: envelope, messageId: '' });
-      await updateChannel(this.db, channel.id, (c) => (c.clock = Math.max(c.clock ?? 0, lamport)));
-      return id;
+  private async drainSends(): Promise<void> {
+    try {
+      while (this.sendQueue.length) {
+        const batch = this.sendQueue.splice(0, 100);
+        const channelIds = [...new Set(batch.map((b) => b.channelId))];
+        for (const channelId of channelIds) await this.sendBatch(channelId, batch.filter((b) => b.channelId === channelId));
+      }
+    } finally {
+      this.sendWorker = false;
     }
-    const record: MessageRecord = {
-      id,
-      channelId: channel.id,
-      author: this.me.pair.pub,
-      sentAt,
-      kind: content.kind,
-      text: content.kind === 'text' ? content.body : '',
-      status: 'pending',
-      receivedAt: sentAt,
-      lamport,
-      seq,
-    };
-    if (content.kind === 'file') record.file = content.body;
-    this.seen.add(`${channel.id}|${this.me.pair.pub}|${id}`);
-    const write = Outbox.entry({ id, path, value: envelope, messageId: id });
-    await addOutgoingMessage(
-      this.db,
-      record,
-      (c) => {
-        c.lastMessageAt = Math.max(c.lastMessageAt, sentAt);
-        c.lastReadAt = Math.max(c.lastReadAt, sentAt);
-        c.sendSeq = Math.max(c.sendSeq ?? 0, seq ?? 0);
-        c.lastSentId = id;
-        noteStored(c, record);
-      },
-      write,
-    );
-    this.outbox.sendStored(write);
-    this.events.messages(channel.id, [record]);
+  }
+
+  private async sendBatch(channelId: string, items: PendingSend[]): Promise<void> {
+    let channel: ChannelRecord;
+    let key: string | undefined;
+    try {
+      // Read here, not when called: earlier sends (and received messages) have moved the counters since.
+      channel = await this.openChannel(channelId);
+      key = channel.keys.find((k) => k.epoch === channel.currentEpoch)?.key;
+      if (!key) throw new ChatError('This chat has no key yet; wait until the group admin shares it.');
+    } catch (err) {
+      for (const item of items) item.reject(err);
+      return;
+    }
+    let clock = channel.clock ?? 0;
+    let seq = channel.sendSeq ?? 0;
+    let prev = channel.lastSentId;
+    const prepared = items.map((item) => {
+      const now = Date.now();
+      const system = item.content.kind === 'system';
+      // Ids stay increasing per author and chat even if the clock goes back, so a reader's cursor (the largest
+      // id it holds from me) never skips a newer message.
+      const id = newMessageId(Math.max(now, idTime(prev) + 1));
+      clock += 1;
+      // System messages (group keys, profiles) move the clock but are not part of the numbered sequence.
+      const mySeq = system ? undefined : ++seq;
+      const order = mySeq === undefined ? {} : { seq: mySeq, ...(prev ? { prev } : {}) };
+      if (!system) prev = id;
+      const inner = { id, channel: channelId, author: this.me.pair.pub, sentAt: now, epoch: channel.currentEpoch, lamport: clock, ...order, ...item.content } as InnerMessage;
+      return { item, inner, id, system, seq: mySeq, lamport: clock, sentAt: now };
+    });
+    const sealed = await Promise.allSettled(prepared.map((p) => sealEnvelope(p.inner, key!, this.me.pair)));
+    const records: MessageRecord[] = [];
+    const writes: OutboxRecord[] = [];
+    const done: (() => void)[] = [];
+    for (let i = 0; i < prepared.length; i++) {
+      const p = prepared[i]!;
+      const res = sealed[i]!;
+      if (res.status === 'rejected') {
+        p.item.reject(res.reason);
+        continue;
+      }
+      const path = [APP_ROOT, 'c', channelId, p.id];
+      if (p.system) {
+        try {
+          await this.outbox.enqueue({ id: p.id, path, value: res.value, messageId: '' });
+          done.push(() => p.item.resolve(p.id));
+        } catch (err) {
+          p.item.reject(err);
+        }
+        continue;
+      }
+      const content = p.item.content;
+      const record: MessageRecord = {
+        id: p.id,
+        channelId,
+        author: this.me.pair.pub,
+        sentAt: p.sentAt,
+        kind: content.kind,
+        text: content.kind === 'text' ? content.body : '',
+        status: 'pending',
+        receivedAt: p.sentAt,
+        lamport: p.lamport,
+        seq: p.seq,
+      };
+      if (content.kind === 'file') record.file = content.body;
+      this.seen.add(`${channelId}|${this.me.pair.pub}|${p.id}`);
+      records.push(record);
+      writes.push(Outbox.entry({ id: p.id, path, value: res.value, messageId: p.id }));
+      done.push(() => p.item.resolve(record));
+    }
+    try {
+      await addOutgoingMessages(
+        this.db,
+        channelId,
+        records,
+        (c) => {
+          c.clock = Math.max(c.clock ?? 0, clock);
+          if (seq > (c.sendSeq ?? 0)) {
+            c.sendSeq = seq;
+            if (prev) c.lastSentId = prev;
+          }
+          for (const r of records) {
+            c.lastMessageAt = Math.max(c.lastMessageAt, r.sentAt);
+            c.lastReadAt = Math.max(c.lastReadAt, r.sentAt);
+            noteStored(c, r);
+          }
+        },
+        writes,
+      );
+    } catch (err) {
+      for (const p of prepared) p.item.reject(err);
+      return;
+    }
+    for (const w of writes) this.outbox.sendStored(w);
+    if (records.length) this.events.messages(channelId, records);
     this.events.channels();
-    return record;
+    for (const d of done) d();
   }
 
   /** A local, human-readable note in a chat (e.g. "Ada left the group"). Stored once per id. */

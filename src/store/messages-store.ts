@@ -185,3 +185,20 @@ export async function channelsAndKnown(db: MeshdropDatabase, channelIds: readonl
   chs.forEach((c) => c && channels.set(c.id, c));
   return { channels, known: new Set(ids.filter((_, i) => keys[i] !== undefined)) };
 }
+
+/**
+ * Stores messages I am sending (several at once when sends were started back to back), applies `change` to
+ * their channel and queues their writes in the outbox, all in one transaction.
+ */
+export async function addOutgoingMessages(db: MeshdropDatabase, channelId: string, messages: MessageRecord[], change: (c: ChannelRecord) => void, writes: OutboxRecord[]): Promise<void> {
+  const tx = db.transaction(['messages', 'channels', 'outbox'], 'readwrite');
+  const channels = tx.objectStore('channels');
+  const c = await channels.get(channelId);
+  if (c) change(c);
+  await Promise.all([
+    ...messages.map((m) => tx.objectStore('messages').put(ordered(m))),
+    c ? channels.put(c) : undefined,
+    ...writes.map((w) => tx.objectStore('outbox').put(w)),
+    tx.done,
+  ]);
+}

@@ -103,13 +103,22 @@ export class UserSpace {
     let done = false;
     let next: ReturnType<typeof setTimeout> | undefined;
     let idle: ReturnType<typeof setTimeout> | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const chains: GunChain[] = [];
-    const ask = (from: string) => {
+    const ask = (from: string, attempt = 0) => {
       fresh = 0;
       const index = chains.length;
+      let answered = false;
       const chain = this.gun.get(soul).get({ '.': { '>': from }, '%': RANGE_BYTES } as never).map();
       chains.push(chain);
+      // A relay drops what a client sends beyond its rate limit (a start sends many receipts): a range that got
+      // no answer at all is asked again, a few times.
+      clearTimeout(retry);
+      retry = setTimeout(() => {
+        if (active && !done && !answered && index === chains.length - 1 && attempt < 5 && chains.length < MAX_RANGE_PAGES) ask(from, attempt + 1);
+      }, 2_000);
       chain.on((value, key) => {
+        answered = true;
         // GUN hands a pushed write to every range chain of the soul: only the first (the live subscription) and
         // the page being read pass values on.
         if (!active || (index !== 0 && index !== chains.length - 1)) return;
@@ -130,10 +139,7 @@ export class UserSpace {
         // for what follows it (keys seen twice are dropped by the reader before any work).
         clearTimeout(next);
         next = setTimeout(() => {
-          if (active && !done && chains.length < MAX_RANGE_PAGES) {
-            console.debug('meshdrop range: next page after', top, chains.length);
-            ask(top);
-          }
+          if (active && !done && chains.length < MAX_RANGE_PAGES) ask(top);
         }, 100);
       });
     };
@@ -142,6 +148,7 @@ export class UserSpace {
       active = false;
       clearTimeout(next);
       clearTimeout(idle);
+      clearTimeout(retry);
       for (const chain of chains) {
         try {
           chain.off();
