@@ -1,14 +1,15 @@
 import { Gun } from './gun-runtime.js';
 
-/** A device clock ahead of the relay's by more than this is corrected for GUN's write states. */
+/** A device clock off the relay's by more than this is corrected for GUN's write states. */
 const TOLERANCE_MS = 30_000;
 
 /**
  * GUN stamps every write with the device clock, and every peer (relays included) holds back a write stamped in
  * its future until that time comes: a phone whose clock is an hour ahead would have its messages held for an
- * hour. The relay's HTTP `Date` header tells how far ahead this device is; GUN's state clock is moved back by
- * that much (`Gun.state.drift`). Message order does not depend on clocks at all (core/order.ts); this is only
- * about delivery. A clock behind is harmless to GUN (new keys are always accepted) and is left alone.
+ * hour by everyone, and a phone whose clock is an hour behind would hold back everything it receives for an hour.
+ * The relay's HTTP `Date` header tells how far off this device is; GUN's state clock is moved by that much
+ * (`Gun.state.drift`). Message order does not depend on clocks at all (core/order.ts); this is only about
+ * delivery.
  */
 export async function alignGunClock(relayUrl: string): Promise<number> {
   try {
@@ -23,7 +24,7 @@ export async function alignGunClock(relayUrl: string): Promise<number> {
     // The header has whole seconds: compare with the middle of the request, half a second into that second.
     const ahead = (t0 + t1) / 2 - (server + 500);
     const state = (Gun as unknown as { state: { drift: number } }).state;
-    if (ahead > TOLERANCE_MS) state.drift = -ahead;
+    if (Math.abs(ahead) > TOLERANCE_MS) state.drift = -ahead;
     return ahead;
   } catch {
     return 0;
