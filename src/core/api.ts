@@ -31,6 +31,8 @@ export interface ChannelSummary {
   /** Plain text, never HTML. */
   lastMessagePreview: string;
   closed: boolean;
+  /** No notifications for this chat on this device. */
+  muted?: boolean;
 }
 
 export interface MessageView extends MessageRecord {

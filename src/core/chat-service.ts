@@ -292,7 +292,8 @@ export class ChatService {
         c.lastMessageAt = Math.max(c.lastMessageAt, m.sentAt);
         // Every newly stored message from someone else is unread (dedup makes this once per id);
         // comparing with the sender's clock would hide messages from a device whose clock is behind.
-        if (m.author !== this.me.pair.pub) c.unread += 1;
+        // Read on another device of this account up to readUpTo: not unread again here.
+        if (m.author !== this.me.pair.pub && !(c.readUpTo !== undefined && m.sentAt <= c.readUpTo)) c.unread += 1;
       }
     });
     if (stored.length === 0) return;

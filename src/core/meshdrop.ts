@@ -1,17 +1,21 @@
 import { openMeshdropDB, type MeshdropDatabase } from '../store/db.js';
 import { loadIdentity, saveIdentity } from '../store/identity-store.js';
-import { replaceAccount } from '../store/account-store.js';
+import { removeAccount, replaceAccount } from '../store/account-store.js';
 import { getSetting, setSetting } from '../store/settings-store.js';
 import type { IdentityRecord } from '../store/schema.js';
 import { RelayConnection, type ConnectionStatus } from '../sync/relay-connection.js';
-import { createIdentity, exportIdentityBackup, importIdentityBackup, IdentityError } from './identity.js';
+import { createIdentity, exportIdentityBackup, IdentityError, openBackup } from './identity.js';
+import { DevicesController } from './devices-controller.js';
+import type { DeviceLinkRequestView, DeviceView } from './devices-service.js';
+import type { DevicesApi } from './devices-api.js';
 import { normaliseRelayList } from './relays.js';
 import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessageView, PageCursor } from './api.js';
 import type { ChatEvents } from './chat-events.js';
 import { Session } from './session.js';
 import { NameBook, toChannelSummary, toContactView, toMessageView } from './views.js';
 import { listContacts } from '../store/contacts-store.js';
-import { getChannel, listChannels } from '../store/channels-store.js';
+import { getChannel, listChannels, updateChannel } from '../store/channels-store.js';
+import { DEFAULT_PREFERENCES, PREFERENCES_SETTING, readPreferences, type Preferences } from './preferences.js';
 import { latestMessage } from '../store/messages-store.js';
 import type { ChannelRecord, FileMeta, MessageRecord } from '../store/schema.js';
 import { FileService, type PendingShare } from './file-service.js';
@@ -37,11 +41,14 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
  * 'contacts', 'channels' and 'messages' (api.ts). Internal event for the file service:
  * 'file-message' (CustomEvent<MessageRecord>) when a file message from someone else arrives.
  */
-export class Meshdrop extends EventTarget implements MeshdropApi {
+export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
   private active: Session | undefined;
   private starting: Promise<void> = Promise.resolve();
   /** File drop (src/core/file-service.ts); set in open(). */
   files!: FileService;
+  /** Linked devices (devices-controller.ts). */
+  private readonly devicesCtl = new DevicesController(this);
+  private prefs: Preferences = DEFAULT_PREFERENCES;
 
   private constructor(
     readonly db: MeshdropDatabase,
@@ -61,6 +68,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const identity = await loadIdentity(db);
     const origin = options.origin ?? globalThis.location?.origin ?? '';
     const md = new Meshdrop(db, new RelayConnection(relays), identity, origin);
+    md.prefs = readPreferences(await db.get('settings', PREFERENCES_SETTING));
     await md.starting;
     await md.openFiles();
     return md;
@@ -75,7 +83,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
 
   private startSession(identity: IdentityRecord): void {
     this.active?.stop();
-    const session = new Session(this.db, this.connection, identity, this.events);
+    const session = new Session(this.db, this.connection, identity, this.events, this.devicesCtl.hooks);
     this.active = session;
     this.starting = session.start().catch((err: unknown) => console.error('meshdrop: could not start the session', err));
   }
@@ -116,6 +124,12 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
   // --- files: delegated to FileService ---
   get maxFileBytes(): number {
     return this.files.maxFileBytes;
+  }
+
+  /** Sets the largest file this device sends and accepts; throws with a user-facing message when out of range. */
+  async setMaxFileBytes(bytes: number): Promise<void> {
+    await this.files.setMaxFileBytes(bytes);
+    this.changed();
   }
 
   sendFiles(channelId: string, files: File[]): Promise<void> {
@@ -159,7 +173,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
 
   async exportBackup(passphrase: string): Promise<string> {
     if (!this.current) throw new IdentityError('There is no identity to back up yet.');
-    return exportIdentityBackup(this.current, passphrase);
+    return exportIdentityBackup(this.current, passphrase, await (await this.session()).devices.collect());
   }
 
   /**
@@ -167,7 +181,8 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
    * wrong passphrase or a damaged file leaves the stored identity untouched.
    */
   async importBackup(text: string, passphrase: string, options: { replace: boolean }): Promise<IdentityRecord> {
-    const identity = await importIdentityBackup(text, passphrase);
+    const { identity, state: rawState } = await openBackup(text, passphrase);
+    const state = this.devicesCtl.backupState(rawState);
     if (this.current && this.current.pair.pub !== identity.pair.pub && !options.replace) {
       throw new IdentityError('This device already has a different identity. Confirm replacing it first.');
     }
@@ -180,8 +195,14 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     } else {
       await saveIdentity(this.db, identity);
     }
+    // Contacts and chats go in before the session starts, so it subscribes to every chat (history replays).
+    if (state) {
+      this.active?.stop();
+      this.active = undefined;
+      await this.devicesCtl.restore(state);
+    }
     this.current = identity;
-    if (!samePerson) this.startSession(identity);
+    if (!samePerson || state) this.startSession(identity);
     await this.starting;
     this.changed();
     return identity;
@@ -247,6 +268,26 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     return (await this.session()).chat.sendFileMessage(channelId, file);
   }
 
+  /** Mutes or unmutes notifications for a chat on this device (stored on the channel record, never sent). */
+  async setChannelMuted(channelId: string, muted: boolean): Promise<void> {
+    const updated = await updateChannel(this.db, channelId, (c) => void (c.muted = muted));
+    if (!updated) throw new Error('This chat is not on this device.');
+    this.dispatchEvent(new Event('channels'));
+  }
+
+  /** This device's preferences (notification previews, theme, dismissed warnings). */
+  get preferences(): Preferences {
+    return this.prefs;
+  }
+
+  /** Changes and stores some preferences; emits 'change'. */
+  async setPreferences(patch: Partial<Preferences>): Promise<void> {
+    const next = readPreferences({ ...this.prefs, ...patch });
+    await setSetting(this.db, PREFERENCES_SETTING, next);
+    this.prefs = next;
+    this.changed();
+  }
+
   async markRead(channelId: string): Promise<void> {
     await (await this.session()).chat.markRead(channelId);
   }
@@ -286,6 +327,61 @@ export class Meshdrop extends EventTarget implements MeshdropApi {
     const relays = normaliseRelayList(inputs);
     await setSetting(this.db, RELAYS_SETTING, relays);
     return relays;
+  }
+
+  // devices: delegated to DevicesController (devices-controller.ts)
+
+  listDevices(): Promise<DeviceView[]> {
+    return this.devicesCtl.list();
+  }
+
+  pendingDeviceLinkRequests(): Promise<DeviceLinkRequestView[]> {
+    return this.devicesCtl.pending();
+  }
+
+  renameDevice(name: string): Promise<void> {
+    return this.devicesCtl.rename(name);
+  }
+
+  unlinkDevice(id: string): Promise<void> {
+    return this.devicesCtl.unlink(id);
+  }
+
+  createDeviceLink(): Promise<{ link: string; expiresAt: number }> {
+    return this.devicesCtl.createLink(this.origin);
+  }
+
+  confirmDeviceLink(requestId: string): Promise<void> {
+    return this.devicesCtl.confirm(requestId);
+  }
+
+  rejectDeviceLink(requestId: string): Promise<void> {
+    return this.devicesCtl.reject(requestId);
+  }
+
+  /** Device 2: links this fresh profile to the account of the device that made `link`. */
+  async linkToAccount(link: string, deviceName: string, onCode: (code: string) => void): Promise<IdentityRecord> {
+    if (this.current) throw new IdentityError('This device already has an identity. Linking needs a fresh profile.');
+    const identity = await this.devicesCtl.join(link, deviceName, onCode);
+    this.current = identity;
+    this.startSession(identity);
+    await this.starting;
+    this.changed();
+    return identity;
+  }
+
+  /** For the devices controller: this device was unlinked, so the account leaves it. */
+  async removeAccountHere(): Promise<void> {
+    this.active?.stop();
+    this.active = undefined;
+    this.current = undefined;
+    await removeAccount(this.db);
+    this.changed();
+  }
+
+  /** For the devices controller: the running session, if any (no waiting). */
+  get activeSession(): Session | undefined {
+    return this.active;
   }
 
   private changed(): void {

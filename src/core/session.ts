@@ -9,6 +9,7 @@ import type { ChatEvents } from './chat-events.js';
 import { ChatService } from './chat-service.js';
 import { ContactsService } from './contacts-service.js';
 import { GroupService } from './group-service.js';
+import { DevicesService, type DevicesHooks } from './devices-service.js';
 
 /**
  * Everything that runs while an identity is signed in: the GUN user space, the outbox, the
@@ -21,19 +22,30 @@ export class Session {
   readonly chat: ChatService;
   readonly contacts: ContactsService;
   readonly groups: GroupService;
+  /** Linked devices and the self-channel (devices-service.ts). */
+  readonly devices: DevicesService;
 
   constructor(
     readonly db: MeshdropDatabase,
     connection: RelayConnection,
     readonly identity: IdentityRecord,
     events: ChatEvents,
+    hooks: DevicesHooks = { devices: () => undefined, linkRequest: () => undefined, unlinked: () => undefined },
   ) {
+    // Every change to contacts or chats may be one the other devices of the account need (self-channel).
+    const raw = events;
+    events = {
+      ...raw,
+      contacts: () => (raw.contacts(), this.devices?.changed()),
+      channels: () => (raw.channels(), this.devices?.changed()),
+    };
     this.space = new UserSpace(connection.gun, identity.pair);
     this.subs = new Subscriptions(this.space);
     this.outbox = new Outbox(db, this.space, connection);
     this.chat = new ChatService(db, identity, this.outbox, this.subs, events);
     this.contacts = new ContactsService(db, identity, this.outbox, this.subs, this.chat, events);
     this.groups = new GroupService(db, identity, this.chat, events);
+    this.devices = new DevicesService(db, identity, this.outbox, this.subs, this.chat, raw, hooks);
     this.chat.setSystemHandler(async (channel, inner) => {
       if (inner.body.type === 'profile') await this.contacts.onProfile(channel, inner);
       else await this.groups.onSystem(channel, inner);
@@ -45,10 +57,12 @@ export class Session {
     this.outbox.start();
     for (const channel of await listChannels(this.db)) this.chat.watchChannel(channel);
     await this.contacts.start();
+    await this.devices.start();
   }
 
   stop(): void {
     this.contacts.stop();
+    this.devices.stop();
     this.chat.stop();
     this.outbox.stop();
     this.subs.dropAll();

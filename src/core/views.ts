@@ -45,5 +45,6 @@ export function toChannelSummary(c: ChannelRecord, me: IdentityRecord, names: Na
     lastMessageAt: c.lastMessageAt,
     lastMessagePreview: previewOf(latest),
     closed: c.closed,
+    muted: c.muted === true,
   };
 }

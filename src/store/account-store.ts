@@ -20,3 +20,16 @@ export async function replaceAccount(db: MeshdropDatabase, identity: IdentityRec
   void tx.objectStore('identity').put(identity, 'self');
   await done;
 }
+
+/** Removes the identity and everything that belonged to it (an unlinked device); device-wide settings stay. */
+export async function removeAccount(db: MeshdropDatabase): Promise<void> {
+  const stores = ['identity', 'settings', 'contacts', 'channels', 'messages', 'outbox', 'files', 'chunks'] as const;
+  const tx = db.transaction(stores, 'readwrite');
+  const done = tx.done;
+  for (const name of ['identity', 'contacts', 'channels', 'messages', 'outbox', 'files', 'chunks'] as const) void tx.objectStore(name).clear();
+  const settings = tx.objectStore('settings');
+  for (const key of await settings.getAllKeys()) {
+    if (!DEVICE_SETTINGS.has(String(key))) void settings.delete(key);
+  }
+  await done;
+}

@@ -58,6 +58,13 @@ export interface ChannelRecord {
   lastSentId?: string;
   /** Per author (pub): what this device holds of their messages here (gap re-asks, start-up cursors). */
   authors?: Record<string, AuthorProgress>;
+  /**
+   * Devices: read on another device of this account up to this time (from a link, a backup or the self-channel),
+   * so history replayed from the relays up to there does not count as unread again.
+   */
+  readUpTo?: number;
+  /** No notifications for the chat (synced to the account's linked devices through the self-channel). */
+  muted?: boolean;
 }
 
 /** What a device holds of one author's messages in one chat. */

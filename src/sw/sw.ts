@@ -27,3 +27,24 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
 
 // On first install, take control at once so the page that installed us works offline on reload.
 self.addEventListener('activate', (event: ExtendableEvent) => event.waitUntil(self.clients.claim()));
+
+// A chat notification (core/notifier.ts) was clicked: focus an open app window and tell it to open the chat, or
+// open a new window at the chat's address.
+self.addEventListener('notificationclick', (event: NotificationEvent) => {
+  event.notification.close();
+  const data = event.notification.data as { channelId?: unknown; url?: unknown } | null;
+  const channelId = typeof data?.channelId === 'string' ? data.channelId : '';
+  const url = typeof data?.url === 'string' && data.url.startsWith('/') ? data.url : '/';
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const client = windows.find((c) => new URL(c.url).origin === self.location.origin);
+      if (client) {
+        await client.focus().catch(() => undefined); // focus() needs a user activation; the click gives one
+        client.postMessage({ type: 'open-chat', channelId });
+        return;
+      }
+      await self.clients.openWindow(url);
+    })(),
+  );
+});

@@ -1,70 +1,41 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ChannelSummary, ContactView, MeshdropApi, MessageView } from '../core/api.js';
+import { provide } from '@lit/context';
+import type { MessageView } from '../core/api.js';
 import { baseStyles } from './styles.js';
-import type {
-  AcceptInviteDetail,
-  AttachFilesDetail,
-  ChannelDetail,
-  CreateGroupDetail,
-  CreateIdentityDetail,
-  ExportBackupDetail,
-  GroupMemberDetail,
-  GroupMembersDetail,
-  ImportBackupDetail,
-  OpenChatDetail,
-  SendTextDetail,
-  SetVerifiedDetail,
-} from './events.js';
-import { formatBytes, messageOf } from './format.js';
-import { capWindow, mergeIntoWindow, prependPage } from './messages-window.js';
+import type { CreateIdentityDetail, ImportBackupDetail, OpenChatDetail } from './events.js';
+import { InviteUsedEvent, LeaveScreenEvent, NavigateEvent, ToastEvent } from './events.js';
+import { messageOf } from './format.js';
+import { apiContext, deviceContext, type ShellApi } from './context.js';
+import type { DeviceApi } from '../core/device.js';
+import { ChannelsController, ContactsController } from './data.js';
+import { HOME, RouterController, chatOfRoute, inviteFromLocation, type Route } from './router.js';
+import { shareErrorFromLocation, shareFromLocation } from './md-file-state.js';
 import './md-connection-status.js';
 import './md-onboarding.js';
-import './md-identity-panel.js';
+import type { DevicesApi } from '../core/devices-api.js';
 import './md-update-prompt.js';
-import './md-relay-settings.js';
-import type { SaveRelaysDetail } from './md-relay-settings.js';
 import './md-chat-list.js';
-import './md-chat-view.js';
-import './md-contacts.js';
-import './md-group-create.js';
-import './md-group-info.js';
-import './md-file-drop.js';
-import './md-file-message.js';
-import type { FileView } from './md-file-message.js';
-import './md-share-picker.js';
-import type { DiscardShareDetail, SendShareDetail } from './md-share-picker.js';
-import { FileStateController, shareErrorFromLocation, shareFromLocation, type FileShellApi } from './md-file-state.js';
+import './md-chat-screen.js';
+import './md-contacts-screen.js';
+import './md-new-group-screen.js';
+import './md-group-screen.js';
+import './md-settings-screen.js';
+import './md-share-screen.js';
+import { DismissStorageWarningEvent } from './md-storage-warning.js';
+import { NotifyPromptEvent } from './md-notify-prompt.js';
+import { refusalText } from './device-text.js';
+
+export type { ShellApi } from './context.js';
+export { PAGE_SIZE } from './md-chat-screen.js';
+export { inviteFromLocation } from './router.js';
+
+/** A screen element that can move focus to its heading once shown. */
+type Screen = HTMLElement & { focusHeading?: () => unknown };
 
 /**
- * What the shell needs from the controller. The file methods are implemented by the files feature; until the
- * controller has them, attaching files reports that it is unavailable instead of pretending to work.
- */
-export type ShellApi = Omit<MeshdropApi, 'maxFileBytes' | 'sendFiles' | 'getFile' | 'pendingShares' | 'sendShare'> & FileShellApi;
-
-type View = 'chats' | 'contacts' | 'new-group' | 'group-info' | 'identity' | 'share';
-
-/** Messages loaded when a chat opens, and per "older" page. */
-export const PAGE_SIZE = 50;
-
-/** Saves text as a download without any server round trip. */
-function downloadText(filename: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** The invite link in the page address (`/#invite=…`), if the app was opened through one. */
-export function inviteFromLocation(loc: Pick<Location, 'hash' | 'href'>): string {
-  return loc.hash.startsWith('#invite=') ? loc.href : '';
-}
-
-/**
- * The application shell: owns the controller, keeps the lists the screens show in sync with its events, and
- * routes between screens (chat list + detail side by side on wide screens, one pane at a time on narrow ones).
+ * The application shell: provides the controller to the screens, renders the screen the router names (chat list
+ * and detail side by side on wide screens, one pane at a time on narrow ones), onboarding, and the toast.
  */
 @customElement('md-app')
 export class MdApp extends LitElement {
@@ -130,11 +101,6 @@ export class MdApp extends LitElement {
         display: flex;
         flex-direction: column;
       }
-      /* The chat view scrolls its own message list; every other screen scrolls with the pane. */
-      .detail > md-chat-view {
-        flex: 1;
-        min-height: 0;
-      }
       .placeholder {
         margin: auto;
         padding: 2rem;
@@ -189,97 +155,164 @@ export class MdApp extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) app?: ShellApi;
+  @provide({ context: apiContext })
+  @property({ attribute: false })
+  app?: ShellApi;
+
+  /** The browser's device features, for the settings screen. */
+  @provide({ context: deviceContext })
+  @property({ attribute: false })
+  device?: DeviceApi;
+
   @property({ type: Boolean }) updateReady = false;
-  @state() private view: View = 'chats';
-  @state() private chatId = '';
-  @state() private channels: ChannelSummary[] = [];
-  @state() private contacts: ContactView[] = [];
-  @state() private messages: MessageView[] = [];
-  @state() private hasMore = false;
-  /** Newer messages were dropped from the window to keep the DOM small (see capWindow). */
-  @state() private hasNewer = false;
-  @state() private loadingOlder = false;
-  @state() private busy = false;
-  @state() private nameError = '';
-  @state() private importError = '';
-  @state() private exportError = '';
-  @state() private notice = '';
-  @state() private relayError = '';
-  @state() private inviteLink = '';
-  @state() private inviteError = '';
-  @state() private addError = '';
-  @state() private addNotice = '';
-  @state() private pendingInvite = '';
-  @state() private groupError = '';
-  @state() private sendError = '';
-  @state() private toast = '';
-  /** Files: transfer state for the file bubbles and the pending share (md-file-state.ts). */
-  private readonly fileState = new FileStateController(this, () => this.app);
-  @state() private shareId = '';
-  @state() private shareError = '';
   /** Lets the files feature render file messages with its own component (see md-chat-view). */
   @property({ attribute: false }) renderFile?: (message: MessageView) => unknown;
 
+  @state() private busy = false;
+  @state() private nameError = '';
+  @state() private importError = '';
+  @state() private pendingInvite = '';
+  @state() private toast = '';
+  /** The browser refused durable storage (and the user has not dismissed the warning). */
+  @state() private storageAtRisk = false;
+  private persistAsked = false;
+  /** The notification offer in the list pane was answered in this session. */
+  @state() private notifyPromptClosed = false;
+  /** The offer's request was refused: what to tell the user instead. */
+  @state() private notifyRefused = '';
+
+  /** The current screen; reacts to back/forward, reload and links. */
+  readonly router = new RouterController(
+    this,
+    (loc) => this.takeForeignHash(loc),
+    () => (this.focusAfterRender = true),
+  );
+  /** The chat list pane's data (the screens load their own). */
+  private readonly channels = new ChannelsController(this, () => this.app);
+  private readonly contacts = new ContactsController(this, () => this.app);
+
   private hadIdentity = false;
-  /** Increments whenever another chat is opened, so late pages of the previous chat are ignored. */
-  private loadToken = 0;
+  /** A device link the page was opened with (`#link=…`), for onboarding. */
+  private pendingDeviceLink = '';
   private focusAfterRender = false;
+  /** Chat to put focus on when returning to the list (the one just left). */
+  private returnTo = '';
 
   private readonly onChange = () => {
     const has = !!this.app?.identity;
-    if (has && !this.hadIdentity) {
-      void this.refreshAll();
-      // Onboarding just finished and an invite link is waiting: go straight to accepting it.
-      if (this.pendingInvite) this.show('contacts');
-    }
+    // Onboarding just finished and an invite link is waiting: go straight to accepting it.
+    if (has && !this.hadIdentity && this.pendingInvite) this.router.replace({ screen: 'contacts' });
     this.hadIdentity = has;
     this.requestUpdate();
   };
-  private readonly onContacts = () => void this.refreshContacts();
-  private readonly onChannels = () => void this.refreshChannels();
-  private readonly onMessages = (e: Event) => {
-    const { channelId, messages } = (e as CustomEvent<{ channelId: string; messages: MessageView[] }>).detail;
-    if (channelId === this.chatId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore, this.hasNewer);
-  };
-  private readonly onHash = () => {
-    const shareId = shareFromLocation(window.location);
-    const shareProblem = shareErrorFromLocation(window.location);
+
+  /**
+   * Address forms older than the router: `#invite=…` (invite links) and `#share=…` / `#share-error=…` (the
+   * share target's redirect). They become routes in place, so the link itself stays out of history.
+   */
+  private takeForeignHash(loc: Location): boolean {
+    const shareId = shareFromLocation(loc);
+    const shareProblem = shareErrorFromLocation(loc);
     if (shareId || shareProblem) {
       if (shareProblem) this.toast = shareProblem;
-      else this.openShare(shareId);
-      history.replaceState(null, '', window.location.pathname + window.location.search);
-      return;
+      this.router.replace(shareId ? { screen: 'share', id: shareId } : HOME);
+      return true;
     }
-    const link = inviteFromLocation(window.location);
-    if (!link) return;
+    if (loc.hash.startsWith('#link=')) {
+      // A device link (scanned QR code): onboarding's "Link to an existing account" takes it.
+      if (this.app?.identity) this.toast = 'This device already has an identity. Open the device link in a fresh profile.';
+      else this.pendingDeviceLink = loc.href;
+      this.router.replace(HOME);
+      return true;
+    }
+    const link = inviteFromLocation(loc);
+    if (!link) return false;
     this.pendingInvite = link;
-    this.addError = '';
-    this.show('contacts');
-    // Keep the link out of the address bar (and out of history) once it has been picked up.
-    history.replaceState(null, '', window.location.pathname + window.location.search);
-  };
+    this.router.replace({ screen: 'contacts' });
+    return true;
+  }
 
   private listen(app: ShellApi | undefined, on: boolean): void {
     if (!app) return;
-    const f = on ? app.addEventListener.bind(app) : app.removeEventListener.bind(app);
-    f('change', this.onChange);
-    f('contacts', this.onContacts);
-    f('channels', this.onChannels);
-    f('messages', this.onMessages);
+    if (on) app.addEventListener('change', this.onChange);
+    else app.removeEventListener('change', this.onChange);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.listen(this.app, true);
-    window.addEventListener('hashchange', this.onHash);
-    this.onHash();
+    this.addEventListener(NavigateEvent.type, this.onNavigate);
+    this.addEventListener(LeaveScreenEvent.type, this.onLeave);
+    this.addEventListener(ToastEvent.type, this.onToast);
+    this.addEventListener(InviteUsedEvent.type, this.onInviteUsed);
+    this.addEventListener(DismissStorageWarningEvent.type, this.onDismissStorage);
+    this.addEventListener(NotifyPromptEvent.type, this.onNotifyPrompt);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.listen(this.app, false);
-    window.removeEventListener('hashchange', this.onHash);
+    this.removeEventListener(NavigateEvent.type, this.onNavigate);
+    this.removeEventListener(LeaveScreenEvent.type, this.onLeave);
+    this.removeEventListener(ToastEvent.type, this.onToast);
+    this.removeEventListener(InviteUsedEvent.type, this.onInviteUsed);
+    this.removeEventListener(DismissStorageWarningEvent.type, this.onDismissStorage);
+    this.removeEventListener(NotifyPromptEvent.type, this.onNotifyPrompt);
+  }
+
+  private readonly onNavigate = (e: NavigateEvent) => this.navigate(e.route, e.replace);
+  private readonly onLeave = () => this.backToList();
+  private readonly onToast = (e: ToastEvent) => (this.toast = e.message);
+  private readonly onInviteUsed = () => (this.pendingInvite = '');
+  private readonly onNotifyPrompt = (e: NotifyPromptEvent) => {
+    const device = this.device;
+    if (!e.enable || !device) {
+      this.notifyPromptClosed = true;
+      void this.app?.setPreferences?.({ notifyPromptDismissed: true }).catch((err: unknown) => (this.toast = messageOf(err)));
+      return;
+    }
+    void device
+      .requestNotifications()
+      .then((result) => {
+        this.notifyRefused = refusalText(result);
+        if (!this.notifyRefused) this.notifyPromptClosed = true;
+      })
+      .catch((err: unknown) => (this.toast = messageOf(err)));
+  };
+
+  /** Offer notifications once a chat exists, until answered (never on first load: there is nothing to notify). */
+  private get offerNotifications(): boolean {
+    if (this.notifyPromptClosed || !this.device || this.app?.preferences?.notifyPromptDismissed !== false) return false;
+    if (this.notifyRefused) return true;
+    return this.channels.items.length > 0 && this.device.notificationPermission() === 'default';
+  }
+
+  private readonly onDismissStorage = () => {
+    this.storageAtRisk = false;
+    void this.app?.setPreferences?.({ storageWarningDismissed: true }).catch((err: unknown) => (this.toast = messageOf(err)));
+  };
+
+  /**
+   * Once an identity exists its keys are worth keeping: ask the browser for durable storage (once per start; it
+   * answers without a prompt in Chromium). A refusal shows a lasting warning until the user dismisses it.
+   */
+  private async keepStorage(): Promise<void> {
+    const device = this.device;
+    const app = this.app;
+    if (this.persistAsked || !device || !app?.identity) return;
+    this.persistAsked = true;
+    try {
+      const state = await device.persistStorage();
+      this.storageAtRisk = state === 'refused' && !app.preferences?.storageWarningDismissed;
+    } catch (err) {
+      console.warn('persist() failed', err);
+    }
+  }
+
+  /** Opens a screen (a new history entry unless `replace`). */
+  navigate(route: Route, replace = false): void {
+    if (replace) this.router.replace(route);
+    else this.router.go(route);
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -287,10 +320,8 @@ export class MdApp extends LitElement {
       this.listen(changed.get('app') as ShellApi | undefined, false);
       this.listen(this.app, true);
       this.hadIdentity = !!this.app?.identity;
-      if (this.hadIdentity) void this.refreshAll();
-      if (this.shareId) void this.fileState.openShare(this.shareId);
     }
-    if (changed.has('messages')) this.fileState.track(this.messages);
+    if (this.app?.identity && this.device && !this.persistAsked) void this.keepStorage();
   }
 
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -300,73 +331,18 @@ export class MdApp extends LitElement {
       clearTimeout(this.toastTimer);
       this.toastTimer = setTimeout(() => (this.toast = ''), 8000);
     }
-    const total = this.channels.reduce((n, c) => n + c.unread, 0);
+    // The theme preference wins over the system's; index.html maps data-theme to the colours.
+    const theme = this.app?.preferences?.theme ?? 'system';
+    if (document.documentElement.dataset.theme !== theme) document.documentElement.dataset.theme = theme;
+    const total = this.channels.items.reduce((n, c) => n + c.unread, 0);
     const title = total > 0 ? `(${total}) Meshdrop` : 'Meshdrop';
     if (document.title !== title) document.title = title; // setting it, even unchanged, costs a document update
-    if (this.focusAfterRender) {
+    if (this.focusAfterRender && this.app?.identity) {
       this.focusAfterRender = false;
-      const target = this.renderRoot.querySelector<LitElement & { focusHeading?: () => void }>(
-        '.detail > md-chat-view, .detail > md-contacts, .detail > md-group-create, .detail > md-group-info, .detail > md-identity-panel',
-      );
-      // The screen renders its own content after this update: focus once it has.
-      if (target) void target.updateComplete.then(() => target.focusHeading?.());
+      const target = this.renderRoot.querySelector<Screen>('.detail > [data-screen]');
+      // The screen renders its own content after this update: it focuses its heading once it has.
+      if (target) void target.focusHeading?.();
       else this.renderRoot.querySelector('md-chat-list')?.focusList(this.returnTo);
-    }
-  }
-
-  /** Switches screens and moves focus to the new screen's heading once it is rendered. */
-  private show(view: View): void {
-    this.view = view;
-    this.focusAfterRender = true;
-  }
-
-  private async refreshAll(): Promise<void> {
-    await Promise.all([this.refreshChannels(), this.refreshContacts()]);
-  }
-
-  /**
-   * Bursts of 'channels' events (two or three per incoming message) would each reload every chat summary and
-   * re-render: while a reload runs, further requests fold into one more reload after it. The returned promise
-   * settles once a reload that started after the call has finished.
-   */
-  private channelsLoading: Promise<void> | undefined;
-  private channelsAgain = false;
-
-  private refreshChannels(): Promise<void> {
-    if (this.channelsLoading) {
-      this.channelsAgain = true;
-      return this.channelsLoading;
-    }
-    this.channelsLoading = (async () => {
-      do {
-        this.channelsAgain = false;
-        await this.loadChannels();
-      } while (this.channelsAgain);
-    })().finally(() => (this.channelsLoading = undefined));
-    return this.channelsLoading;
-  }
-
-  private async loadChannels(): Promise<void> {
-    const app = this.app;
-    if (!app?.identity) return;
-    try {
-      this.channels = await app.listChannels();
-    } catch (err) {
-      this.toast = `Could not load chats: ${messageOf(err)}`;
-    }
-  }
-
-  private contactsSeq = 0;
-
-  private async refreshContacts(): Promise<void> {
-    const app = this.app;
-    if (!app?.identity) return;
-    const seq = ++this.contactsSeq;
-    try {
-      const list = await app.listContacts();
-      if (seq === this.contactsSeq) this.contacts = list;
-    } catch (err) {
-      this.toast = `Could not load contacts: ${messageOf(err)}`;
     }
   }
 
@@ -382,8 +358,6 @@ export class MdApp extends LitElement {
     }
   }
 
-  // ---- identity ----
-
   private onCreate(e: CustomEvent<CreateIdentityDetail>) {
     const app = this.app;
     if (!app) return;
@@ -393,352 +367,40 @@ export class MdApp extends LitElement {
   private onImport(e: CustomEvent<ImportBackupDetail>) {
     const app = this.app;
     if (!app) return;
-    const previousPub = app.identity?.pair.pub;
-    const replacing = previousPub !== undefined;
-    const question = 'Replace the identity on this device with the one in the backup? The contacts and chats of the current identity will be removed from this device.';
-    if (replacing && !confirm(question)) return;
-    void this.run(async () => {
-      const identity = await app.importBackup(e.detail.text, e.detail.passphrase, { replace: replacing });
-      // A different person now: start from a clean page so nothing of the old identity stays on screen.
-      if (replacing && identity.pair.pub !== previousPub) return window.location.reload();
-      this.notice = `Restored identity “${identity.name}”.`;
-      await this.refreshAll();
-    }, (m) => (this.importError = m));
+    void this.run(async () => void (await app.importBackup(e.detail.text, e.detail.passphrase, { replace: false })), (m) => (this.importError = m));
   }
-
-  private onExport(e: CustomEvent<ExportBackupDetail>) {
-    const app = this.app;
-    if (!app?.identity) return;
-    const name = app.identity.name;
-    void this.run(async () => {
-      const text = await app.exportBackup(e.detail.passphrase);
-      downloadText(`meshdrop-backup-${name.replace(/[^\w-]+/g, '_')}.json`, text);
-      this.notice = 'Backup exported.';
-    }, (m) => (this.exportError = m));
-  }
-
-  private onSaveRelays(e: CustomEvent<SaveRelaysDetail>) {
-    const app = this.app;
-    if (!app) return;
-    void this.run(async () => {
-      await app.setRelays(e.detail.relays);
-      // GUN cannot drop peers cleanly at runtime; a reload starts it with exactly the saved list.
-      window.location.reload();
-    }, (m) => (this.relayError = m));
-  }
-
-  // ---- chats ----
-
-  private async openChat(channelId: string): Promise<void> {
-    const app = this.app;
-    if (!app) return;
-    const token = ++this.loadToken;
-    this.chatId = channelId;
-    this.messages = [];
-    this.hasMore = false;
-    this.hasNewer = false;
-    this.sendError = '';
-    this.show('chats');
-    if (!this.channels.some((c) => c.id === channelId)) {
-      const ch = await app.getChannel(channelId);
-      if (ch && token === this.loadToken) this.channels = [...this.channels.filter((c) => c.id !== ch.id), ch];
-    }
-    await this.loadNewest(channelId, token);
-  }
-
-  /** Loads the newest page of the open chat (on open, and to jump back after scrolling far up). */
-  private async loadNewest(channelId: string, token = ++this.loadToken): Promise<void> {
-    const app = this.app;
-    if (!app) return;
-    try {
-      const page = await app.loadMessages(channelId, { limit: PAGE_SIZE });
-      if (token !== this.loadToken) return;
-      // Live updates may have arrived while the page was loading: keep those newer than the page.
-      this.messages = mergeIntoWindow(page.messages, this.hasNewer ? [] : this.messages, page.hasMore);
-      this.hasMore = page.hasMore;
-      this.hasNewer = false;
-    } catch (err) {
-      if (token === this.loadToken) this.toast = `Could not load messages: ${messageOf(err)}`;
-    }
-  }
-
-  private async loadOlder(): Promise<void> {
-    const app = this.app;
-    const first = this.messages[0];
-    if (!app || !first || this.loadingOlder || !this.hasMore) return;
-    const token = this.loadToken;
-    this.loadingOlder = true;
-    try {
-      const page = await app.loadMessages(this.chatId, { before: { sentAt: first.sentAt, id: first.id, order: first.order }, limit: PAGE_SIZE });
-      if (token !== this.loadToken) return;
-      const { messages, trimmed } = capWindow(prependPage(this.messages, page.messages));
-      this.messages = messages;
-      this.hasMore = page.hasMore;
-      if (trimmed) this.hasNewer = true;
-    } catch (err) {
-      this.toast = `Could not load older messages: ${messageOf(err)}`;
-    } finally {
-      this.loadingOlder = false;
-    }
-  }
-
-  private onSendText(e: CustomEvent<SendTextDetail>) {
-    const app = this.app;
-    const channelId = this.chatId;
-    if (!app || !channelId) return;
-    this.sendError = '';
-    const sending = app.sendText(channelId, e.detail.text).then(async (m) => {
-      if (this.chatId !== channelId) return;
-      // Scrolled far back: show the conversation's end, where the new message is.
-      if (this.hasNewer) await this.loadNewest(channelId);
-      else this.messages = mergeIntoWindow(this.messages, [m], false);
-    });
-    e.detail.waitUntil(sending);
-    sending.catch((err: unknown) => (this.sendError = `Not sent: ${messageOf(err)}`));
-  }
-
-  private onAttachFiles(e: CustomEvent<AttachFilesDetail>) {
-    const app = this.app;
-    const channelId = this.chatId;
-    if (!app || !channelId) return;
-    this.sendError = '';
-    if (!app.sendFiles) {
-      this.sendError = 'Sending files is not available in this version.';
-      return;
-    }
-    app.sendFiles(channelId, e.detail.files).catch((err: unknown) => (this.sendError = messageOf(err)));
-  }
-
-  private onMarkRead(e: CustomEvent<ChannelDetail>) {
-    void this.app?.markRead(e.detail.channelId).catch((err: unknown) => console.warn('markRead failed', err));
-  }
-
-  // ---- files ----
-
-  /** File message bodies; a new function whenever transfer state changes, so the chat view re-renders. */
-  private fileBubbleCache: { views: ReadonlyMap<string, FileView>; render: (m: MessageView) => unknown } | undefined;
-
-  /** The same function while the file states are unchanged, so the chat view can skip re-rendering its list. */
-  private fileBubble(views: ReadonlyMap<string, FileView>) {
-    if (this.fileBubbleCache?.views !== views) {
-      this.fileBubbleCache = {
-        views,
-        render: (m: MessageView) =>
-          m.file ? html`<md-file-message .file=${m.file} .state=${views.get(m.file.fileId)} ?mine=${m.mine}></md-file-message>` : nothing,
-      };
-    }
-    return this.fileBubbleCache.render;
-  }
-
-
-  private openShare(shareId: string): void {
-    this.shareId = shareId;
-    this.shareError = '';
-    this.show('share');
-    if (this.app) void this.fileState.openShare(shareId);
-  }
-
-  private onSendShare(e: CustomEvent<SendShareDetail>) {
-    const app = this.app;
-    if (!app?.sendShare) return;
-    const { shareId, channelId } = e.detail;
-    void this.run(async () => {
-      await app.sendShare!(shareId, channelId);
-      this.shareId = '';
-      this.fileState.closeShare();
-      await this.openChat(channelId);
-    }, (m) => (this.shareError = m));
-  }
-
-  private onDiscardShare(e: CustomEvent<DiscardShareDetail>) {
-    const app = this.app;
-    void this.run(async () => {
-      await app?.discardShare?.(e.detail.shareId);
-      this.shareId = '';
-      this.fileState.closeShare();
-      this.backToList();
-    }, (m) => (this.shareError = m));
-  }
-
-  // ---- contacts ----
-
-  private createInvite() {
-    const app = this.app;
-    if (!app) return;
-    void this.run(async () => void (this.inviteLink = await app.createInviteLink()), (m) => (this.inviteError = m));
-  }
-
-  private acceptInvite(e: CustomEvent<AcceptInviteDetail>) {
-    const app = this.app;
-    if (!app) return;
-    const link = e.detail.link;
-    this.addNotice = '';
-    if (!link) {
-      this.addError = 'Paste an invite link first.';
-      return;
-    }
-    void this.run(async () => {
-      const contact = await app.acceptInviteLink(link);
-      this.pendingInvite = '';
-      this.addNotice = `${contact.name} was added to your contacts.`;
-      this.renderRoot.querySelector('md-contacts')?.clearAddField();
-      await this.refreshAll();
-    }, (m) => (this.addError = m));
-  }
-
-  private setVerified(e: CustomEvent<SetVerifiedDetail>) {
-    const app = this.app;
-    if (!app) return;
-    void app
-      .setContactVerified(e.detail.pub, e.detail.verified)
-      .then(() => this.refreshContacts())
-      .catch((err: unknown) => (this.toast = messageOf(err)));
-  }
-
-  // ---- groups ----
-
-  private createGroup(e: CustomEvent<CreateGroupDetail>) {
-    const app = this.app;
-    if (!app) return;
-    void this.run(async () => {
-      const ch = await app.createGroup(e.detail.title, e.detail.members);
-      await this.refreshChannels();
-      await this.openChat(ch.id);
-    }, (m) => (this.groupError = m));
-  }
-
-  private addMembers(e: CustomEvent<GroupMembersDetail>) {
-    const app = this.app;
-    if (!app) return;
-    void this.run(async () => {
-      await app.addGroupMembers(e.detail.channelId, e.detail.pubs);
-      await this.refreshChannels();
-    }, (m) => (this.groupError = m));
-  }
-
-  private removeMember(e: CustomEvent<GroupMemberDetail>) {
-    const app = this.app;
-    if (!app) return;
-    void this.run(async () => {
-      await app.removeGroupMember(e.detail.channelId, e.detail.pub);
-      await this.refreshChannels();
-    }, (m) => (this.groupError = m));
-  }
-
-  private leaveGroup(e: CustomEvent<ChannelDetail>) {
-    const app = this.app;
-    if (!app) return;
-    void this.run(async () => {
-      await app.leaveGroup(e.detail.channelId);
-      await this.refreshChannels();
-      this.show('chats');
-    }, (m) => (this.groupError = m));
-  }
-
-  // ---- rendering ----
-
-  private get currentChannel(): ChannelSummary | undefined {
-    return this.channels.find((c) => c.id === this.chatId);
-  }
-
-  private renderDetail(app: ShellApi) {
-    const identity = app.identity!;
-    switch (this.view) {
-      case 'identity':
-        return html`<md-identity-panel
-          style="padding:1rem"
-          .name=${identity.name}
-          .pub=${identity.pair.pub}
-          .exportError=${this.exportError}
-          .importError=${this.importError}
-          .notice=${this.notice}
-          ?busy=${this.busy}
-          @export-backup=${this.onExport}
-          @import-backup=${this.onImport}
-        ></md-identity-panel>
-          <md-relay-settings style="padding:1rem" .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>`;
-      case 'contacts':
-        return html`<md-contacts
-          .inviteLink=${this.inviteLink}
-          .inviteError=${this.inviteError}
-          .contacts=${this.contacts}
-          .addError=${this.addError}
-          .addNotice=${this.addNotice}
-          .pendingInvite=${this.pendingInvite}
-          ?busy=${this.busy}
-          @create-invite=${this.createInvite}
-          @accept-invite=${this.acceptInvite}
-          @set-verified=${this.setVerified}
-          @open-chat=${(e: CustomEvent<OpenChatDetail>) => void this.openChat(e.detail.channelId)}
-        ></md-contacts>`;
-      case 'new-group':
-        return html`<md-group-create
-          .contacts=${this.contacts}
-          .error=${this.groupError}
-          ?busy=${this.busy}
-          @create-group=${this.createGroup}
-          @cancel=${() => this.show('chats')}
-        ></md-group-create>`;
-      case 'group-info':
-        return html`<md-group-info
-          .channel=${this.currentChannel}
-          .contacts=${this.contacts}
-          .myPub=${identity.pair.pub}
-          .myName=${identity.name}
-          .error=${this.groupError}
-          ?busy=${this.busy}
-          @back=${() => this.show('chats')}
-          @add-members=${this.addMembers}
-          @remove-member=${this.removeMember}
-          @leave-group=${this.leaveGroup}
-        ></md-group-info>`;
-      case 'share':
-        return html`<md-share-picker
-          style="padding:1rem"
-          .share=${this.fileState.share}
-          .channels=${this.channels}
-          .error=${this.shareError}
-          ?busy=${this.busy}
-          @send-share=${this.onSendShare}
-          @discard-share=${this.onDiscardShare}
-        ></md-share-picker>`;
-      case 'chats': {
-        const ch = this.currentChannel;
-        if (!ch) return html`<p class="muted placeholder">Choose a chat, or add a contact to start one.</p>`;
-        return html`<md-chat-view
-          .channel=${ch}
-          .messages=${this.messages}
-          ?hasMore=${this.hasMore}
-          ?hasNewer=${this.hasNewer}
-          @load-newest=${() => void this.loadNewest(this.chatId)}
-          ?loadingOlder=${this.loadingOlder}
-          .sendError=${this.sendError}
-          .renderFile=${this.renderFile ?? this.fileBubble(this.fileState.views)}
-          @load-older=${() => void this.loadOlder()}
-          @send-text=${this.onSendText}
-          @attach-files=${this.onAttachFiles}
-          @mark-read=${this.onMarkRead}
-          @show-group-info=${() => ((this.groupError = ''), this.show('group-info'))}
-          @back=${this.backToList}
-          ><md-file-drop slot="attach" ?disabled=${ch.closed} .limitText=${app.maxFileBytes ? `up to ${formatBytes(app.maxFileBytes)} per file` : ''}></md-file-drop
-        ></md-chat-view>`;
-      }
-    }
-  }
-
-  /** Chat to put focus on when returning to the list (the one just left). */
-  private returnTo = '';
 
   private readonly backToList = () => {
-    this.returnTo = this.chatId;
-    this.chatId = '';
-    this.view = 'chats';
-    this.focusAfterRender = true;
+    this.returnTo = chatOfRoute(this.router.route);
+    this.router.back(HOME);
   };
+
+  private renderScreen(route: Route) {
+    switch (route.screen) {
+      case 'chat':
+        return html`<md-chat-screen data-screen .channelId=${route.id} .renderFile=${this.renderFile}></md-chat-screen>`;
+      case 'contacts':
+        return html`<md-contacts-screen data-screen .pendingInvite=${this.pendingInvite}></md-contacts-screen>`;
+      case 'new-group':
+        return html`<md-new-group-screen data-screen></md-new-group-screen>`;
+      case 'group':
+        return html`<md-group-screen data-screen .channelId=${route.id}></md-group-screen>`;
+      case 'settings':
+        return html`<md-settings-screen data-screen></md-settings-screen>`;
+      case 'share':
+        return html`<md-share-screen data-screen .shareId=${route.id}></md-share-screen>`;
+      case 'not-found':
+        return html`<p class="placeholder" role="status" data-testid="not-found">
+          There is no such screen here. <a href="#/chats">Go to the chats</a>
+        </p>`;
+      case 'chats':
+        return html`<p class="muted placeholder">Choose a chat, or add a contact to start one.</p>`;
+    }
+  }
 
   /** On narrow screens only one pane shows: the list unless a chat or another screen is open. */
   private get pane(): 'list' | 'detail' {
-    return this.view === 'chats' && !this.chatId ? 'list' : 'detail';
+    return this.router.route.screen === 'chats' ? 'list' : 'detail';
   }
 
   private renderMain() {
@@ -753,26 +415,31 @@ export class MdApp extends LitElement {
           ?busy=${this.busy}
           @create-identity=${this.onCreate}
           @import-backup=${this.onImport}
+          .devicesApi=${app as unknown as DevicesApi}
+          .deviceLink=${this.pendingDeviceLink}
         ></md-onboarding>
       </main>`;
     }
+    const route = this.router.route;
+    const screen = route.screen;
     return html`<main>
       <div class="split" data-pane=${this.pane}>
         <div class="list">
+          ${this.offerNotifications ? html`<md-notify-prompt .refused=${this.notifyRefused}></md-notify-prompt>` : nothing}
           <md-chat-list
-            .channels=${this.channels}
-            .selectedId=${this.view === 'chats' ? this.chatId : ''}
-            ?hasContacts=${this.contacts.length > 0}
-            @open-chat=${(e: CustomEvent<OpenChatDetail>) => void this.openChat(e.detail.channelId)}
-            @show-contacts=${() => this.show('contacts')}
-            @new-group=${() => ((this.groupError = ''), this.show('new-group'))}
+            .channels=${this.channels.items}
+            .selectedId=${screen === 'chat' ? route.id : ''}
+            ?hasContacts=${this.contacts.items.length > 0}
+            @open-chat=${(e: CustomEvent<OpenChatDetail>) => this.navigate({ screen: 'chat', id: e.detail.channelId })}
+            @show-contacts=${() => this.navigate({ screen: 'contacts' })}
+            @new-group=${() => this.navigate({ screen: 'new-group' })}
           ></md-chat-list>
         </div>
         <section class="detail" aria-label="Details">
-          ${this.view === 'contacts' || this.view === 'new-group' || this.view === 'identity'
+          ${screen === 'contacts' || screen === 'new-group' || screen === 'settings' || screen === 'not-found'
             ? html`<div class="narrow-back"><button class="secondary" @click=${this.backToList}>← Chats</button></div>`
             : nothing}
-          ${this.renderDetail(app)}
+          ${this.renderScreen(route)}
         </section>
       </div>
     </main>`;
@@ -780,17 +447,20 @@ export class MdApp extends LitElement {
 
   override render() {
     const identity = this.app?.identity;
+    const inSettings = this.router.route.screen === 'settings';
     return html`<header>
         <h1>Meshdrop</h1>
         ${identity ? html`<span class="me">Signed in as <strong data-testid="signed-in-name">${identity.name}</strong></span>` : nothing}
         ${this.app ? html`<md-connection-status .status=${this.app.status}></md-connection-status>` : nothing}
         ${identity
-          ? html`<button class="secondary" aria-pressed=${this.view === 'identity'} @click=${() => (this.view === 'identity' ? this.backToList() : this.show('identity'))}>
-              ${this.view === 'identity' ? 'Back' : html`<span class="long">Identity & backup</span><span class="short">Identity</span>`}
-            </button>`
+          ? inSettings
+            ? html`<button class="secondary" @click=${this.backToList}>Back</button>`
+            : html`<button class="secondary" aria-label="Settings: identity & backup, relays, notifications" @click=${() => this.navigate({ screen: 'settings' })}>
+                Settings
+              </button>`
           : nothing}
       </header>
-      ${this.renderMain()}
+      ${identity && this.storageAtRisk ? html`<md-storage-warning></md-storage-warning>` : nothing} ${this.renderMain()}
       <div class="toast" role="status" aria-live="polite" @click=${() => (this.toast = '')}>${this.toast}</div>
       ${this.updateReady ? html`<md-update-prompt @reload-update=${() => this.dispatchEvent(new Event('apply-update'))}></md-update-prompt>` : nothing}`;
   }

@@ -333,7 +333,7 @@ export class MdChatView extends LitElement {
     return html`<header>
         <button class="secondary back" @click=${() => emit(this, 'back', {})} aria-label="Back to chats">←</button>
         <h2 tabindex="-1" data-testid="chat-title">${c.title}<span class="sub">${sub}</span></h2>
-        ${c.kind === 'group' ? html`<button class="secondary" @click=${() => emit<ChannelDetail>(this, 'show-group-info', { channelId: c.id })}>Group info</button>` : nothing}
+        <button class="secondary" @click=${() => emit<ChannelDetail>(this, 'show-group-info', { channelId: c.id })}>${c.kind === 'group' ? 'Group info' : 'Chat info'}</button>
       </header>
       <div class="scroller" @scroll=${this.onScroll} role="region" aria-label="Messages in ${c.title}" tabindex="0">
         ${this.hasMore

@@ -4,6 +4,8 @@ import { baseStyles } from './styles.js';
 import { emit, type CreateIdentityDetail } from './events.js';
 import { NAME_MAX_LENGTH } from '../core/identity.js';
 import './md-backup-import.js';
+import './md-device-join.js';
+import type { DevicesApi } from '../core/devices-api.js';
 
 /** First run: choose a display name (creates a key pair) or restore one from a backup. */
 @customElement('md-onboarding')
@@ -30,6 +32,10 @@ export class MdOnboarding extends LitElement {
   @property() error = '';
   @property() importError = '';
   @property({ type: Boolean }) busy = false;
+  /** The controller's devices part, for "Link to an existing account". */
+  @property({ attribute: false }) devicesApi?: DevicesApi;
+  /** A device link the app was opened with, pre-filled in the link form. */
+  @property() deviceLink = '';
   @query('#name') private nameInput!: HTMLInputElement;
 
   private submit(e: Event) {
@@ -52,6 +58,11 @@ export class MdOnboarding extends LitElement {
         <h2>Already use Meshdrop?</h2>
         <p class="muted">Restore your identity from a backup file exported on another device.</p>
         <md-backup-import .error=${this.importError} ?busy=${this.busy}></md-backup-import>
+      </section>
+      <section aria-labelledby="link-title">
+        <h2 id="link-title">Link to an existing account</h2>
+        <p class="muted">On your other device open “Settings” → “Link a new device”, then scan its QR code or paste its link here.</p>
+        <md-device-join .api=${this.devicesApi} .link=${this.deviceLink}></md-device-join>
       </section>`;
   }
 }

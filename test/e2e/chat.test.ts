@@ -125,7 +125,7 @@ test('a chat with 10,000 stored messages opens quickly and renders only a window
   // Scrolling to the top loads exactly one older page and keeps the DOM small.
   await a.locator('md-chat-view .scroller').evaluate((el) => (el.scrollTop = 0));
   await a.waitForFunction((n) => {
-    const view = document.querySelector('md-app')?.shadowRoot?.querySelector('md-chat-view');
+    const view = document.querySelector('md-app')?.shadowRoot?.querySelector('md-chat-screen')?.shadowRoot?.querySelector('md-chat-view');
     return (view?.shadowRoot?.querySelectorAll('[data-testid="message"]').length ?? 0) > n;
   }, rendered, WAIT);
   const after = await a.getByTestId('message').count();

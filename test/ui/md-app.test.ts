@@ -16,7 +16,11 @@ async function shell(api: FakeApi): Promise<MdApp> {
 }
 
 function chatView(el: MdApp): MdChatView | null {
-  return el.shadowRoot!.querySelector('md-chat-view');
+  return el.shadowRoot!.querySelector('md-chat-screen')?.shadowRoot?.querySelector('md-chat-view') ?? null;
+}
+
+function contactsOf(el: MdApp) {
+  return el.shadowRoot!.querySelector('md-contacts-screen')?.shadowRoot?.querySelector('md-contacts') ?? null;
 }
 
 function renderedMessages(el: MdApp): number {
@@ -30,6 +34,7 @@ async function openFirstChat(el: MdApp): Promise<MdChatView> {
 }
 
 describe('md-app with a 10,000-message chat', () => {
+  beforeEach(() => history.replaceState(null, '', location.pathname + location.search));
   afterEach(() => document.body.replaceChildren());
 
   it('renders only the newest page, and loads older pages on scroll keeping the position', async () => {
@@ -91,10 +96,10 @@ describe('md-app with a 10,000-message chat', () => {
     api.channels = [makeChannel()];
     history.replaceState(null, '', '#invite=abc');
     const el = await shell(api);
-    const contacts = el.shadowRoot!.querySelector('md-contacts')!;
-    expect(contacts).to.not.equal(null);
+    await until(() => !!contactsOf(el), 'contacts screen');
+    const contacts = contactsOf(el)!;
     await until(() => contacts.shadowRoot!.querySelector<HTMLInputElement>('#add-link')?.value.endsWith('#invite=abc') === true, 'prefilled');
-    expect(location.hash).to.equal('');
+    expect(location.hash).to.equal('#/contacts');
     contacts.shadowRoot!.querySelector<HTMLButtonElement>('form button[type="submit"]')!.click();
     await until(() => contacts.shadowRoot!.querySelector('[data-testid="add-notice"]')!.textContent!.includes('Carol'), 'added');
   });
@@ -104,8 +109,8 @@ describe('md-app with a 10,000-message chat', () => {
     api.messages.set('c1', [makeMessage(1, { text: 'from contacts' })]);
     const el = await shell(api);
     el.shadowRoot!.querySelector('md-chat-list')!.shadowRoot!.querySelector<HTMLButtonElement>('.actions button')!.click();
-    await until(() => !!el.shadowRoot!.querySelector('md-contacts')?.shadowRoot?.querySelector('[data-testid="contact"]'), 'contacts');
-    el.shadowRoot!.querySelector('md-contacts')!.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="contact"] button')!.click();
+    await until(() => !!contactsOf(el)?.shadowRoot?.querySelector('[data-testid="contact"]'), 'contacts');
+    contactsOf(el)!.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="contact"] button')!.click();
     await until(() => renderedMessages(el) === 1, 'chat opened');
   });
 
