@@ -33,7 +33,8 @@ function workboxInjectManifest() {
         swDest: `${APP_DIR}/sw.js`,
         globDirectory: APP_DIR,
         globPatterns: ['**/*.{html,js,css,png,svg,webmanifest,json}'],
-        globIgnores: ['sw.js'],
+        // Install-dialog screenshots are fetched by the browser when needed; no need to precache them.
+        globIgnores: ['sw.js', 'screenshots/**'],
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
       });
       for (const w of warnings) console.warn(w);

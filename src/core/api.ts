@@ -3,6 +3,7 @@
  * The UI only ever sees these types; it never touches GUN, IndexedDB or WebCrypto.
  */
 import type { ConnectionStatus } from '../sync/relay-connection.js';
+import type { PushStatus } from './push-service.js';
 import type { ChannelRecord, FileRecord, FileStatus, IdentityRecord, MessageRecord } from '../store/schema.js';
 
 export interface ContactView {
@@ -38,6 +39,45 @@ export interface ChannelSummary {
 export interface MessageView extends MessageRecord {
   mine: boolean;
   authorName: string;
+  /** A reply: the quoted message as this device has it (snippet taken from the local original). */
+  quote?: QuoteView;
+  /** Reactions grouped by emoji, with who reacted. */
+  reactionSummary?: ReactionView[];
+  /** My message: names of the members who have seen it (empty or absent: nobody yet, or receipts are off). */
+  seenBy?: string[];
+}
+
+/** The message a reply quotes. */
+export interface QuoteView {
+  id: string;
+  authorName: string;
+  /** Plain-text snippet (never HTML); empty when the original is missing or deleted. */
+  text: string;
+  state: 'ok' | 'deleted' | 'missing';
+}
+
+/** One emoji's reactions on a message. */
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  names: string[];
+  /** True when one of them is mine. */
+  mine: boolean;
+}
+
+/** A search result: a message in some chat, with the match split out for highlighting (plain text). */
+export interface SearchResult {
+  channelId: string;
+  channelTitle: string;
+  message: MessageView;
+  before: string;
+  match: string;
+  after: string;
+}
+
+/** A page around one message (search results, quotes): history may continue on both sides. */
+export interface MessagePageAround extends MessagePage {
+  hasNewer: boolean;
 }
 
 /** A page of history, oldest first. `hasMore` tells whether older messages exist. */
@@ -79,6 +119,15 @@ export interface MeshdropEventMap {
   'file-progress': CustomEvent<FileProgress>;
 }
 
+/** Opt-in Web Push through the relays (src/core/push-service.ts); emits 'change' when its status changes. */
+export interface PushControls extends EventTarget {
+  status(): PushStatus;
+  /** Asks for notification permission, subscribes, registers with every relay; failures are in the status. */
+  enable(): Promise<PushStatus>;
+  /** Removes this device's registration from every relay and unsubscribes. */
+  disable(): Promise<PushStatus>;
+}
+
 export interface MeshdropApi extends EventTarget {
   readonly identity: IdentityRecord | undefined;
   readonly status: ConnectionStatus;
@@ -111,6 +160,25 @@ export interface MeshdropApi extends EventTarget {
   sendText(channelId: string, text: string): Promise<MessageView>;
   markRead(channelId: string): Promise<void>;
 
+  // conversation (reply, reactions, edit, delete, seen receipts, search)
+  /** Sends a text answering message `replyTo` of the same chat. */
+  sendReply(channelId: string, text: string, replyTo: string): Promise<MessageView>;
+  /** Sets my reaction on a message; an empty emoji removes it. */
+  react(channelId: string, messageId: string, emoji: string): Promise<void>;
+  /** Replaces the text of one of my text messages (shown as "edited" on every device). */
+  editMessage(channelId: string, messageId: string, text: string): Promise<void>;
+  /** Deletes my message (or, as group admin, any message) for every member. */
+  deleteForEveryone(channelId: string, messageId: string): Promise<void>;
+  /** Removes a message from this device only. */
+  deleteForMe(channelId: string, messageId: string): Promise<void>;
+  /** Searches every chat's local history, newest first. */
+  searchMessages(query: string): Promise<SearchResult[]>;
+  /** The page of a chat around one message (to show a search result or a quoted message in context). */
+  loadMessagesAround(channelId: string, messageId: string, limit: number): Promise<MessagePageAround | undefined>;
+  /** Whether seen receipts are sent and shown (a setting; default on). */
+  readonly seenReceipts: boolean;
+  setSeenReceipts(on: boolean): Promise<void>;
+
   // groups
   createGroup(title: string, memberPubs: string[]): Promise<ChannelSummary>;
   addGroupMembers(channelId: string, pubs: string[]): Promise<void>;
@@ -126,4 +194,7 @@ export interface MeshdropApi extends EventTarget {
   /** Files shared into the app through the share target, waiting for the user to pick a chat. */
   pendingShares(): Promise<{ id: string; files: { name: string; type: string; size: number }[] }[]>;
   sendShare(shareId: string, channelId: string): Promise<void>;
+
+  // push (optional so test doubles need not implement it)
+  readonly push?: PushControls;
 }

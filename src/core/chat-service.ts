@@ -1,12 +1,12 @@
 import type { MeshdropDatabase } from '../store/db.js';
 import { getChannel, updateChannel } from '../store/channels-store.js';
-import { addMessageIfNew, addOutgoingMessages, addReceivedMessages, advanceMessageStatus, channelsAndKnown, loadMessagePage, storedIds, type IncomingMessage } from '../store/messages-store.js';
+import { addMessageIfNew, addOutgoingMessages, addReceivedMessages, advanceMessageStatus, channelsAndKnown, loadMessagePage, markMessageFailed, storedIds, type IncomingMessage } from '../store/messages-store.js';
 import type { AuthorProgress, ChannelRecord, FileMeta, IdentityRecord, MessageRecord, OutboxRecord } from '../store/schema.js';
-import { Outbox, type OutboxAckDetail } from '../sync/outbox.js';
+import { Outbox, type OutboxAckDetail, type OutboxRefusedDetail } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
 import { APP_ROOT } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
-import { MAX_ENVELOPE_CHARS, MAX_TEXT_CHARS, openEnvelope, sealEnvelope, type InnerMessage, type SystemPayload } from './envelope.js';
+import { MAX_ENVELOPE_CHARS, MAX_TEXT_CHARS, openEnvelope, sealEnvelope, type ActionPayload, type InnerMessage, type ReplyBody, type SystemPayload } from './envelope.js';
 import { GapTracker } from './gap-tracker.js';
 import { isMessageId, newMessageId } from './ids.js';
 import { orderKey } from './order.js';
@@ -18,7 +18,36 @@ export class ChatError extends Error {
 export type SystemInner = Extract<InnerMessage, { kind: 'system' }>;
 export type SystemHandler = (channel: ChannelRecord, inner: SystemInner) => Promise<void>;
 
-type Content = { kind: 'text'; body: string } | { kind: 'file'; body: FileMeta } | { kind: 'system'; body: SystemPayload };
+export type ActionInner = Extract<InnerMessage, { kind: 'action' }>;
+
+type Content =
+  | { kind: 'text'; body: string }
+  | { kind: 'file'; body: FileMeta }
+  | { kind: 'system'; body: SystemPayload }
+  | { kind: 'reply'; body: ReplyBody }
+  | { kind: 'action'; body: ActionPayload };
+
+/** What the conversation features (src/core/conversation-service.ts) plug into the receive path. */
+export interface ConversationHooks {
+  /** Which of these ids are actions already handled (GUN replays history: skip their crypto). */
+  knownActions(ids: readonly string[]): Promise<Set<string>>;
+  /** A verified reaction, edit or deletion from a current member (or from me on another device). */
+  onAction(channel: ChannelRecord, inner: ActionInner): Promise<void>;
+  /**
+   * Messages were just stored (one batch): applies actions that arrived before them and returns the records as
+   * they are now, in the same order.
+   */
+  onStored(records: MessageRecord[]): Promise<MessageRecord[]>;
+  /** The channel is being watched (subscribe to what else the feature reads from members' spaces). */
+  onWatch(channel: ChannelRecord): void;
+}
+
+const noHooks: ConversationHooks = {
+  knownActions: async () => new Set(),
+  onAction: async () => undefined,
+  onStored: async (records) => records,
+  onWatch: () => undefined,
+};
 
 /** Envelopes that arrived before the key of their epoch (a group-key message can lag behind). */
 interface Parked {
@@ -43,19 +72,25 @@ interface Arrival {
   raw: string;
 }
 
+/** What a send gives back: the stored message, or for envelopes not stored as messages (system, action) id and time. */
+type Sent = MessageRecord | { id: string; sentAt: number };
+
 /** A send waiting in the queue. */
 interface PendingSend {
   channelId: string;
   content: Content;
-  resolve(value: MessageRecord | string): void;
+  resolve(value: Sent): void;
   reject(reason: unknown): void;
 }
 
 /** The time part of a message id (base-36 ms), 0 for none. */
 const idTime = (id: string | undefined): number => (id ? parseInt(id.slice(0, 9), 36) || 0 : 0);
 
+/** What an envelope adds to its channel's counters (a stored message, or an action). */
+type Numbered = Pick<MessageRecord, 'id' | 'author' | 'lamport' | 'seq'>;
+
 /** Records that `m` is stored in `c`: Lamport clock, and the author's sequence range and largest key (cursor). */
-function noteStored(c: ChannelRecord, m: MessageRecord): void {
+function noteStored(c: ChannelRecord, m: Numbered): void {
   if (m.lamport) c.clock = Math.max(c.clock ?? 0, m.lamport);
   const authors = (c.authors ??= {});
   const p: AuthorProgress = authors[m.author] ?? { floor: 0, top: 0, cursor: '' };
@@ -78,6 +113,7 @@ export class ChatService {
   /** Ids of my messages known to be delivered, so further receipts for them skip IndexedDB. */
   private readonly delivered = new Set<string>();
   private systemHandler: SystemHandler = async () => undefined;
+  private hooks: ConversationHooks = noHooks;
   private stopped = false;
   /** Envelopes waiting to be processed (in arrival order), drained in batches by the serial queue. */
   private arrivals: Arrival[] = [];
@@ -97,11 +133,12 @@ export class ChatService {
     private readonly events: ChatEvents,
   ) {
     outbox.addEventListener('acked', this.onAcked);
+    outbox.addEventListener('refused', this.onRefused);
     this.gaps = new GapTracker({
       have: async (ids) => {
-        const stored = await storedIds(this.db, ids);
-        // Envelopes that are processed but never stored as messages (system messages) count as had.
-        for (const id of ids) if (this.handled.has(id)) stored.add(id);
+        const [stored, actions] = await Promise.all([storedIds(this.db, ids), this.hooks.knownActions(ids)]);
+        // Envelopes that are processed but never stored as messages (system messages, actions) count as had.
+        for (const id of ids) if (this.handled.has(id) || actions.has(id)) stored.add(id);
         return stored;
       },
       fetch: (w) => {
@@ -115,10 +152,15 @@ export class ChatService {
     this.systemHandler = handler;
   }
 
+  setConversationHooks(hooks: ConversationHooks): void {
+    this.hooks = hooks;
+  }
+
   stop(): void {
     this.stopped = true;
     this.gaps.stop();
     this.outbox.removeEventListener('acked', this.onAcked);
+    this.outbox.removeEventListener('refused', this.onRefused);
   }
 
   /** Runs `task` after every earlier received item, so state changes apply in arrival order. */
@@ -147,16 +189,19 @@ export class ChatService {
     for (const pub of channel.members) {
       this.subs.ensure(`r|${channel.id}|${pub}`, pub, receiptsFor(channel.id, this.me.pair.pub), (v, k) => this.receipt(channel.id, k, v));
     }
+    this.hooks.onWatch(channel);
   }
 
   unwatchMember(channelId: string, pub: string): void {
     this.subs.drop(`c|${channelId}|${pub}`);
     this.subs.drop(`r|${channelId}|${pub}`);
+    this.subs.drop(`seen|${channelId}|${pub}`);
   }
 
   unwatchChannel(channelId: string): void {
     this.subs.dropPrefix(`c|${channelId}|`);
     this.subs.dropPrefix(`r|${channelId}|`);
+    this.subs.dropPrefix(`seen|${channelId}|`);
     this.parked.delete(channelId);
     this.gaps.forgetChannel(channelId);
   }
@@ -205,7 +250,8 @@ export class ChatService {
    */
   private async processBatch(batch: Arrival[]): Promise<void> {
     const channelIds = [...new Set(batch.map((a) => a.channelId))];
-    const { channels, known } = await channelsAndKnown(this.db, channelIds, batch.map((a) => a.id));
+    const ids = batch.map((a) => a.id);
+    const [{ channels, known }, knownActions] = await Promise.all([channelsAndKnown(this.db, channelIds, ids), this.hooks.knownActions(ids)]);
     const readable = batch.filter((a) => {
       const channel = channels.get(a.channelId);
       const mine = a.signer === this.me.pair.pub;
@@ -215,7 +261,7 @@ export class ChatService {
         return false;
       }
       // Already stored (replayed by GUN, or asked for again): skip the crypto.
-      return !known.has(a.id);
+      return !known.has(a.id) && !knownActions.has(a.id);
     });
     const opened = await Promise.all(
       readable.map((a) => {
@@ -224,6 +270,7 @@ export class ChatService {
       }),
     );
     const incoming: IncomingMessage[] = [];
+    const actions: { channel: ChannelRecord; inner: ActionInner }[] = [];
     for (let i = 0; i < readable.length; i++) {
       const a = readable[i]!;
       const res = opened[i]!;
@@ -244,49 +291,72 @@ export class ChatService {
       if (inner.kind === 'system') {
         if (this.handled.size > 10_000) this.handled.clear();
         this.handled.add(a.id);
-        await this.store(incoming);
+        await this.store(incoming, actions);
         if (inner.lamport) await updateChannel(this.db, a.channelId, (c) => (c.clock = Math.max(c.clock ?? 0, inner.lamport ?? 0)));
         if (!mine) await this.systemHandler(channel, inner);
         // Keys or members may have changed: read the rest of the batch again.
         this.arrivals.unshift(...readable.slice(i + 1));
         return;
       }
+      if (inner.kind === 'action') {
+        // Reactions, edits and deletions are in the author's sequence too, but are not stored as messages: they
+        // are applied after this batch's messages are stored (a target in the same batch is then there).
+        actions.push({ channel, inner });
+        this.expectPrevious(channel, { id: a.id, channelId: a.channelId, author: a.signer, seq: inner.seq }, inner.prev);
+        continue;
+      }
       const record: MessageRecord = {
         id: a.id,
         channelId: a.channelId,
         author: a.signer,
         sentAt: Math.min(inner.sentAt, Date.now() + MAX_FUTURE_MS),
-        kind: inner.kind,
-        text: inner.kind === 'text' ? inner.body : '',
+        kind: inner.kind === 'reply' ? 'text' : inner.kind,
+        text: inner.kind === 'text' ? inner.body : inner.kind === 'reply' ? inner.body.text : '',
         status: mine ? 'sent' : 'received',
         receivedAt: Date.now(),
       };
       if (inner.lamport) record.lamport = inner.lamport;
       if (inner.seq) record.seq = inner.seq;
       if (inner.kind === 'file') record.file = inner.body;
+      if (inner.kind === 'reply') record.replyTo = inner.body.to;
       // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
       const receipt = mine ? undefined : Outbox.entry({ id: `r:${a.id}`, path: [...receiptsFor(a.channelId, a.signer), a.id], value: 1, messageId: '' });
       incoming.push({ record, receipt });
       this.expectPrevious(channel, record, inner.prev);
     }
-    await this.store(incoming);
+    await this.store(incoming, actions);
   }
 
   /**
    * A message names its author's previous one: if that one is inside the range this device already holds from
    * the author (not older history it never had), it should be here; the gap tracker asks for it if it is not.
    */
-  private expectPrevious(channel: ChannelRecord, m: MessageRecord, prev: string | undefined): void {
+  private expectPrevious(channel: ChannelRecord, m: Pick<MessageRecord, 'id' | 'channelId' | 'author' | 'seq'>, prev: string | undefined): void {
     if (!prev || !m.seq || m.seq < 2) return;
     const p = channel.authors?.[m.author];
     if (!p?.floor || m.seq - 1 < p.floor) return;
     this.gaps.expect({ channelId: m.channelId, author: m.author, id: prev });
   }
 
-  /** Stores received messages (one transaction) and tells the UI, the file service and the outbox. */
-  private async store(incoming: IncomingMessage[]): Promise<void> {
+  /**
+   * Stores received messages (one transaction) and tells the UI, the file service and the outbox; then applies the
+   * batch's actions, one by one in arrival order (conversation-service.ts), and counts them in their channels.
+   */
+  private async store(incoming: IncomingMessage[], actions: { channel: ChannelRecord; inner: ActionInner }[]): Promise<void> {
+    await this.storeMessages(incoming.splice(0));
+    const applied = actions.splice(0);
+    for (const { channel, inner } of applied) await this.hooks.onAction(channel, inner);
+    const touched = [...new Set(applied.map((x) => x.channel.id))];
+    for (const channelId of touched) {
+      await updateChannel(this.db, channelId, (c) => {
+        for (const { inner } of applied) if (inner.channel === channelId) noteStored(c, inner);
+      });
+    }
+  }
+
+  private async storeMessages(incoming: IncomingMessage[]): Promise<void> {
     if (incoming.length === 0) return;
-    const stored = await addReceivedMessages(this.db, incoming.splice(0), (c, records) => {
+    const stored = await addReceivedMessages(this.db, incoming, (c, records) => {
       for (const m of records) {
         noteStored(c, m);
         c.lastMessageAt = Math.max(c.lastMessageAt, m.sentAt);
@@ -297,14 +367,14 @@ export class ChatService {
       }
     });
     if (stored.length === 0) return;
+    // Reactions, edits or a deletion that arrived before their message apply now.
+    const current = await this.hooks.onStored(stored.map((s) => s.record));
     const byChannel = new Map<string, MessageRecord[]>();
-    for (const s of stored) byChannel.set(s.record.channelId, [...(byChannel.get(s.record.channelId) ?? []), s.record]);
+    for (const m of current) byChannel.set(m.channelId, [...(byChannel.get(m.channelId) ?? []), m]);
     for (const [channelId, records] of byChannel) this.events.messages(channelId, records);
     this.events.channels();
-    for (const s of stored) {
-      if (s.receipt) this.outbox.sendStored(s.receipt);
-      if (s.record.author !== this.me.pair.pub && s.record.kind === 'file') this.events.fileMessage(s.record);
-    }
+    for (const s of stored) if (s.receipt) this.outbox.sendStored(s.receipt);
+    for (const m of current) if (m.author !== this.me.pair.pub && m.kind === 'file' && !m.deleted) this.events.fileMessage(m);
   }
 
   private receipt(channelId: string, id: string, value: unknown): void {
@@ -334,6 +404,16 @@ export class ChatService {
     });
   };
 
+  /** A relay refused my message (quota, full disk): show it as failed with the reason; the outbox tries again later. */
+  private readonly onRefused = (e: Event): void => {
+    const { messageId, reason } = (e as CustomEvent<OutboxRefusedDetail>).detail;
+    if (!messageId) return;
+    void this.serial(async () => {
+      const updated = await markMessageFailed(this.db, messageId, reason);
+      if (updated) this.events.messages(updated.channelId, [updated]);
+    });
+  };
+
   private async openChannel(channelId: string): Promise<ChannelRecord> {
     const channel = await getChannel(this.db, channelId);
     if (!channel) throw new ChatError('This chat does not exist on this device.');
@@ -347,21 +427,38 @@ export class ChatService {
       throw new ChatError(`Messages can be at most ${MAX_TEXT_CHARS} characters (this one has ${text.length}).`);
     }
     const record = await this.send(await this.openChannel(channelId), { kind: 'text', body: text });
-    if (!record || typeof record === 'string') throw new ChatError('The message could not be stored.');
+    if (!('status' in record)) throw new ChatError('The message could not be stored.');
     return record;
   }
 
   /** For the file service: announces a file (its chunks are written separately) as a message of kind 'file'. */
   async sendFileMessage(channelId: string, file: FileMeta): Promise<MessageRecord> {
     const record = await this.send(await this.openChannel(channelId), { kind: 'file', body: file });
-    if (!record || typeof record === 'string') throw new ChatError('The file message could not be stored.');
+    if (!('status' in record)) throw new ChatError('The file message could not be stored.');
     return record;
+  }
+
+  /** Sends a text that answers message `to` of the same chat. */
+  async sendReply(channelId: string, text: string, to: string): Promise<MessageRecord> {
+    if (!text.trim()) throw new ChatError('Type a message first.');
+    if (text.length > MAX_TEXT_CHARS) {
+      throw new ChatError(`Messages can be at most ${MAX_TEXT_CHARS} characters (this one has ${text.length}).`);
+    }
+    if (!isMessageId(to)) throw new ChatError('That message cannot be answered.');
+    const record = await this.send(await this.openChannel(channelId), { kind: 'reply', body: { text, to } });
+    if (!('status' in record)) throw new ChatError('The message could not be stored.');
+    return record;
+  }
+
+  /** Sends a reaction, edit or deletion (the caller applies it locally). Returns its id and send time. */
+  async sendAction(channelId: string, payload: ActionPayload): Promise<{ id: string; sentAt: number }> {
+    const sent = await this.send(await this.openChannel(channelId), { kind: 'action', body: payload });
+    return { id: sent.id, sentAt: sent.sentAt };
   }
 
   /** Sends a protocol message (never shown as a chat bubble). Returns its id. */
   async sendSystem(channel: ChannelRecord, payload: SystemPayload): Promise<string> {
-    const id = await this.send(channel, { kind: 'system', body: payload });
-    return typeof id === 'string' ? id : '';
+    return (await this.send(channel, { kind: 'system', body: payload })).id;
   }
 
   /**
@@ -371,7 +468,7 @@ export class ChatService {
    * (300 calls started back to back: 300 distinct, increasing numbers; one at a time, each with its own UI
    * update, they took minutes.)
    */
-  private send(channel: ChannelRecord, content: Content): Promise<MessageRecord | string | undefined> {
+  private send(channel: ChannelRecord, content: Content): Promise<Sent> {
     return new Promise((resolve, reject) => {
       this.sendQueue.push({ channelId: channel.id, content, resolve, reject });
       if (this.sendWorker) return;
@@ -423,6 +520,8 @@ export class ChatService {
     });
     const sealed = await Promise.allSettled(prepared.map((p) => sealEnvelope(p.inner, key!, this.me.pair)));
     const records: MessageRecord[] = [];
+    /** My actions of this batch (numbered like messages, not stored as messages): counted in the channel. */
+    const actions: Numbered[] = [];
     const writes: OutboxRecord[] = [];
     const done: (() => void)[] = [];
     for (let i = 0; i < prepared.length; i++) {
@@ -436,27 +535,35 @@ export class ChatService {
       if (p.system) {
         try {
           await this.outbox.enqueue({ id: p.id, path, value: res.value, messageId: '' });
-          done.push(() => p.item.resolve(p.id));
+          done.push(() => p.item.resolve({ id: p.id, sentAt: p.sentAt }));
         } catch (err) {
           p.item.reject(err);
         }
         continue;
       }
       const content = p.item.content;
+      this.seen.add(`${channelId}|${this.me.pair.pub}|${p.id}`);
+      if (content.kind === 'action') {
+        // Its write is stored with the new counters (one transaction); the caller applies it locally.
+        actions.push({ id: p.id, author: this.me.pair.pub, lamport: p.lamport, seq: p.seq });
+        writes.push(Outbox.entry({ id: p.id, path, value: res.value, messageId: '' }));
+        done.push(() => p.item.resolve({ id: p.id, sentAt: p.sentAt }));
+        continue;
+      }
       const record: MessageRecord = {
         id: p.id,
         channelId,
         author: this.me.pair.pub,
         sentAt: p.sentAt,
-        kind: content.kind,
-        text: content.kind === 'text' ? content.body : '',
+        kind: content.kind === 'reply' ? 'text' : content.kind,
+        text: content.kind === 'text' ? content.body : content.kind === 'reply' ? content.body.text : '',
         status: 'pending',
         receivedAt: p.sentAt,
         lamport: p.lamport,
         seq: p.seq,
       };
       if (content.kind === 'file') record.file = content.body;
-      this.seen.add(`${channelId}|${this.me.pair.pub}|${p.id}`);
+      if (content.kind === 'reply') record.replyTo = content.body.to;
       records.push(record);
       writes.push(Outbox.entry({ id: p.id, path, value: res.value, messageId: p.id }));
       done.push(() => p.item.resolve(record));
@@ -477,6 +584,7 @@ export class ChatService {
             c.lastReadAt = Math.max(c.lastReadAt, r.sentAt);
             noteStored(c, r);
           }
+          for (const a of actions) noteStored(c, a);
         },
         writes,
       );

@@ -45,8 +45,32 @@ interface InnerBase {
   prev?: string;
 }
 
+/** Longest reaction (one emoji, possibly a multi-code-point sequence such as a flag or a family). */
+export const MAX_EMOJI_CHARS = 32;
+
+/** A text message that answers another message of the same chat (`to`: its id). */
+export interface ReplyBody {
+  text: string;
+  to: string;
+}
+
+/**
+ * A change to an earlier message of the same chat (see docs/PROTOCOL.md, "Conversation actions"): a reaction
+ * (empty emoji = reaction removed), an edit of the author's own text, or a deletion for everyone.
+ */
+export type ActionPayload =
+  | { type: 'react'; target: string; emoji: string }
+  | { type: 'edit'; target: string; text: string }
+  | { type: 'delete'; target: string };
+
 export type InnerMessage = InnerBase &
-  ({ kind: 'text'; body: string } | { kind: 'file'; body: FileMeta } | { kind: 'system'; body: SystemPayload });
+  (
+    | { kind: 'text'; body: string }
+    | { kind: 'file'; body: FileMeta }
+    | { kind: 'system'; body: SystemPayload }
+    | { kind: 'reply'; body: ReplyBody }
+    | { kind: 'action'; body: ActionPayload }
+  );
 
 export type OpenFailure = 'oversized' | 'malformed' | 'signature' | 'no-key' | 'decrypt' | 'mismatch';
 
@@ -102,6 +126,26 @@ export function isSystemPayload(v: unknown): v is SystemPayload {
   }
 }
 
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT_CHARS;
+
+/** One emoji-like string: no ASCII letters/digits/controls, so a reaction cannot carry a message of its own. */
+const isEmoji = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_EMOJI_CHARS && !/[\u0000-\u0020a-zA-Z0-9<>&"'`]/.test(v);
+
+/** Checks the body of an 'action' envelope. */
+export function isActionPayload(v: unknown): v is ActionPayload {
+  if (!isObject(v) || !isMessageId(v.target)) return false;
+  switch (v.type) {
+    case 'react':
+      return isEmoji(v.emoji);
+    case 'edit':
+      return isText(v.text);
+    case 'delete':
+      return true;
+    default:
+      return false;
+  }
+}
+
 function isInner(v: unknown): v is InnerMessage {
   if (!isObject(v)) return false;
   if (!isMessageId(v.id) || !isChannelId(v.channel) || !isPub(v.author) || !isCount(v.sentAt) || !isCount(v.epoch)) return false;
@@ -110,7 +154,11 @@ function isInner(v: unknown): v is InnerMessage {
   if (v.prev !== undefined && (!isMessageId(v.prev) || v.prev === v.id)) return false;
   switch (v.kind) {
     case 'text':
-      return typeof v.body === 'string' && v.body.length > 0 && v.body.length <= MAX_TEXT_CHARS;
+      return isText(v.body);
+    case 'reply':
+      return isObject(v.body) && isText(v.body.text) && isMessageId(v.body.to);
+    case 'action':
+      return isActionPayload(v.body) && v.body.target !== v.id;
     case 'file':
       return isFileMeta(v.body);
     case 'system':

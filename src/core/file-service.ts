@@ -13,6 +13,9 @@ import {
   putFileRecord,
   putOriginal,
   updateFileRecord,
+  deleteChunks,
+  deleteChunk,
+  ORIGINAL_INDEX,
 } from '../store/file-store.js';
 import { getSetting, setSetting } from '../store/settings-store.js';
 import type { FileMeta, FileRecord } from '../store/schema.js';
@@ -171,6 +174,17 @@ export class FileService extends EventTarget {
     await putFileRecord(this.db, record);
     this.dispatchEvent(new CustomEvent<FileProgress>('file-progress', { detail: progressOf(record) }));
     if (!tooBig) void this.transfer.start(meta.fileId);
+  }
+
+  /**
+   * The message of this file was deleted (for everyone, or for me): stops offering and fetching its chunks
+   * (queued chunks and any assembled copy are dropped; an unfinished transfer is not resumed).
+   */
+  async discard(fileId: string): Promise<void> {
+    const record = await updateFileRecord(this.db, fileId, (r) => ({ ...r, status: 'failed', error: 'This file was deleted.', blob: undefined }));
+    await deleteChunks(this.db, fileId);
+    await deleteChunk(this.db, fileId, ORIGINAL_INDEX); // an unsent file's original, parked until the upload ends
+    if (record) this.dispatchEvent(new CustomEvent<FileProgress>('file-progress', { detail: progressOf(record) }));
   }
 
   getFile(fileId: string): Promise<FileRecord | undefined> {

@@ -9,7 +9,10 @@ import { DevicesController } from './devices-controller.js';
 import type { DeviceLinkRequestView, DeviceView } from './devices-service.js';
 import type { DevicesApi } from './devices-api.js';
 import { normaliseRelayList } from './relays.js';
-import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessageView, PageCursor } from './api.js';
+import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessagePageAround, MessageView, PageCursor, SearchResult } from './api.js';
+import { decorate, toSearchResult } from './conversation-views.js';
+import { getMessages, loadPageAround } from '../store/conversation-store.js';
+import { SearchIndex } from './search-index.js';
 import type { ChatEvents } from './chat-events.js';
 import { Session } from './session.js';
 import { NameBook, toChannelSummary, toContactView, toMessageView } from './views.js';
@@ -22,6 +25,7 @@ import { FileService, type PendingShare } from './file-service.js';
 import { GunChunkNetwork } from '../sync/chunk-network.js';
 import type { FileProgress } from './api.js';
 import type { FileRecord } from '../store/schema.js';
+import { PushService } from './push-service.js';
 
 export interface MeshdropOptions {
   /** Relays to use when the user has not configured any. */
@@ -44,8 +48,12 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
   private active: Session | undefined;
   private starting: Promise<void> = Promise.resolve();
+  /** Local history search (in memory, kept current from message events; see search-index.ts). */
+  private searchIndex = new SearchIndex(async () => this.db.getAll('messages'));
   /** File drop (src/core/file-service.ts); set in open(). */
   files!: FileService;
+  /** Web Push through the relays (src/core/push-service.ts); set in open(). */
+  push!: PushService;
   /** Linked devices (devices-controller.ts). */
   private readonly devicesCtl = new DevicesController(this);
   private prefs: Preferences = DEFAULT_PREFERENCES;
@@ -71,11 +79,17 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
     md.prefs = readPreferences(await db.get('settings', PREFERENCES_SETTING));
     await md.starting;
     await md.openFiles();
+    md.push = new PushService(db, () => md.relays);
+    md.addEventListener('channels', () => md.push.channelsChanged());
+    if (identity) await md.push.start();
     return md;
   }
 
   private readonly events: ChatEvents = {
-    messages: (channelId, records) => void this.emitMessages(channelId, records).catch(() => undefined), // db may be closing
+    messages: (channelId, records) => {
+      this.searchIndex.update(records);
+      void this.emitMessages(channelId, records).catch(() => undefined); // db may be closing
+    },
     channels: () => this.dispatchEvent(new Event('channels')),
     contacts: () => this.dispatchEvent(new Event('contacts')),
     fileMessage: (record) => this.dispatchEvent(new CustomEvent<MessageRecord>('file-message', { detail: record })),
@@ -84,8 +98,13 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
   private startSession(identity: IdentityRecord): void {
     this.active?.stop();
     const session = new Session(this.db, this.connection, identity, this.events, this.devicesCtl.hooks);
+    session.conversation.onFileDeleted = (fileId) => this.files?.discard(fileId) ?? Promise.resolve();
     this.active = session;
+    this.searchIndex = new SearchIndex(async () => this.db.getAll('messages'));
     this.starting = session.start().catch((err: unknown) => console.error('meshdrop: could not start the session', err));
+    // Read the history for search when the page is idle, so the first search is as fast as later ones.
+    const index = this.searchIndex;
+    void this.starting.then(() => globalThis.requestIdleCallback?.(() => void index.warm().catch(() => undefined), { timeout: 10_000 }));
   }
 
   /** The signed-in session (GUN space, outbox, chat service) for internal services such as files. */
@@ -102,7 +121,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
     const tx = this.db.transaction(['contacts', 'channels'], 'readonly');
     const [contacts, channel] = await Promise.all([tx.objectStore('contacts').getAll(), tx.objectStore('channels').get(channelId), tx.done]);
     const names = new NameBook(me, contacts);
-    const messages = records.map((m) => toMessageView(m, me, names, channel));
+    const messages = await this.decorated(records.map((m) => toMessageView(m, me, names, channel)), names, channel);
     this.dispatchEvent(new CustomEvent<{ channelId: string; messages: MessageView[] }>('messages', { detail: { channelId, messages } }));
   }
 
@@ -254,7 +273,81 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
     const page = await s.chat.loadPage(channelId, options.before, options.limit);
     const names = new NameBook(s.identity, await listContacts(this.db));
     const channel = await getChannel(this.db, channelId);
-    return { messages: page.messages.map((m) => toMessageView(m, s.identity, names, channel)), hasMore: page.hasMore };
+    const views = page.messages.filter((m) => !m.hidden).map((m) => toMessageView(m, s.identity, names, channel));
+    return { messages: await this.decorated(views, names, channel), hasMore: page.hasMore };
+  }
+
+  /** Adds quotes, reactions and seen-by to views of one channel (see conversation-views.ts). */
+  private async decorated(views: MessageView[], names: NameBook, channel: ChannelRecord | undefined): Promise<MessageView[]> {
+    const s = this.active;
+    if (!s || !channel || views.length === 0) return views;
+    const quoted = [...new Set(views.flatMap((v) => (v.replyTo ? [v.replyTo] : [])))];
+    const originals = new Map((await getMessages(this.db, quoted)).map((m) => [m.id, m]));
+    const seen = await s.conversation.seenBy(channel.id, views);
+    return decorate(views, originals, seen, s.identity, names, channel);
+  }
+
+  async loadMessagesAround(channelId: string, messageId: string, limit: number): Promise<MessagePageAround | undefined> {
+    const s = await this.session();
+    const page = await loadPageAround(this.db, channelId, messageId, Math.max(1, Math.min(Math.floor(limit / 2), 250)));
+    if (!page) return undefined;
+    const names = new NameBook(s.identity, await listContacts(this.db));
+    const channel = await getChannel(this.db, channelId);
+    const views = page.messages.filter((m) => !m.hidden).map((m) => toMessageView(m, s.identity, names, channel));
+    return { messages: await this.decorated(views, names, channel), hasMore: page.hasMore, hasNewer: page.hasNewer };
+  }
+
+  async sendReply(channelId: string, text: string, replyTo: string): Promise<MessageView> {
+    const s = await this.session();
+    const record = await s.chat.sendReply(channelId, text, replyTo);
+    const names = new NameBook(s.identity, await listContacts(this.db));
+    return (await this.decorated([toMessageView(record, s.identity, names)], names, await getChannel(this.db, channelId)))[0]!;
+  }
+
+  async react(channelId: string, messageId: string, emoji: string): Promise<void> {
+    await (await this.session()).conversation.react(channelId, messageId, emoji);
+  }
+
+  async editMessage(channelId: string, messageId: string, text: string): Promise<void> {
+    await (await this.session()).conversation.edit(channelId, messageId, text);
+  }
+
+  async deleteForEveryone(channelId: string, messageId: string): Promise<void> {
+    await (await this.session()).conversation.deleteForEveryone(channelId, messageId);
+  }
+
+  async deleteForMe(channelId: string, messageId: string): Promise<void> {
+    await (await this.session()).conversation.deleteForMe(channelId, messageId);
+  }
+
+  async searchMessages(query: string): Promise<SearchResult[]> {
+    const s = await this.session();
+    const q = query.trim();
+    if (!q) return [];
+    const found = await this.searchIndex.search(q, 50);
+    const byId = new Map((await getMessages(this.db, found.map((h) => h.id))).map((m) => [m.id, m]));
+    const hits = found.flatMap((h) => {
+      const message = byId.get(h.id);
+      return message ? [{ message, at: h.at }] : [];
+    });
+    const contacts = await listContacts(this.db);
+    const names = new NameBook(s.identity, contacts);
+    const channels = new Map((await listChannels(this.db)).map((c) => [c.id, c]));
+    return hits.flatMap((h) => {
+      const channel = channels.get(h.message.channelId);
+      if (!channel) return [];
+      const title = toChannelSummary(channel, s.identity, names, undefined).title;
+      return [toSearchResult(h, toMessageView(h.message, s.identity, names, channel), title, q.length)];
+    });
+  }
+
+  get seenReceipts(): boolean {
+    return this.active?.conversation.seenReceipts ?? true;
+  }
+
+  async setSeenReceipts(on: boolean): Promise<void> {
+    await (await this.session()).conversation.setSeenReceipts(on);
+    this.changed();
   }
 
   async sendText(channelId: string, text: string): Promise<MessageView> {
@@ -289,7 +382,9 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
   }
 
   async markRead(channelId: string): Promise<void> {
-    await (await this.session()).chat.markRead(channelId);
+    const s = await this.session();
+    await s.chat.markRead(channelId);
+    await s.conversation.markSeen(channelId);
   }
 
   // groups
@@ -389,6 +484,7 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
   }
 
   close(): void {
+    this.push?.close();
     this.files?.close();
     this.active?.stop();
     this.active = undefined;

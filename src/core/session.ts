@@ -8,6 +8,7 @@ import { UserSpace } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
 import { ChatService } from './chat-service.js';
 import { ContactsService } from './contacts-service.js';
+import { ConversationService } from './conversation-service.js';
 import { GroupService } from './group-service.js';
 import { DevicesService, type DevicesHooks } from './devices-service.js';
 
@@ -22,6 +23,7 @@ export class Session {
   readonly chat: ChatService;
   readonly contacts: ContactsService;
   readonly groups: GroupService;
+  readonly conversation: ConversationService;
   /** Linked devices and the self-channel (devices-service.ts). */
   readonly devices: DevicesService;
 
@@ -45,6 +47,7 @@ export class Session {
     this.chat = new ChatService(db, identity, this.outbox, this.subs, events);
     this.contacts = new ContactsService(db, identity, this.outbox, this.subs, this.chat, events);
     this.groups = new GroupService(db, identity, this.chat, events);
+    this.conversation = new ConversationService(db, identity, this.chat, this.outbox, this.subs, events);
     this.devices = new DevicesService(db, identity, this.outbox, this.subs, this.chat, raw, hooks);
     this.chat.setSystemHandler(async (channel, inner) => {
       if (inner.body.type === 'profile') await this.contacts.onProfile(channel, inner);
@@ -55,6 +58,7 @@ export class Session {
   async start(): Promise<void> {
     await this.space.auth();
     this.outbox.start();
+    await this.conversation.start();
     for (const channel of await listChannels(this.db)) this.chat.watchChannel(channel);
     await this.contacts.start();
     await this.devices.start();

@@ -26,7 +26,8 @@ export function toMessageView(m: MessageRecord, me: IdentityRecord, names: NameB
 }
 
 export function previewOf(m: MessageRecord | undefined): string {
-  if (!m) return '';
+  if (!m || m.hidden) return '';
+  if (m.deleted) return 'Message deleted';
   if (m.kind === 'file') return `📎 ${m.file?.name ?? 'File'}`;
   const oneLine = m.text.replace(/\s+/g, ' ').trim();
   return oneLine.length > 80 ? `${oneLine.slice(0, 79)}…` : oneLine;

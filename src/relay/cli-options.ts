@@ -1,4 +1,5 @@
 import type { RelayOptions } from './relay.js';
+import { parseSize } from './sizes.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -17,7 +18,51 @@ export const USAGE = `Usage: meshdrop-relay [options]
                      relays; "broadcast": GUN's default, every write to every peer (env MESHDROP_ROUTING)
   --rate N           messages per second one client may send, bursts of 5×N (default 200, 0 = no limit;
                      links from other relays are exempt) (env MESHDROP_RATE)
-  --help             show this help`;
+  --max-disk SIZE    total size of the data folder (graph + blobs), e.g. 200MB, 50GB; when full, new writes
+                     are refused with "relay full" (default 10GB, 0 = only the disk's free space) (env MESHDROP_MAX_DISK)
+  --quota-day SIZE   bytes one signing key or one connection may write per UTC day (default 100MB, 0 = no
+                     limit) (env MESHDROP_QUOTA_DAY)
+  --quota-stored SIZE
+                     bytes one signing key or one connection may have stored here in all (default 1GB)
+                     (env MESHDROP_QUOTA_STORED)
+  --address-quota-day SIZE
+                     bytes all connections from one client address (IPv6: one /64) may write per UTC day
+                     (default 400MB) (env MESHDROP_ADDRESS_QUOTA_DAY)
+  --address-quota-stored SIZE
+                     bytes one client address may have stored here in all (default 4GB)
+                     (env MESHDROP_ADDRESS_QUOTA_STORED)
+  --trust-proxy      take the client address from the last X-Forwarded-For entry (set it only behind a reverse
+                     proxy that sets that header; otherwise clients could pick their own address) (env
+                     MESHDROP_TRUST_PROXY=1)
+  --no-push          turn the Web Push sender off (no VAPID keys, /push/* answers 404)
+  --push-subject URL contact for push services in the VAPID token, mailto: or https:
+                     (default mailto:relay-operator@meshdrop.invalid, env MESHDROP_PUSH_SUBJECT)
+  --push-coalesce MS at most one push per device and chat within MS milliseconds (default 10000)
+  --push-insecure-loopback
+                     accept http:// push endpoints on 127.0.0.1/localhost (tests' stand-in push service only)
+  --help             show this help
+Sizes: a number of bytes, or with a unit: KB, MB, GB, TB (1 MB = 1,000,000 bytes) or KiB, MiB, GiB, TiB.`;
+
+/** Defaults of the relay's limits (README, "Running a public relay", states them too). */
+export const DEFAULT_LIMITS = {
+  maxDiskBytes: 10e9,
+  quotaDayBytes: 100e6,
+  quotaStoredBytes: 1e9,
+  addressQuotaDayBytes: 400e6,
+  addressQuotaStoredBytes: 4e9,
+};
+
+function parseSizeOption(raw: string, name: string): number {
+  const n = parseSize(raw);
+  if (n === undefined) throw new UsageError(`${name} must be a size such as 200MB or 50GB (or 0 for no limit), not "${raw}".`);
+  return n;
+}
+
+function parseFlag(raw: string, name: string): boolean {
+  if (/^(1|true|yes)$/i.test(raw.trim())) return true;
+  if (/^(0|false|no|)$/i.test(raw.trim())) return false;
+  throw new UsageError(`${name} must be 1 or 0, not "${raw}".`);
+}
 
 function parsePort(raw: string, name = '--port'): number {
   const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
@@ -60,6 +105,11 @@ function parsePeers(raw: string, name = '--peers'): string[] {
   return peers;
 }
 
+function parsePushSubject(raw: string, name = '--push-subject'): string {
+  if (/^mailto:[^@\s]+@[^@\s]+$/.test(raw) || /^https:\/\/[^\s]+$/.test(raw)) return raw;
+  throw new UsageError(`${name} must be a mailto: address or an https:// URL (push services contact the operator there), not "${raw}".`);
+}
+
 /** Reads options from argv first, then the environment, then defaults. Throws UsageError with a clear message. */
 export function parseRelayOptions(argv: string[], env: Record<string, string | undefined>, defaultAppDir: string): RelayOptions | 'help' {
   const options: RelayOptions = {
@@ -71,7 +121,18 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
     maxMessageBytes: env.MESHDROP_MAX_MESSAGE ? parseMaxMessage(env.MESHDROP_MAX_MESSAGE, 'MESHDROP_MAX_MESSAGE') : 4 * 1024 * 1024,
     routing: env.MESHDROP_ROUTING ? parseRouting(env.MESHDROP_ROUTING, 'MESHDROP_ROUTING') : 'subscribed',
     ratePerClient: env.MESHDROP_RATE ? parseRate(env.MESHDROP_RATE, 'MESHDROP_RATE') : 200,
+    maxDiskBytes: env.MESHDROP_MAX_DISK ? parseSizeOption(env.MESHDROP_MAX_DISK, 'MESHDROP_MAX_DISK') : DEFAULT_LIMITS.maxDiskBytes,
+    quotaDayBytes: env.MESHDROP_QUOTA_DAY ? parseSizeOption(env.MESHDROP_QUOTA_DAY, 'MESHDROP_QUOTA_DAY') : DEFAULT_LIMITS.quotaDayBytes,
+    quotaStoredBytes: env.MESHDROP_QUOTA_STORED ? parseSizeOption(env.MESHDROP_QUOTA_STORED, 'MESHDROP_QUOTA_STORED') : DEFAULT_LIMITS.quotaStoredBytes,
+    addressQuotaDayBytes: env.MESHDROP_ADDRESS_QUOTA_DAY
+      ? parseSizeOption(env.MESHDROP_ADDRESS_QUOTA_DAY, 'MESHDROP_ADDRESS_QUOTA_DAY')
+      : DEFAULT_LIMITS.addressQuotaDayBytes,
+    addressQuotaStoredBytes: env.MESHDROP_ADDRESS_QUOTA_STORED
+      ? parseSizeOption(env.MESHDROP_ADDRESS_QUOTA_STORED, 'MESHDROP_ADDRESS_QUOTA_STORED')
+      : DEFAULT_LIMITS.addressQuotaStoredBytes,
+    trustProxy: env.MESHDROP_TRUST_PROXY ? parseFlag(env.MESHDROP_TRUST_PROXY, 'MESHDROP_TRUST_PROXY') : false,
   };
+  if (env.MESHDROP_PUSH_SUBJECT) options.push = { subject: parsePushSubject(env.MESHDROP_PUSH_SUBJECT, 'MESHDROP_PUSH_SUBJECT') };
   const args = [...argv];
   const value = (flag: string): string => {
     const v = args.shift();
@@ -118,6 +179,40 @@ export function parseRelayOptions(argv: string[], env: Record<string, string | u
       case '--max-message':
         options.maxMessageBytes = parseMaxMessage(take());
         break;
+      case '--max-disk':
+        options.maxDiskBytes = parseSizeOption(take(), flag);
+        break;
+      case '--quota-day':
+        options.quotaDayBytes = parseSizeOption(take(), flag);
+        break;
+      case '--quota-stored':
+        options.quotaStoredBytes = parseSizeOption(take(), flag);
+        break;
+      case '--address-quota-day':
+        options.addressQuotaDayBytes = parseSizeOption(take(), flag);
+        break;
+      case '--address-quota-stored':
+        options.addressQuotaStoredBytes = parseSizeOption(take(), flag);
+        break;
+      case '--trust-proxy':
+        if (inline !== undefined) throw new UsageError('--trust-proxy takes no value.');
+        options.trustProxy = true;
+        break;
+      case '--no-push':
+      case '--push-insecure-loopback':
+        if (inline !== undefined) throw new UsageError(`${flag} takes no value.`);
+        options.push = { ...options.push, ...(flag === '--no-push' ? { enabled: false } : { insecureLoopback: true }) };
+        break;
+      case '--push-subject':
+        options.push = { ...options.push, subject: parsePushSubject(take()) };
+        break;
+      case '--push-coalesce': {
+        const raw = take();
+        const ms = /^\d+$/.test(raw) ? Number(raw) : NaN;
+        if (!Number.isSafeInteger(ms)) throw new UsageError(`--push-coalesce must be a whole number of milliseconds, not "${raw}".`);
+        options.push = { ...options.push, coalesceMs: ms };
+        break;
+      }
       default:
         throw new UsageError(`Unknown option "${arg}". Run with --help to see the options.`);
     }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseRelayOptions, USAGE, UsageError } from './cli-options.js';
 import { startRelay } from './relay.js';
+import { formatSize } from './sizes.js';
 
 async function main(): Promise<void> {
   const defaultAppDir = fileURLToPath(new URL('../app/', import.meta.url));
@@ -31,6 +32,11 @@ async function main(): Promise<void> {
   });
   log(`Meshdrop relay listening on ${relay.url} (GUN websocket at ${relay.url.replace('http', 'ws')}/gun)`);
   log(`  data: ${options.dataDir}${options.peers.length ? `\n  meshed with: ${options.peers.join(', ')}` : ''}`);
+  const size = (n: number | undefined) => (n ? formatSize(n) : 'no limit');
+  log(
+    `  limits: disk ${size(options.maxDiskBytes)}; per key or connection ${size(options.quotaDayBytes)}/day, ${size(options.quotaStoredBytes)} stored; ` +
+      `per address ${size(options.addressQuotaDayBytes)}/day, ${size(options.addressQuotaStoredBytes)} stored${options.trustProxy ? ' (address from X-Forwarded-For)' : ''}`,
+  );
   log(`MESHDROP_RELAY_READY port=${relay.port}`);
 
   let stopping = false;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type GunModule from 'gun';
 import { keepPeersDialed } from '../sync/redial.js';
@@ -9,7 +9,14 @@ import { installRangeAnswers, type RangeRoot } from './range-get.js';
 import { installRouting, relayLinkUrl, RELAY_LINK_QUERY, type RoutableRoot } from './routing.js';
 import { createStaticHandler } from './static-files.js';
 import { installThrottle, type ThrottleStats } from './throttle.js';
+import { DEFAULT_LIMITS } from './cli-options.js';
 import { installForgeryFilter } from '../sync/forgery-filter.js';
+import { DiskBudget } from './disk-budget.js';
+import { QuotaLedger } from './quota.js';
+import { installWriteGuard, addressKey, type GuardedPeer, type GuardStats } from './write-guard.js';
+import { addScrapeSource, countBytesIn, countMessagesIn, metricsText, relayMetrics } from './metrics.js';
+import { clientAddress, linkAddresses, type RequestLike } from './client-address.js';
+import { startPush, type PushOptions, type RelayPush } from './push/index.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
 const require = createRequire(import.meta.url);
@@ -38,6 +45,20 @@ export interface RelayOptions {
   routing?: 'subscribed' | 'broadcast';
   /** Messages per second one client connection may send (burst 5×); 0 = unlimited. Relay links are exempt. */
   ratePerClient?: number;
+  /** Largest size of the data folder (graph, blobs, ledger) in bytes; 0 = only the file system's free space. */
+  maxDiskBytes?: number;
+  /** Bytes one signing key or connection may write per UTC day (0 = no limit). */
+  quotaDayBytes?: number;
+  /** Bytes one signing key or connection may have stored here in all (0 = no limit). */
+  quotaStoredBytes?: number;
+  /** Bytes all connections of one client address may write per UTC day (0 = no limit). */
+  addressQuotaDayBytes?: number;
+  /** Bytes one client address may have stored here in all (0 = no limit). */
+  addressQuotaStoredBytes?: number;
+  /** Client address from the last X-Forwarded-For entry (only behind a reverse proxy that sets it). */
+  trustProxy?: boolean;
+  /** Web Push sender (src/relay/push): on unless `enabled: false`. */
+  push?: PushOptions;
 }
 
 export interface RunningRelay {
@@ -45,6 +66,10 @@ export interface RunningRelay {
   readonly url: string;
   /** Writes received but not yet on disk (radisk batches writes for ~250 ms before acking them). */
   pendingWrites(): number;
+  /** The data folder's budget (--max-disk): the blob store asks it before storing and calls `add` for what it stores. */
+  readonly diskBudget: DiskBudget;
+  /** The Web Push part, if enabled (tests read its stats and registrations). */
+  readonly push?: RelayPush;
   /** Stops accepting data, closes mesh links, and resolves once every received write is on disk (or after 5 s). */
   close(): Promise<void>;
 }
@@ -65,7 +90,11 @@ interface GunRootInternals {
   opt: {
     peers: Record<string, GunPeerLike>;
     mesh?: { hi(peer: GunPeerLike): void; hear: Parameters<typeof installThrottle>[0]['hear'] };
-    ws?: { web?: { on(event: 'connection', cb: (wire: { meshdropRelay?: boolean }, req: { url?: string }) => void): void } };
+    ws?: {
+      web?: {
+        on(event: 'connection', cb: (wire: { meshdropRelay?: boolean; meshdropAddress?: string }, req: { url?: string } & RequestLike) => void): void;
+      };
+    };
   };
   on(event: 'put' | 'in', cb: (this: { to: { next(msg: GunWireMessage): void } }, msg: GunWireMessage) => void): void;
 }
@@ -73,6 +102,8 @@ interface GunRootInternals {
 const FLUSH_TIMEOUT_MS = 5_000;
 /** A chat user sends a few messages a second; a file is 1 message per 256 KiB chunk. */
 export const DEFAULT_RATE_PER_CLIENT = 200;
+/** How often the quota ledger is saved. */
+const LEDGER_SAVE_MS = 10_000;
 
 /** Starts one relay: a GUN peer with disk persistence, plus (optionally) the built app over HTTP. */
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
@@ -84,15 +115,41 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   let dropped = () => 0;
   let forgedWrites = () => 0;
   let pendingWrites = () => 0;
+  let guard: GuardStats | undefined;
+  let droppedReported = 0;
+  const budget = new DiskBudget(dataDir, { maxBytes: options.maxDiskBytes ?? DEFAULT_LIMITS.maxDiskBytes });
+  await budget.start();
+  const ledger = new QuotaLedger(join(dataDir, 'quota', 'ledger.json'));
+  await ledger.load();
+  const metrics = relayMetrics();
+  metrics.diskBudgetBytes.set(budget.maxBytes);
+  const push = options.push?.enabled === false ? undefined : await startPush(dataDir, options.push);
 
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
       const peers = peersOf();
       res.writeHead(200, { 'Content-Type': 'application/json' });
       const open = peers.filter((p) => p.wire?.readyState === 1).length;
-      res.end(JSON.stringify({ ok: true, peers: peers.length, open, dropped: dropped(), forged: forgedWrites(), pendingWrites: pendingWrites() }));
+      const refused = guard?.refused;
+      res.end(JSON.stringify({ ok: true, peers: peers.length, open, dropped: dropped(), forged: forgedWrites(), pendingWrites: pendingWrites(), refused, disk: { used: budget.used(), max: budget.maxBytes } }));
       return;
     }
+    if (req.url === '/metrics') {
+      const newlyDropped = dropped() - droppedReported;
+      droppedReported += newlyDropped;
+      if (newlyDropped > 0) metrics.refusals.inc({ reason: 'rate' }, newlyDropped);
+      const blobs = budget.usedIn('blobs');
+      const ledgerBytes = budget.usedIn('quota');
+      metrics.storedBytes.set({ kind: 'graph' }, Math.max(0, budget.used() - blobs - ledgerBytes));
+      metrics.storedBytes.set({ kind: 'blobs' }, blobs);
+      metrics.storedBytes.set({ kind: 'other' }, ledgerBytes);
+      metricsText().then(
+        ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType }).end(body),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
+    if (push?.handle(req, res)) return;
     if (serveApp) {
       serveApp(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
@@ -137,14 +194,45 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   // Mark links dialed by other Meshdrop relays (runs in the same tick as GUN's own handler, before any message).
   root.opt.ws?.web?.on('connection', (wire, req) => {
     if (req.url?.includes(RELAY_LINK_QUERY)) wire.meshdropRelay = true;
+    wire.meshdropAddress = clientAddress(req, options.trustProxy ?? false);
   });
   if (options.routing !== 'broadcast') installRouting(root as unknown as RoutableRoot);
   installRangeAnswers(root as unknown as RangeRoot);
   // Writes into a user space signed by another key (GUN's unchecked '*' signer) are never stored or forwarded.
   let forged = 0;
-  if (root.opt.mesh) installForgeryFilter(root.opt.mesh as unknown as Parameters<typeof installForgeryFilter>[0], (n) => (forged += n));
+  if (root.opt.mesh) installForgeryFilter(root.opt.mesh as unknown as Parameters<typeof installForgeryFilter>[0], (n) => {
+      forged += n;
+      metrics.refusals.inc({ reason: 'forged' }, n);
+    });
+  // Quotas and the disk budget (write-guard.ts). A link counts as a configured peer's if we dialed it, or if it
+  // comes from an address one of our --peers resolves to; any other connection is charged like a client.
+  const links = linkAddresses(options.peers);
+  const trustedLink = (peer: GuardedPeer) =>
+    Boolean(peer.url) || (Boolean(peer.wire?.meshdropRelay) && links.has(addressKey(peer.wire?.meshdropAddress ?? '')));
+  if (root.opt.mesh) {
+    guard = installWriteGuard(root as unknown as Parameters<typeof installWriteGuard>[0], root.opt.mesh as unknown as Parameters<typeof installWriteGuard>[1], {
+      quotas: {
+        writer: { day: options.quotaDayBytes ?? DEFAULT_LIMITS.quotaDayBytes, stored: options.quotaStoredBytes ?? DEFAULT_LIMITS.quotaStoredBytes },
+        address: {
+          day: options.addressQuotaDayBytes ?? DEFAULT_LIMITS.addressQuotaDayBytes,
+          stored: options.addressQuotaStoredBytes ?? DEFAULT_LIMITS.addressQuotaStoredBytes,
+        },
+      },
+      ledger,
+      budget,
+      metrics,
+      trustedLink,
+    });
+  }
+  const saveLedger = () => ledger.save().catch((err: unknown) => console.error('meshdrop-relay: cannot save the quota ledger:', err));
+  const ledgerTimer = setInterval(() => void saveLedger(), LEDGER_SAVE_MS);
+  ledgerTimer.unref();
+  // Every `hear.one` wrapper goes on before the rate limit: it replaces `mesh.hear`, and GUN only calls its own `.one`.
+  const peerKind = (p: unknown) => (Boolean((p as GuardedPeer)?.url) || Boolean((p as GuardedPeer)?.wire?.meshdropRelay) ? 'relay' : 'client');
+  if (root.opt.mesh) countMessagesIn(root.opt.mesh as unknown as Parameters<typeof countMessagesIn>[0], peerKind);
   const rate = options.ratePerClient ?? DEFAULT_RATE_PER_CLIENT;
   const throttle: ThrottleStats = rate > 0 && root.opt.mesh ? installThrottle(root.opt.mesh, rate) : { dropped: 0 };
+  if (root.opt.mesh) countBytesIn(root.opt.mesh as unknown as Parameters<typeof countBytesIn>[0], peerKind);
 
   // Count writes between GUN's store receiving them and radisk acking them, so shutdown can wait for the disk.
   // Listeners added after creation run after the store's own, and only for puts that passed SEA's checks.
@@ -152,12 +240,25 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   root.on('put', function (msg) {
     this.to.next(msg);
     if (!msg._?.rad && msg['#'] !== undefined) pending.add(String(msg['#']));
+    // A new write (not a reply carrying '@', e.g. a disk read or another relay's answer) that changed the graph
+    // (HAM fires 'put' per changed key only, so re-sent values push nothing): tell the push sender its soul.
+    const soul = (msg.put as { '#'?: unknown } | undefined)?.['#'];
+    if (push && msg['@'] === undefined && typeof soul === 'string') push.written(soul);
   });
   root.on('in', function (msg) {
     this.to.next(msg);
     if (msg['@'] !== undefined) pending.delete(String(msg['@']));
   });
 
+  const removeScrape = addScrapeSource({
+    messagesOut: () => (root.opt.mesh as unknown as { say?: { c?: number } } | undefined)?.say?.c ?? 0,
+    bytesOut: () => (root.opt.mesh as unknown as { say?: { d?: number } } | undefined)?.say?.d ?? 0,
+    connections: () => {
+      const open = peersOf().filter((p) => p.wire?.readyState === 1) as GuardedPeer[];
+      const relay = open.filter((p) => Boolean(p.url) || Boolean(p.wire?.meshdropRelay)).length;
+      return { client: open.length - relay, relay };
+    },
+  });
   dropped = () => throttle.dropped;
   forgedWrites = () => forged;
   pendingWrites = () => pending.size;
@@ -165,6 +266,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     stopRedial();
+    removeScrape();
+    clearInterval(ledgerTimer);
+    budget.stop();
     // Mesh links: GUN reconnects any peer still listed, so unlist before closing.
     for (const [id, peer] of Object.entries(root.opt.peers)) {
       delete root.opt.peers[id];
@@ -180,12 +284,16 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     const deadline = Date.now() + FLUSH_TIMEOUT_MS;
     while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     await stopped;
+    await saveLedger();
+    await push?.close();
   };
 
   return {
     port,
     url: `http://localhost:${port}`,
     pendingWrites: () => pending.size,
+    diskBudget: budget,
+    push,
     close: () => (closing ??= close()),
   };
 }

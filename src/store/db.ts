@@ -34,22 +34,30 @@ export function openMeshdropDB(name = DEFAULT_DB_NAME): Promise<MeshdropDatabase
   return openDB<MeshdropDB>(name, DB_VERSION, {
     async upgrade(db, oldVersion, _newVersion, tx) {
       // One step per version, applied in order from the version found on disk; a step never drops stored data.
-      // (Versions 3+ are reserved: 3 conversation, 4 devices, 5 files/blobs.)
-      if (oldVersion < 1) {
-        db.createObjectStore('identity');
-        db.createObjectStore('settings');
-        db.createObjectStore('contacts', { keyPath: 'pub' });
-        db.createObjectStore('channels', { keyPath: 'id' });
-        const messages = db.createObjectStore('messages', { keyPath: 'id' });
-        // Version 1 indexed by time; version 2 replaces it (created here so a new database takes the same path).
-        messages.createIndex('byChannelTime' as never, ['channelId', 'sentAt', 'id']);
-        const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
-        outbox.createIndex('byCreated', 'createdAt');
-        db.createObjectStore('files', { keyPath: 'fileId' });
-        db.createObjectStore('chunks', { keyPath: ['fileId', 'index'] });
-        db.createObjectStore('shares', { keyPath: 'id' });
-      }
+      // (Versions 4+ are reserved: 4 devices, 5 files/blobs.)
+      if (oldVersion < 1) createVersion1(db);
       if (oldVersion < 2) await upgradeToOrder(tx);
+      if (oldVersion < 3) {
+        // Conversation actions (reactions, edits, deletions; parked until their message arrives) and seen receipts.
+        db.createObjectStore('actions', { keyPath: 'id' }).createIndex('byTarget', 'target');
+        db.createObjectStore('seen', { keyPath: ['channelId', 'reader'] });
+      }
     },
   });
+}
+
+/** The stores of the first version (identity, contacts, chats, messages, outbox, files, shares). */
+function createVersion1(db: IDBPDatabase<MeshdropDB>): void {
+  db.createObjectStore('identity');
+  db.createObjectStore('settings');
+  db.createObjectStore('contacts', { keyPath: 'pub' });
+  db.createObjectStore('channels', { keyPath: 'id' });
+  const messages = db.createObjectStore('messages', { keyPath: 'id' });
+  // Version 1 indexed by time; version 2 replaces it (created here so a new database takes the same path).
+  messages.createIndex('byChannelTime' as never, ['channelId', 'sentAt', 'id']);
+  const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
+  outbox.createIndex('byCreated', 'createdAt');
+  db.createObjectStore('files', { keyPath: 'fileId' });
+  db.createObjectStore('chunks', { keyPath: ['fileId', 'index'] });
+  db.createObjectStore('shares', { keyPath: 'id' });
 }

@@ -39,6 +39,25 @@ export async function advanceMessageStatus(
     return undefined;
   }
   m.status = status;
+  delete m.failReason;
+  await tx.store.put(m);
+  await tx.done;
+  return m;
+}
+
+/**
+ * Marks a message of mine that no relay would take as failed, with the reason to show. Only a pending (or already
+ * failed) message changes: one a relay acked or that was delivered stays so.
+ */
+export async function markMessageFailed(db: MeshdropDatabase, id: string, reason: string): Promise<MessageRecord | undefined> {
+  const tx = db.transaction('messages', 'readwrite');
+  const m = await tx.store.get(id);
+  if (!m || (m.status !== 'pending' && m.status !== 'failed') || (m.status === 'failed' && m.failReason === reason)) {
+    await tx.done;
+    return undefined;
+  }
+  m.status = 'failed';
+  m.failReason = reason;
   await tx.store.put(m);
   await tx.done;
   return m;

@@ -109,6 +109,48 @@ export interface MessageRecord {
   seq?: number;
   /** The chat order key (core/order.ts orderKey); set by the store on every write, indexed. */
   order?: string;
+  /** Why a message of mine is 'failed' (e.g. the relay's refusal, in words for people); cleared once it is sent. */
+  failReason?: string;
+  /** A reply: id of the message it answers (same chat). */
+  replyTo?: string;
+  /** Set once an edit by the author was applied: order key (sender's time, action id) of the latest edit. */
+  edited?: ActionOrder;
+  /** Deleted for everyone (text and file are gone; "message deleted" is shown). */
+  deleted?: boolean;
+  /** Deleted for me only: kept as an empty tombstone so a replay from the network does not bring it back. */
+  hidden?: boolean;
+  /** Latest reaction per reacting member (an empty emoji is a removed reaction, kept for ordering). */
+  reactions?: Record<string, ActionOrder & { emoji: string }>;
+}
+
+/** Order of two actions by the same author: by the author's clock, then action id. */
+export interface ActionOrder {
+  at: number;
+  id: string;
+}
+
+/**
+ * A received or sent conversation action (reaction, edit, delete for everyone), kept by id so a replay
+ * changes nothing, and so one that arrived before its target can be applied when the target arrives.
+ */
+export interface ActionRecord {
+  id: string;
+  channelId: string;
+  author: string;
+  sentAt: number;
+  target: string;
+  type: 'react' | 'edit' | 'delete';
+  /** Emoji (react) or new text (edit). */
+  value: string;
+  state: 'parked' | 'applied' | 'dropped';
+}
+
+/** How far a member has seen a chat: the newest message from others it viewed (my own entry too). */
+export interface SeenRecord {
+  channelId: string;
+  reader: string;
+  sentAt: number;
+  id: string;
 }
 
 export interface OutboxRecord {
@@ -168,6 +210,8 @@ export interface MeshdropDB extends DBSchema {
   files: { key: string; value: FileRecord };
   chunks: { key: [string, number]; value: ChunkRecord };
   shares: { key: string; value: ShareRecord };
+  actions: { key: string; value: ActionRecord; indexes: { byTarget: string } };
+  seen: { key: [string, string]; value: SeenRecord };
 }
 
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;

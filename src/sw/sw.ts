@@ -2,6 +2,7 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { receiveShare, SHARE_TARGET_PATH } from './share-target.js';
+import { installPushHandlers } from './push.js';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -48,3 +49,6 @@ self.addEventListener('notificationclick', (event: NotificationEvent) => {
     })(),
   );
 });
+
+// Web Push from the relays (opt-in): "New message in <chat>" while the app is closed.
+installPushHandlers();

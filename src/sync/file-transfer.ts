@@ -294,12 +294,16 @@ export class FileTransfer extends EventTarget {
       await deleteChunks(this.db, record.fileId);
       return this.fail(record.fileId, 'The received file does not match its SHA-256 checksum; it was discarded.');
     }
-    const done = await updateFileRecord(this.db, record.fileId, (r) => ({ ...r, blob, status: 'complete', doneChunks: r.chunkCount, error: '' }));
+    // Only a download still running completes: the file may have been deleted (FileService.discard) meanwhile.
+    const done = await updateFileRecord(this.db, record.fileId, (r) =>
+      r.status === 'downloading' ? { ...r, blob, status: 'complete', doneChunks: r.chunkCount, error: '' } : r,
+    );
     await deleteChunks(this.db, record.fileId);
     this.emit(done);
   }
 
   private async fail(fileId: string, error: string): Promise<void> {
-    this.emit(await updateFileRecord(this.db, fileId, (r) => ({ ...r, status: 'failed', error, blob: undefined })));
+    // A record that already failed (e.g. deleted by its sender) keeps its first reason.
+    this.emit(await updateFileRecord(this.db, fileId, (r) => (r.status === 'failed' ? r : { ...r, status: 'failed', error, blob: undefined })));
   }
 }

@@ -6,6 +6,8 @@ export const APP_ROOT = 'md1';
 export const INBOX_SOUL_PREFIX = '#md1inbox';
 /** Root soul of one file's content-addressed chunks (followed by the file id). */
 export const CHUNK_SOUL_PREFIX = '#md1f';
+/** Acks a put listens for: one per relay a device can use (src/core/relays.ts allows 8). */
+const MAX_RELAY_ACKS = 8;
 
 /**
  * The soul of the node at `path` in `pub`'s user space: the one GUN itself gives a node reached by
@@ -63,7 +65,9 @@ export class UserSpace {
   async put(path: readonly string[], value: GunPutValue, onAck: (ack: GunAck) => void): Promise<void> {
     await this.auth();
     const { node, key } = this.leaf(path);
-    node.get(key).put(value, onAck);
+    // GUN hands a put's callback only the first ack unless asked for more; with several relays, one relay's refusal
+    // (quota, full disk) may come first while another stores the write: hear them all.
+    node.get(key).put(value, onAck, { acks: MAX_RELAY_ACKS });
   }
 
   /**

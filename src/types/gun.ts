@@ -26,6 +26,8 @@ export interface SeaApi {
 export interface GunAck {
   err?: string;
   ok?: unknown;
+  /** Set on GUN's own "Error: No ACK yet." after ~9 s without (enough) acks: nobody answered, nobody refused. */
+  lack?: boolean;
 }
 
 export type GunPrimitive = string | number | boolean | null;
@@ -33,6 +35,8 @@ export type GunPutValue = GunPrimitive | { [key: string]: GunPrimitive | GunPutV
 
 export interface GunPutOptions {
   opt?: { cert?: string };
+  /** Acks the callback hears before GUN stops listening (GUN's default: only the first). */
+  acks?: number;
 }
 
 export interface GunChain {

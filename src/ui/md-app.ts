@@ -4,7 +4,7 @@ import { provide } from '@lit/context';
 import type { MessageView } from '../core/api.js';
 import { baseStyles } from './styles.js';
 import type { CreateIdentityDetail, ImportBackupDetail, OpenChatDetail } from './events.js';
-import { InviteUsedEvent, LeaveScreenEvent, NavigateEvent, ToastEvent } from './events.js';
+import { InviteUsedEvent, LeaveScreenEvent, NavigateEvent, ToastEvent, type JumpToMessageDetail } from './events.js';
 import { messageOf } from './format.js';
 import { apiContext, deviceContext, type ShellApi } from './context.js';
 import type { DeviceApi } from '../core/device.js';
@@ -370,6 +370,17 @@ export class MdApp extends LitElement {
     void this.run(async () => void (await app.importBackup(e.detail.text, e.detail.passphrase, { replace: false })), (m) => (this.importError = m));
   }
 
+  /** A search result to show in its chat (a new object per choice, so choosing the same one again jumps again). */
+  @state() private jumpTo: { channelId: string; messageId: string } | undefined;
+  /** The chat list's search box runs this (stable, so the list does not re-render). */
+  private readonly searchAll = (query: string) => this.app?.searchMessages(query) ?? Promise.resolve([]);
+  private readonly onSearchResult = (e: CustomEvent<JumpToMessageDetail>) => {
+    this.jumpTo = { ...e.detail };
+    this.navigate({ screen: 'chat', id: e.detail.channelId });
+    // Handed to the chat screen by this render only: a chat screen created later must not jump again.
+    void this.updateComplete.then(() => (this.jumpTo = undefined));
+  };
+
   private readonly backToList = () => {
     this.returnTo = chatOfRoute(this.router.route);
     this.router.back(HOME);
@@ -378,9 +389,9 @@ export class MdApp extends LitElement {
   private renderScreen(route: Route) {
     switch (route.screen) {
       case 'chat':
-        return html`<md-chat-screen data-screen .channelId=${route.id} .renderFile=${this.renderFile}></md-chat-screen>`;
+        return html`<md-chat-screen data-screen .channelId=${route.id} .jumpTo=${this.jumpTo} .renderFile=${this.renderFile}></md-chat-screen>`;
       case 'contacts':
-        return html`<md-contacts-screen data-screen .pendingInvite=${this.pendingInvite}></md-contacts-screen>`;
+        return html`<md-contacts-screen data-screen .pendingInvite=${this.pendingInvite} ?scan=${route.scan ?? false}></md-contacts-screen>`;
       case 'new-group':
         return html`<md-new-group-screen data-screen></md-new-group-screen>`;
       case 'group':
@@ -431,6 +442,8 @@ export class MdApp extends LitElement {
             .selectedId=${screen === 'chat' ? route.id : ''}
             ?hasContacts=${this.contacts.items.length > 0}
             @open-chat=${(e: CustomEvent<OpenChatDetail>) => this.navigate({ screen: 'chat', id: e.detail.channelId })}
+            .search=${this.searchAll}
+            @open-search-result=${this.onSearchResult}
             @show-contacts=${() => this.navigate({ screen: 'contacts' })}
             @new-group=${() => this.navigate({ screen: 'new-group' })}
           ></md-chat-list>

@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChannelSummary } from '../core/api.js';
+import type { ChannelSummary, SearchResult } from '../core/api.js';
+import './md-search.js';
 import { baseStyles } from './styles.js';
 import { emit, type OpenChatDetail } from './events.js';
 import { formatFullDate, formatListTime, unreadLabel } from './format.js';
@@ -108,6 +109,8 @@ export class MdChatList extends LitElement {
   @property({ attribute: false }) channels: ChannelSummary[] = [];
   @property() selectedId = '';
   @property({ type: Boolean }) hasContacts = false;
+  /** Search in all chats (the controller's); without it no search box is shown. */
+  @property({ attribute: false }) search?: (query: string) => Promise<SearchResult[]>;
 
   /**
    * Puts keyboard focus in the list (on the selected chat, else the first one, else the first action). The host
@@ -146,6 +149,7 @@ export class MdChatList extends LitElement {
         <button class="secondary" @click=${() => emit(this, 'show-contacts', {})}>Contacts</button>
         <button class="secondary" ?disabled=${!this.hasContacts} @click=${() => emit(this, 'new-group', {})}>New group</button>
       </div>
+      ${this.search ? html`<md-search .search=${this.search}></md-search>` : nothing}
       <h2 id="chats-heading">Chats</h2>
       ${sorted.length === 0
         ? this.renderEmpty()

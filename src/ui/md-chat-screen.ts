@@ -4,7 +4,17 @@ import { consume } from '@lit/context';
 import type { MessageView } from '../core/api.js';
 import { apiContext, type ShellApi } from './context.js';
 import { ChannelsController } from './data.js';
-import { LeaveScreenEvent, NavigateEvent, ToastEvent, type AttachFilesDetail, type ChannelDetail, type SendTextDetail } from './events.js';
+import {
+  LeaveScreenEvent,
+  NavigateEvent,
+  ToastEvent,
+  type AttachFilesDetail,
+  type ChannelDetail,
+  type JumpToMessageDetail,
+  type MessageActionDetail,
+  type SendTextDetail,
+} from './events.js';
+import { runMessageAction } from './message-actions.js';
 import { formatBytes, messageOf } from './format.js';
 import { capWindow, mergeIntoWindow, prependPage } from './messages-window.js';
 import { FileStateController } from './md-file-state.js';
@@ -49,6 +59,8 @@ export class MdChatScreen extends LitElement {
   @property() channelId = '';
   /** Lets the files feature render file messages with its own component (see md-chat-view). */
   @property({ attribute: false }) renderFile?: (message: MessageView) => unknown;
+  /** Show this message in context (a search result): its page is loaded and it is scrolled to and focused. */
+  @property({ attribute: false }) jumpTo?: { channelId: string; messageId: string };
 
   @state() private messages: MessageView[] = [];
   @state() private hasMore = false;
@@ -87,6 +99,11 @@ export class MdChatScreen extends LitElement {
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('app')) this.listen(this.app);
     if ((changed.has('app') || changed.has('channelId')) && this.app && this.channelId) this.open();
+    if ((changed.has('jumpTo') || changed.has('channelId') || changed.has('app')) && this.app && this.jumpTo?.channelId === this.channelId) {
+      const target = this.jumpTo.messageId;
+      this.jumpTo = undefined; // once
+      void this.jumpToMessage(this.channelId, target);
+    }
     if (changed.has('messages')) this.fileState.track(this.messages);
   }
 
@@ -160,7 +177,8 @@ export class MdChatScreen extends LitElement {
     const channelId = this.channelId;
     if (!app || !channelId) return;
     this.sendError = '';
-    const sending = app.sendText(channelId, e.detail.text).then(async (m) => {
+    const { text, replyTo } = e.detail;
+    const sending = (replyTo ? app.sendReply(channelId, text, replyTo) : app.sendText(channelId, text)).then(async (m) => {
       if (this.channelId !== channelId) return;
       // Scrolled far back: show the conversation's end, where the new message is.
       if (this.hasNewer) await this.loadNewest(channelId);
@@ -180,6 +198,35 @@ export class MdChatScreen extends LitElement {
       return;
     }
     app.sendFiles(channelId, e.detail.files).catch((err: unknown) => (this.sendError = messageOf(err)));
+  }
+
+  /** Reactions, edits and deletions chosen in the chat view (reply and edit start in the view itself). */
+  private onMessageAction(e: CustomEvent<MessageActionDetail>) {
+    const app = this.app;
+    if (!app) return;
+    const done = runMessageAction(app, e.detail);
+    e.detail.waitUntil?.(done);
+    done.catch((err: unknown) => this.toast(messageOf(err)));
+  }
+
+  /** Loads the page around a message that is not in the window (quote, search result), then shows it. */
+  private async jumpToMessage(channelId: string, messageId: string): Promise<void> {
+    const app = this.app;
+    if (!app) return;
+    const token = ++this.loadToken;
+    const page = await app.loadMessagesAround(channelId, messageId, PAGE_SIZE).catch(() => undefined);
+    if (token !== this.loadToken) return;
+    if (!page) {
+      this.toast('That message is no longer on this device.');
+      return;
+    }
+    this.messages = page.messages;
+    this.hasMore = page.hasMore;
+    this.hasNewer = page.hasNewer;
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('md-chat-view');
+    await view?.updateComplete;
+    view?.revealMessage(messageId);
   }
 
   private onMarkRead(e: CustomEvent<ChannelDetail>) {
@@ -222,6 +269,8 @@ export class MdChatScreen extends LitElement {
       @send-text=${this.onSendText}
       @attach-files=${this.onAttachFiles}
       @mark-read=${this.onMarkRead}
+      @message-action=${this.onMessageAction}
+      @jump-to-message=${(e: CustomEvent<JumpToMessageDetail>) => void this.jumpToMessage(e.detail.channelId, e.detail.messageId)}
       @show-group-info=${() => this.dispatchEvent(new NavigateEvent({ screen: 'group', id: this.channelId }))}
       @back=${() => this.dispatchEvent(new LeaveScreenEvent())}
       ><md-file-drop slot="attach" ?disabled=${ch.closed} .limitText=${app.maxFileBytes ? `up to ${formatBytes(app.maxFileBytes)} per file` : ''}></md-file-drop

@@ -5,9 +5,13 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChannelSummary, MessageView } from '../core/api.js';
 import { compareMessages } from './messages-window.js';
 import { baseStyles } from './styles.js';
-import { emit, type ChannelDetail } from './events.js';
+import { emit, type ChannelDetail, type JumpToMessageDetail, type MessageActionDetail, type SendTextDetail } from './events.js';
 import { dayKey, formatBytes, formatDay, formatFullDate, formatTime, statusLook } from './format.js';
+import { linkify } from './linkify.js';
 import './md-composer.js';
+import './md-message-actions.js';
+import './md-reactions.js';
+import { listNames } from './md-reactions.js';
 
 /** How close to an edge (px) counts as "at the top/bottom". */
 const EDGE = 120;
@@ -137,12 +141,83 @@ export class MdChatView extends LitElement {
         color: var(--md-muted);
         margin-top: 0.1rem;
       }
-      .status[data-status='failed'] {
+      .status[data-status='failed'],
+      .fail-reason {
         color: var(--md-error);
         font-weight: 600;
       }
+      .fail-reason {
+        margin: 0.2rem 0 0;
+        font-size: 0.8rem;
+      }
       .status[data-status='delivered'] {
         color: var(--md-accent);
+      }
+      .bubble-row {
+        display: flex;
+        align-items: flex-start;
+        gap: 0.25rem;
+        max-width: 100%;
+      }
+      .mine .bubble-row {
+        flex-direction: row-reverse;
+      }
+      li.flash .bubble {
+        outline: 3px solid var(--md-focus);
+      }
+      li:focus {
+        outline: none;
+      }
+      li:focus-visible .bubble {
+        outline: 3px solid var(--md-focus);
+      }
+      .quote {
+        all: unset;
+        box-sizing: border-box;
+        display: block;
+        cursor: pointer;
+        border-left: 3px solid var(--md-accent);
+        padding: 0.1rem 0.4rem;
+        margin-bottom: 0.2rem;
+        font-size: 0.85rem;
+        color: var(--md-fg);
+        background: var(--md-surface);
+        border-radius: 4px;
+        overflow-wrap: anywhere;
+      }
+      .quote:focus-visible {
+        outline: 3px solid var(--md-focus);
+      }
+      .quote b {
+        display: block;
+        font-size: 0.75rem;
+        color: var(--md-accent);
+      }
+      .deleted {
+        font-style: italic;
+        color: var(--md-muted);
+      }
+      .text a {
+        color: inherit;
+        text-decoration: underline;
+      }
+      .status[data-status='seen'] {
+        color: var(--md-accent);
+        font-weight: 600;
+      }
+      .composing {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+        padding: 0.3rem 0.75rem;
+        border-top: 1px solid var(--md-border);
+        font-size: 0.85rem;
+      }
+      .composing span {
+        flex: 1;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
       }
       .older {
         text-align: center;
@@ -169,6 +244,10 @@ export class MdChatView extends LitElement {
    */
   @property({ attribute: false }) renderFile?: (message: MessageView) => unknown;
   @state() private announcement = '';
+  /** The message the next sent text answers. */
+  @state() private replyTo?: MessageView;
+  /** My message whose text the composer is editing. */
+  @state() private editing?: MessageView;
   @query('.scroller') private scroller?: HTMLElement;
 
   private plan: ScrollPlan = { mode: 'bottom' };
@@ -203,6 +282,8 @@ export class MdChatView extends LitElement {
     if (changed.has('channel') && prevChannel?.id !== this.channel?.id) {
       this.plan = { mode: 'bottom' };
       this.announcement = '';
+      this.replyTo = undefined;
+      this.editing = undefined;
       return;
     }
     if (!changed.has('messages')) return;
@@ -274,6 +355,14 @@ export class MdChatView extends LitElement {
   };
 
   private renderStatus(m: MessageView) {
+    if (m.seenBy && m.seenBy.length > 0 && m.status !== 'failed') {
+      const label = this.channel?.kind === 'group' ? `Seen by ${listNames(m.seenBy)}` : 'Seen';
+      return html`<span class="status" data-testid="message-status" data-status="seen" title=${label}
+        ><span aria-hidden="true">✓✓</span><span class="visually-hidden">${label}</span>${this.channel?.kind === 'group'
+          ? html` <span aria-hidden="true" data-testid="seen-by">${label}</span>`
+          : nothing}</span
+      >`;
+    }
     const look = statusLook(m.status);
     return html`<span class="status" data-testid="message-status" data-status=${m.status} title=${look.label}
       ><span aria-hidden="true">${look.icon}</span><span class="visually-hidden">${look.label}</span>${m.status === 'failed' || m.status === 'pending'
@@ -283,27 +372,123 @@ export class MdChatView extends LitElement {
   }
 
   private renderBody(m: MessageView) {
+    if (m.deleted) return html`<p class="text deleted" data-testid="message-text" data-deleted="true">Message deleted</p>`;
     if (m.kind === 'file' && this.renderFile) return this.renderFile(m);
     if (m.kind === 'file' && m.file) {
       return html`<p class="text" data-testid="message-text">📎 ${m.file.name} <span class="muted">(${formatBytes(m.file.size)})</span></p>`;
     }
-    return html`<p class="text" data-testid="message-text">${m.text}</p>`;
+    return html`<p class="text" data-testid="message-text">${linkify(m.text)}</p>`;
+  }
+
+  private renderQuote(m: MessageView) {
+    const q = m.quote;
+    if (!q) return nothing;
+    const text = q.state === 'ok' ? q.text : q.state === 'deleted' ? 'Message deleted' : 'Original message not on this device';
+    // The accessible name is the visible text plus hidden words around it (an aria-label would not match it).
+    return html`<button class="quote" data-testid="quote" data-quote-id=${q.id} @click=${() => this.goToMessage(q.id)}>
+      <span class="visually-hidden">Quoted message${q.authorName ? ' from' : ''}</span> ${q.authorName ? html`<b>${q.authorName}</b>` : nothing}<span class="visually-hidden">:</span>
+      <span>${text}</span><span class="visually-hidden">. Go to it</span>
+    </button>`;
+  }
+
+  /** Scrolls to a message and puts focus on it; asks the shell to load its page if it is not in the window. */
+  goToMessage(id: string): void {
+    const c = this.channel;
+    if (!c) return;
+    if (!this.revealMessage(id)) emit<JumpToMessageDetail>(this, 'jump-to-message', { channelId: c.id, messageId: id });
+  }
+
+  /** Scrolls a loaded message into view, focuses and briefly highlights it. Returns false if it is not loaded. */
+  revealMessage(id: string): boolean {
+    const el = this.scroller?.querySelector<HTMLElement>(`li[data-id="${CSS.escape(id)}"]`);
+    if (!el) return false;
+    this.plan = { mode: 'none' };
+    el.scrollIntoView({ block: 'center' });
+    el.focus({ preventScroll: true });
+    el.classList.add('flash');
+    setTimeout(() => el.classList.remove('flash'), 2000);
+    return true;
+  }
+
+  /** Reply and edit are local composer modes; the rest go up to the shell. */
+  private onMessageAction = (e: CustomEvent<MessageActionDetail>) => {
+    const { action, messageId } = e.detail;
+    if (action !== 'reply' && action !== 'edit') return;
+    e.stopPropagation();
+    const m = this.messages.find((x) => x.id === messageId);
+    if (!m) return;
+    const composer = this.renderRoot.querySelector('md-composer');
+    if (action === 'reply') {
+      this.editing = undefined;
+      this.replyTo = m;
+      composer?.focus();
+    } else {
+      this.replyTo = undefined;
+      this.editing = m;
+      composer?.fill(m.text);
+    }
+  };
+
+  /** A text from the composer: an edit of my message, a reply, or a plain message (the shell sends it). */
+  private onComposerSend = (e: CustomEvent<SendTextDetail>) => {
+    const c = this.channel;
+    if (!c) return;
+    if (this.editing) {
+      e.stopPropagation();
+      const target = this.editing;
+      this.editing = undefined;
+      emit<MessageActionDetail>(this, 'message-action', {
+        action: 'edit',
+        channelId: c.id,
+        messageId: target.id,
+        text: e.detail.text,
+        waitUntil: (p) => e.detail.waitUntil(p),
+      });
+    } else if (this.replyTo) {
+      e.detail.replyTo = this.replyTo.id;
+      this.replyTo = undefined;
+    }
+  };
+
+  private cancelComposing() {
+    if (this.editing) this.renderRoot.querySelector('md-composer')?.clear();
+    this.editing = undefined;
+    this.replyTo = undefined;
+    this.renderRoot.querySelector('md-composer')?.focus();
+  }
+
+  private renderComposing() {
+    const m = this.editing ?? this.replyTo;
+    if (!m) return nothing;
+    const what = this.editing ? 'Editing your message' : `Replying to ${m.mine ? 'yourself' : m.authorName}`;
+    const snippet = m.kind === 'file' ? `📎 ${m.file?.name ?? ''}` : m.text.replace(/\s+/g, ' ');
+    return html`<div class="composing" data-testid="composing" role="status">
+      <span><b>${what}:</b> ${snippet}</span>
+      <button class="secondary" data-testid="cancel-composing" aria-label=${this.editing ? 'Cancel editing' : 'Cancel reply'} @click=${this.cancelComposing}>✕</button>
+    </div>`;
   }
 
   private renderMessage(m: MessageView) {
     if (m.kind === 'system') {
-      return html`<li class="system" data-testid="message" data-id=${m.id}><p>${m.text}</p></li>`;
+      return html`<li class="system" data-testid="message" data-id=${m.id} tabindex="-1"><p>${m.text}</p></li>`;
     }
-    const group = this.channel?.kind === 'group';
-    return html`<li class=${m.mine ? 'mine' : 'theirs'} data-testid="message" data-id=${m.id} data-mine=${m.mine ? 'true' : 'false'}>
-      <div class="bubble">
-        ${group && !m.mine ? html`<span class="author" data-testid="message-author">${m.authorName}</span>` : nothing}
-        <span class="visually-hidden">${m.mine ? 'You' : m.authorName}:</span>
-        ${this.renderBody(m)}
-        <div class="meta">
-          <time datetime=${new Date(m.sentAt).toISOString()} title=${formatFullDate(m.sentAt)}>${formatTime(m.sentAt)}</time>
-          ${m.mine ? this.renderStatus(m) : nothing}
+    const c = this.channel;
+    const group = c?.kind === 'group';
+    return html`<li class=${m.mine ? 'mine' : 'theirs'} data-testid="message" data-id=${m.id} data-mine=${m.mine ? 'true' : 'false'} tabindex="-1">
+      <div class="bubble-row">
+        <div class="bubble">
+          ${group && !m.mine ? html`<span class="author" data-testid="message-author">${m.authorName}</span>` : nothing}
+          <span class="visually-hidden">${m.mine ? 'You' : m.authorName}:</span>
+          ${m.deleted ? nothing : this.renderQuote(m)} ${this.renderBody(m)}
+          <div class="meta">
+            ${m.edited && !m.deleted ? html`<span data-testid="edited">edited</span>` : nothing}
+            <time datetime=${new Date(m.sentAt).toISOString()} title=${formatFullDate(m.sentAt)}>${formatTime(m.sentAt)}</time>
+            ${m.mine ? this.renderStatus(m) : nothing}
+          </div>
+          ${m.deleted ? nothing : html`<md-reactions .message=${m} ?disabled=${!!c?.closed}></md-reactions>`}
+          ${m.mine && m.status === 'failed' && m.failReason ? html`<p class="fail-reason" data-testid="message-fail-reason">${m.failReason}</p>` : nothing}
         </div>
+        ${c?.closed ? nothing : html`<md-message-actions .message=${m} ?canDeleteForEveryone=${!m.deleted && (m.mine || !!c?.isAdmin)} align=${m.mine ? 'end' : 'start'}></md-message-actions>`}
       </div>
     </li>`;
   }
@@ -335,7 +520,7 @@ export class MdChatView extends LitElement {
         <h2 tabindex="-1" data-testid="chat-title">${c.title}<span class="sub">${sub}</span></h2>
         <button class="secondary" @click=${() => emit<ChannelDetail>(this, 'show-group-info', { channelId: c.id })}>${c.kind === 'group' ? 'Group info' : 'Chat info'}</button>
       </header>
-      <div class="scroller" @scroll=${this.onScroll} role="region" aria-label="Messages in ${c.title}" tabindex="0">
+      <div class="scroller" @scroll=${this.onScroll} @message-action=${this.onMessageAction} role="region" aria-label="Messages in ${c.title}" tabindex="0">
         ${this.hasMore
           ? html`<div class="older">
               <button class="secondary" ?disabled=${this.loadingOlder} @click=${this.requestOlder}>${this.loadingOlder ? 'Loading…' : 'Load older messages'}</button>
@@ -343,12 +528,13 @@ export class MdChatView extends LitElement {
           : nothing}
         ${this.messages.length === 0 ? html`<p class="muted empty">No messages yet. Say hello!</p>` : nothing}
         <ol data-testid="message-list">
-          ${guard([this.messages, c.kind, this.renderFile], () =>
+          ${guard([this.messages, c.kind, c.isAdmin, c.closed, this.renderFile], () =>
             // The list only depends on these: other updates (unread count, send errors) skip re-rendering every row.
             repeat(
               this.rows(),
               (r) => ('day' in r ? `day-${r.day}` : r.id),
-              (r) => ('day' in r ? html`<li class="day" role="separator" aria-label=${formatDay(r.ts)}>${formatDay(r.ts)}</li>` : this.renderMessage(r)),
+              // A day heading is a list item of its own (a role="separator" here made the list hold a non-item: axe 'list').
+              (r) => ('day' in r ? html`<li class="day" data-testid="day"><span>${formatDay(r.ts)}</span></li>` : this.renderMessage(r)),
             ),
           )}
         </ol>
@@ -359,7 +545,8 @@ export class MdChatView extends LitElement {
           : nothing}
       </div>
       <div class="visually-hidden" aria-live="polite" data-testid="chat-announcer">${this.announcement}</div>
-      <md-composer ?disabled=${c.closed} .error=${this.sendError} disabledReason="This chat is closed: you left or were removed, so you can no longer send messages here."
+      ${this.renderComposing()}
+      <md-composer @send-text=${this.onComposerSend} ?disabled=${c.closed} .error=${this.sendError} disabledReason="This chat is closed: you left or were removed, so you can no longer send messages here."
         ><slot name="attach" slot="attach"></slot
       ></md-composer>`;
   }

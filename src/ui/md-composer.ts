@@ -57,6 +57,13 @@ export class MdComposer extends LitElement {
   }
 
   /** Empties the input (the shell calls this once the message is stored). */
+  /** Puts `text` in the box (editing a sent message) and focuses it. */
+  fill(text: string): void {
+    if (this.input) this.input.value = text;
+    this.length = text.length;
+    this.input?.focus();
+  }
+
   clear(): void {
     if (this.input) this.input.value = '';
     this.length = 0;

@@ -23,6 +23,8 @@ export class MdContactsScreen extends LitElement {
 
   /** A link to offer accepting (from opening the app at /#invite=...). */
   @property() pendingInvite = '';
+  /** Open the QR scanner at once (route `#/contacts/scan`). */
+  @property({ type: Boolean }) scan = false;
 
   @state() private inviteLink = '';
   @state() private inviteError = '';
@@ -78,6 +80,7 @@ export class MdContactsScreen extends LitElement {
       .addError=${this.addError}
       .addNotice=${this.addNotice}
       .pendingInvite=${this.pendingInvite}
+      ?scanning=${this.scan}
       ?busy=${this.work.busy}
       @create-invite=${this.createInvite}
       @accept-invite=${this.acceptInvite}

@@ -3,6 +3,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ContactView } from '../core/api.js';
 import { baseStyles } from './styles.js';
+import './md-qr-scanner.js';
+import type { QrScannedEvent } from './md-qr-scanner.js';
 import { emit, type AcceptInviteDetail, type OpenChatDetail, type SetVerifiedDetail } from './events.js';
 import './md-qr-code.js';
 
@@ -121,6 +123,9 @@ export class MdContacts extends LitElement {
   @property() pendingInvite = '';
   @property({ type: Boolean }) busy = false;
   @state() private copyNote = '';
+  /** Camera scanner open (also set by the shell for the "Scan a code" shortcut). */
+  @property({ type: Boolean }) scanning = false;
+  @state() private scanError = '';
   @query('#add-link') private addInput?: HTMLInputElement;
   @query('#invite-link') private linkInput?: HTMLInputElement;
 
@@ -149,6 +154,27 @@ export class MdContacts extends LitElement {
     }
   }
 
+  /** The system share sheet where the browser has one (phones); copying stays next to it. */
+  private async share() {
+    try {
+      await navigator.share({ title: 'Meshdrop invite', text: 'Add me as a contact on Meshdrop:', url: this.inviteLink });
+      this.copyNote = '';
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'AbortError') await this.copy();
+    }
+  }
+
+  private onScanned(e: QrScannedEvent) {
+    this.scanning = false;
+    if (!e.text.includes('#invite=')) {
+      this.scanError = 'That QR code is not a Meshdrop invite link.';
+      return;
+    }
+    this.scanError = '';
+    if (this.addInput) this.addInput.value = e.text;
+    emit<AcceptInviteDetail>(this, 'accept-invite', { link: e.text });
+  }
+
   private submitAdd(e: Event) {
     e.preventDefault();
     emit<AcceptInviteDetail>(this, 'accept-invite', { link: this.addInput?.value.trim() ?? '' });
@@ -171,7 +197,8 @@ export class MdContacts extends LitElement {
             <div class="row">
               <label for="invite-link" class="visually-hidden">Your invite link</label>
               <input id="invite-link" data-testid="invite-link" readonly .value=${this.inviteLink} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
-              <button @click=${this.copy}>Copy link</button>
+              ${'share' in navigator ? html`<button @click=${this.share}>Share link</button>` : nothing}
+              <button class=${'share' in navigator ? 'secondary' : ''} @click=${this.copy}>Copy link</button>
               <button class="secondary" ?disabled=${this.busy} @click=${() => emit(this, 'create-invite', {})}>New link</button>
             </div>
             <p class="ok" role="status" aria-live="polite">${this.copyNote}</p>
@@ -187,7 +214,12 @@ export class MdContacts extends LitElement {
       <h3 id="add-heading">Add contact</h3>
       ${this.pendingInvite
         ? html`<p role="status" data-testid="pending-invite">You opened an invite link. Check it below and choose “Add contact” to accept it.</p>`
-        : html`<p class="muted">Paste an invite link someone sent you.</p>`}
+        : html`<p class="muted">Paste an invite link someone sent you, or scan its QR code.</p>`}
+      <button class="secondary" aria-expanded=${String(this.scanning)} @click=${() => ((this.scanning = !this.scanning), (this.scanError = ''))}>
+        ${this.scanning ? 'Stop scanning' : 'Scan QR code'}
+      </button>
+      ${this.scanning ? html`<md-qr-scanner @qr-scanned=${this.onScanned}></md-qr-scanner>` : nothing}
+      ${this.scanError ? html`<p class="error" role="alert" data-testid="scan-error">${this.scanError}</p>` : nothing}
       <form class="row" @submit=${this.submitAdd}>
         <label for="add-link" class="visually-hidden">Invite link to accept</label>
         <input id="add-link" placeholder="https://…/#invite=…" autocomplete="off" aria-describedby="add-error" aria-invalid=${this.addError ? 'true' : 'false'} />

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
+import './md-push-settings.js';
 import type { DeviceApi, NotifyPermission, PersistState, StorageUse } from '../core/device.js';
 import type { Theme } from '../core/preferences.js';
 import { apiContext, deviceContext, type ShellApi } from './context.js';
@@ -249,8 +250,34 @@ export class MdSettingsScreen extends LitElement {
             />Hide message text in notifications (show only who wrote)</label
           >`
         : nothing}
-      <!-- Place for <md-push-settings> (Web Push while the app is closed), mounted by the push feature. -->
-      <div data-slot="push-settings"></div>
+      <md-push-settings .push=${this.app?.push}></md-push-settings>
+    </section>`;
+  }
+
+  /** Seen receipts as just set here (the controller stores it; this avoids waiting for a re-render). */
+  @state() private seenOn: boolean | undefined;
+
+  private renderPrivacy() {
+    const app = this.app;
+    if (!app || typeof app.seenReceipts !== 'boolean') return nothing;
+    const on = this.seenOn ?? app.seenReceipts;
+    return html`<section aria-labelledby="privacy-heading">
+      <h3 id="privacy-heading">Privacy</h3>
+      <label class="check"
+        ><input
+          type="checkbox"
+          data-testid="seen-receipts"
+          .checked=${on}
+          @change=${(e: Event) => {
+            const next = (e.target as HTMLInputElement).checked;
+            this.seenOn = next;
+            app.setSeenReceipts(next).catch((err: unknown) => {
+              this.seenOn = !next;
+              this.dispatchEvent(new ToastEvent(`Not saved: ${messageOf(err)}`));
+            });
+          }}
+        />Send seen receipts (when off, others do not see when you read their messages, and you do not see theirs)</label
+      >
     </section>`;
   }
 
@@ -303,7 +330,7 @@ export class MdSettingsScreen extends LitElement {
     const identity = app?.identity;
     if (!app || !identity) return html`<p role="status">Loading…</p>`;
     return html`<h2 id="settings-heading" tabindex="-1">Settings</h2>
-      ${this.renderNotifications()} ${this.renderTheme()} ${this.renderFiles()}
+      ${this.renderNotifications()} ${this.renderPrivacy()} ${this.renderTheme()} ${this.renderFiles()}
       <section aria-label="Relays">
         <md-relay-settings .relays=${app.relays} .error=${this.relayError} @save-relays=${this.onSaveRelays}></md-relay-settings>
       </section>

@@ -21,7 +21,8 @@ export function mergeIntoWindow(window: readonly MessageView[], updates: readonl
   const first = window[0];
   const last = window[window.length - 1];
   for (const m of updates) {
-    if (byId.has(m.id)) byId.set(m.id, m);
+    if (m.hidden) byId.delete(m.id); // deleted for me: leaves the window
+    else if (byId.has(m.id)) byId.set(m.id, m);
     else if (hasMore && first && compareMessages(m, first) < 0) continue;
     else if (hasNewer && last && compareMessages(m, last) > 0) continue;
     else byId.set(m.id, m);

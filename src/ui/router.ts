@@ -6,7 +6,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 export type Route =
   | { screen: 'chats' }
   | { screen: 'chat'; id: string }
-  | { screen: 'contacts' }
+  | { screen: 'contacts'; /** Open the QR scanner at once (`#/contacts/scan`, the manifest's "Scan a code"). */ scan?: boolean }
   | { screen: 'new-group' }
   | { screen: 'group'; id: string }
   | { screen: 'settings' }
@@ -39,8 +39,9 @@ export function parseRoute(hash: string): Route {
   const notFound: Route = { screen: 'not-found', path };
   if (!path.startsWith('/') || rest.length > 0) return notFound;
   switch (head) {
-    case 'chats':
     case 'contacts':
+      return arg === undefined ? { screen: head } : arg === 'scan' ? { screen: head, scan: true } : notFound;
+    case 'chats':
     case 'new-group':
     case 'settings':
       return arg === undefined ? { screen: head } : notFound;
@@ -66,6 +67,8 @@ export function routeHash(route: Route): string {
       return `#/${route.screen}/${encodeURIComponent(route.id)}`;
     case 'not-found':
       return `#${route.path}`;
+    case 'contacts':
+      return route.scan ? '#/contacts/scan' : '#/contacts';
     default:
       return `#/${route.screen}`;
   }

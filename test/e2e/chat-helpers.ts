@@ -52,9 +52,14 @@ export async function statusOf(page: Page, text: string): Promise<string | null>
   return bubble(page, text).getByTestId('message-status').getAttribute('data-status');
 }
 
-/** Waits until my message shows the given delivery state. */
+/**
+ * Waits until my message shows the given delivery state; 'delivered' also accepts 'seen', the state after it (a
+ * recipient with the chat open sees a message as soon as it is delivered).
+ */
 export async function waitForStatus(page: Page, text: string, status: string): Promise<void> {
-  await bubble(page, text).locator(`[data-testid="message-status"][data-status="${status}"]`).waitFor(WAIT);
+  const states = status === 'delivered' ? ['delivered', 'seen'] : [status];
+  const selector = states.map((s) => `[data-testid="message-status"][data-status="${s}"]`).join(', ');
+  await bubble(page, text).locator(selector).first().waitFor(WAIT);
 }
 
 /** Every file below `dir` with its text, for scanning what a relay stored on disk. */

@@ -19,10 +19,10 @@ export function freePort(): Promise<number> {
 
 export const gunUrlOf = (port: number) => `http://127.0.0.1:${port}/gun`;
 
-/** Starts relays on fixed ports; `links[i]` lists the indexes relay i is told to mesh with (--peers). */
-export async function startMesh(links: number[][]): Promise<RelayProcess[]> {
+/** Starts relays on fixed ports; `links[i]` lists the indexes relay i is told to mesh with (--peers); `args[i]` more flags. */
+export async function startMesh(links: number[][], args: string[][] = []): Promise<RelayProcess[]> {
   const ports = await Promise.all(links.map(() => freePort()));
-  return Promise.all(links.map((to, i) => startRelay({ port: ports[i], peers: to.map((j) => gunUrlOf(ports[j] as number)) })));
+  return Promise.all(links.map((to, i) => startRelay({ port: ports[i], peers: to.map((j) => gunUrlOf(ports[j] as number)), extraArgs: args[i] ?? [] })));
 }
 
 /** Waits until the relay reports `n` open websocket peers (clients and other relays) on /health. */

@@ -1,6 +1,6 @@
 // An in-memory stand-in for the controller, for UI component tests only: the UI layer is tested against the
 // MeshdropApi contract; the real controller is exercised by the e2e tests.
-import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessageView, PageCursor } from '../../src/core/api.js';
+import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessagePageAround, MessageView, PageCursor, SearchResult } from '../../src/core/api.js';
 import type { ConnectionStatus } from '../../src/sync/relay-connection.js';
 import type { FileRecord, IdentityRecord } from '../../src/store/schema.js';
 import { compareMessages } from '../../src/ui/messages-window.js';
@@ -150,6 +150,46 @@ export class FakeApi extends EventTarget implements MeshdropApi {
     return [];
   }
   async sendShare() {}
+
+  // conversation
+  seenReceipts = true;
+  searchResults: SearchResult[] = [];
+  async sendReply(channelId: string, text: string, replyTo: string): Promise<MessageView> {
+    this.log('sendReply', channelId, text, replyTo);
+    const m = makeMessage(1_000_001, { channelId, text, replyTo, mine: true, author: ME, authorName: 'Me', status: 'pending', sentAt: Date.now() });
+    this.emitMessages(channelId, [m]);
+    return m;
+  }
+  async react(channelId: string, messageId: string, emoji: string) {
+    this.log('react', channelId, messageId, emoji);
+  }
+  async editMessage(channelId: string, messageId: string, text: string) {
+    this.log('editMessage', channelId, messageId, text);
+  }
+  async deleteForEveryone(channelId: string, messageId: string) {
+    this.log('deleteForEveryone', channelId, messageId);
+  }
+  async deleteForMe(channelId: string, messageId: string) {
+    this.log('deleteForMe', channelId, messageId);
+  }
+  async searchMessages(query: string): Promise<SearchResult[]> {
+    this.log('searchMessages', query);
+    return this.searchResults;
+  }
+  async loadMessagesAround(channelId: string, messageId: string, limit: number): Promise<MessagePageAround | undefined> {
+    this.log('loadMessagesAround', channelId, messageId, limit);
+    const all = this.messages.get(channelId) ?? [];
+    const i = all.findIndex((m) => m.id === messageId);
+    if (i < 0) return undefined;
+    const half = Math.floor(limit / 2);
+    const start = Math.max(0, i - half);
+    const end = Math.min(all.length, i + half + 1);
+    return { messages: all.slice(start, end), hasMore: start > 0, hasNewer: end < all.length };
+  }
+  async setSeenReceipts(on: boolean) {
+    this.log('setSeenReceipts', on);
+    this.seenReceipts = on;
+  }
 }
 
 /** Waits until a condition holds (components update asynchronously). */

@@ -35,6 +35,17 @@ describe('md-chat-view', () => {
     expect(statuses.map((s) => s.querySelector('.visually-hidden')!.textContent)).to.deep.equal(['Pending', 'Sent', 'Delivered', 'Failed to send']);
   });
 
+  it("shows why a message of mine failed (the relay's refusal), and only on failed messages", async () => {
+    const el = await view();
+    el.channel = makeChannel();
+    const reason = 'This relay is full and takes no new data. Try again later or add another relay.';
+    el.messages = [makeMessage(2, { status: 'failed', failReason: reason }), makeMessage(4, { status: 'sent', failReason: 'stale' }), makeMessage(6, { status: 'failed' })];
+    await el.updateComplete;
+    const reasons = [...el.shadowRoot!.querySelectorAll('[data-testid="message-fail-reason"]')];
+    expect(reasons.map((r) => r.textContent)).to.deep.equal([reason]);
+    expect(reasons[0]!.closest('[data-testid="message"]')!.getAttribute('data-id')).to.equal(el.messages[0]!.id);
+  });
+
   it('does not show author names in a 1:1 chat', async () => {
     const el = await view();
     el.channel = makeChannel();

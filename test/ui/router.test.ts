@@ -9,6 +9,7 @@ describe('router: address ↔ screen', () => {
       { screen: 'chats' },
       { screen: 'chat', id: 'abc-DEF_1' },
       { screen: 'contacts' },
+      { screen: 'contacts', scan: true },
       { screen: 'new-group' },
       { screen: 'group', id: 'g.1~x' },
       { screen: 'settings' },
@@ -16,6 +17,8 @@ describe('router: address ↔ screen', () => {
     ];
     for (const r of routes) expect(parseRoute(routeHash(r))).to.deep.equal(r);
     expect(routeHash({ screen: 'chat', id: 'c1' })).to.equal('#/chat/c1');
+    expect(parseRoute('#/contacts/scan')).to.deep.equal({ screen: 'contacts', scan: true });
+    expect(parseRoute('#/contacts/other').screen).to.equal('not-found');
   });
 
   it('reads the empty address, trailing slashes and the old #/identity as screens', () => {
