@@ -224,6 +224,31 @@ describe('conversation through a real relay', function () {
     expect(results[0]!.channelTitle).to.equal('Cy');
   });
 
+  it('reactions, edits and deletions are numbered in the author\'s sequence like messages (lamport, seq, cursors)', async () => {
+    const ann = await newUser('Ann');
+    const ben = await newUser('Ben');
+    const chan = await connect(ann.md, ben.md);
+    const annPub = (await ann.md.session()).identity.pair.pub;
+    const first = await ann.md.sendText(chan, 'one');
+    await ann.md.react(chan, first.id, '🎉');
+    await ann.md.editMessage(chan, first.id, 'one (edited)');
+    const last = await ann.md.sendText(chan, 'two');
+    // Ann's counters: two messages and two actions, in call order.
+    const annDb = (await ann.md.session()).db;
+    expect((await annDb.get('messages', last.id))?.seq).to.equal(4);
+    expect((await annDb.get('channels', chan))?.sendSeq).to.equal(4);
+    const benDb = (await ben.md.session()).db;
+    await waitFor('edit and last message at Ben', async () => (await benDb.get('messages', last.id)) !== undefined && (await benDb.get('messages', first.id))?.text === 'one (edited)');
+    const stored = (await benDb.get('messages', last.id))!;
+    expect(stored.seq).to.equal(4);
+    expect(stored.lamport).to.be.greaterThan((await benDb.get('messages', first.id))!.lamport! + 2);
+    // Ben counts Ann's actions in her sequence range and cursor (so a returning device and the gap re-ask see them).
+    await waitFor('Ben counted the actions', async () => (await benDb.get('channels', chan))?.authors?.[annPub]?.top === 4);
+    const progress = (await benDb.get('channels', chan))!.authors![annPub]!;
+    expect(progress.floor).to.equal(1);
+    expect(progress.cursor).to.equal(last.id);
+  });
+
   it('seen receipts off: none sent and none shown; the setting survives a restart', async () => {
     const ann = await newUser('Ann');
     const ben = await newUser('Ben');
