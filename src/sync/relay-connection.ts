@@ -1,3 +1,4 @@
+import { alignGunClock } from './clock-drift.js';
 import { installForgeryFilter } from './forgery-filter.js';
 import { Gun } from './gun-runtime.js';
 import { skipEchoes } from './no-echo.js';
@@ -42,6 +43,7 @@ export class RelayConnection extends EventTarget {
     const mesh = (this.gun._.opt as { mesh?: Parameters<typeof installForgeryFilter>[0] }).mesh;
     if (mesh) installForgeryFilter(mesh);
     skipEchoes(this.gun._ as Parameters<typeof skipEchoes>[0]);
+    if (this.relays[0]) void alignGunClock(this.relays[0]);
     this.last = this.compute();
     // GUN gives up on a relay after one failed redial; keep dialing every configured relay until close().
     this.stopRedial = keepPeersDialed(this.gun as unknown as RedialableGun, this.relays);

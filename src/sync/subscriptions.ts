@@ -6,9 +6,15 @@ export class Subscriptions {
 
   constructor(private readonly space: UserSpace) {}
 
-  ensure(key: string, pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void): void {
+  /** With `after`, only keys after it are asked for (a returning device's cursor; see UserSpace.subscribe). */
+  ensure(key: string, pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void, after?: string): void {
     if (this.live.has(key)) return;
-    this.live.set(key, this.space.subscribe(pub, path, onValue));
+    this.live.set(key, this.space.subscribe(pub, path, onValue, after));
+  }
+
+  /** Asks for one key again (see UserSpace.fetch). */
+  fetch(pub: string, path: readonly string[], key: string, onValue: (value: unknown, key: string) => void): void {
+    this.space.fetch(pub, path, key, onValue);
   }
 
   has(key: string): boolean {

@@ -41,11 +41,9 @@ describe('md-app with a 10,000-message chat', () => {
     const api = new FakeApi();
     api.messages.set('c1', Array.from({ length: 10_000 }, (_, i) => makeMessage(i)));
     const el = await shell(api);
-    const t0 = performance.now();
+    // (How fast it opens is measured in bench/, not asserted here: a wall-clock bound fails under load.)
     const view = await openFirstChat(el);
-    const openMs = performance.now() - t0;
     expect(renderedMessages(el)).to.equal(PAGE_SIZE);
-    expect(openMs).to.be.lessThan(2000);
     // The newest message is the last one rendered.
     const texts = [...view.shadowRoot!.querySelectorAll('[data-testid="message-text"]')].map((n) => n.textContent);
     expect(texts[texts.length - 1]).to.equal('message 9999');
