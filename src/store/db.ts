@@ -9,7 +9,7 @@ export const DEFAULT_DB_NAME = 'meshdrop';
 type UpgradeTx = IDBPTransaction<MeshdropDB, StoreNames<MeshdropDB>[], 'versionchange'>;
 
 /**
- * Version 2 (message order): messages are indexed by [channel, order key] instead of [channel, sentAt, id].
+ * Version 4 (message order): messages are indexed by [channel, order key] instead of [channel, sentAt, id].
  * Every stored message gets its order key (old ones have no Lamport clock, so theirs follows the send time):
  * nothing is dropped, and old history keeps its former order.
  */
@@ -34,14 +34,14 @@ export function openMeshdropDB(name = DEFAULT_DB_NAME): Promise<MeshdropDatabase
   return openDB<MeshdropDB>(name, DB_VERSION, {
     async upgrade(db, oldVersion, _newVersion, tx) {
       // One step per version, applied in order from the version found on disk; a step never drops stored data.
-      // (Versions 4+ are reserved: 4 devices, 5 files/blobs.)
+      // (Version 2 was never shipped.)
       if (oldVersion < 1) createVersion1(db);
-      if (oldVersion < 2) await upgradeToOrder(tx);
       if (oldVersion < 3) {
         // Conversation actions (reactions, edits, deletions; parked until their message arrives) and seen receipts.
         db.createObjectStore('actions', { keyPath: 'id' }).createIndex('byTarget', 'target');
         db.createObjectStore('seen', { keyPath: ['channelId', 'reader'] });
       }
+      if (oldVersion < 4) await upgradeToOrder(tx);
     },
   });
 }
@@ -53,7 +53,7 @@ function createVersion1(db: IDBPDatabase<MeshdropDB>): void {
   db.createObjectStore('contacts', { keyPath: 'pub' });
   db.createObjectStore('channels', { keyPath: 'id' });
   const messages = db.createObjectStore('messages', { keyPath: 'id' });
-  // Version 1 indexed by time; version 2 replaces it (created here so a new database takes the same path).
+  // Version 1 indexed by time; version 4 replaces it (created here so a new database takes the same path).
   messages.createIndex('byChannelTime' as never, ['channelId', 'sentAt', 'id']);
   const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
   outbox.createIndex('byCreated', 'createdAt');

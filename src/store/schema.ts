@@ -229,4 +229,4 @@ export interface MeshdropDB extends DBSchema {
   seen: { key: [string, string]; value: SeenRecord };
 }
 
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
