@@ -89,18 +89,24 @@ const idTime = (id: string | undefined): number => (id ? parseInt(id.slice(0, 9)
 /** What an envelope adds to its channel's counters (a stored message, or an action). */
 type Numbered = Pick<MessageRecord, 'id' | 'author' | 'lamport' | 'seq'>;
 
-/** Records that `m` is stored in `c`: Lamport clock, and the author's sequence range and largest key (cursor). */
+/** Records that `m` is stored in `c`: Lamport clock, and the author's sequence range. */
 function noteStored(c: ChannelRecord, m: Numbered): void {
   if (m.lamport) c.clock = Math.max(c.clock ?? 0, m.lamport);
+  if (!m.seq) return;
   const authors = (c.authors ??= {});
-  const p: AuthorProgress = authors[m.author] ?? { floor: 0, top: 0, cursor: '' };
-  if (m.seq) {
-    p.floor = p.floor ? Math.min(p.floor, m.seq) : m.seq;
-    p.top = Math.max(p.top, m.seq);
-  }
-  if (m.id > p.cursor) p.cursor = m.id;
+  const p: AuthorProgress = authors[m.author] ?? { floor: 0, top: 0 };
+  p.floor = p.floor ? Math.min(p.floor, m.seq) : m.seq;
+  p.top = Math.max(p.top, m.seq);
   authors[m.author] = p;
 }
+
+/**
+ * Asks the relays once more for one envelope this device is missing (a gap in an author's sequence, see
+ * core/gap-tracker.ts): the envelope stored under key `msgId` of channel `channelId` in `authorPub`'s space.
+ * Whatever it finds goes to `deliver`, exactly the value GUN's `.on` hands for that key; it is verified and stored
+ * like any received envelope (a forged or wrong value is dropped there). Resolves when the asking is done.
+ */
+export type Refetch = (authorPub: string, channelId: string, msgId: string, deliver: (value: unknown) => void) => Promise<void>;
 
 /**
  * Messages: sends envelopes through the outbox, receives and verifies them from every member's
@@ -141,11 +147,21 @@ export class ChatService {
         for (const id of ids) if (this.handled.has(id) || actions.has(id)) stored.add(id);
         return stored;
       },
-      fetch: (w) => {
+      refetch: (w) => {
         this.seen.delete(`${w.channelId}|${w.author}|${w.id}`);
-        this.subs.fetch(w.author, [APP_ROOT, 'c', w.channelId], w.id, (v, k) => this.receive(w.channelId, w.author, k, v));
+        return this.refetch(w.author, w.channelId, w.id, (v) => this.receive(w.channelId, w.author, w.id, v));
       },
     });
+  }
+
+  /** How a missing envelope is asked for: by default a GUN get of its key (the session may plug in another). */
+  private refetch: Refetch = async (authorPub, channelId, msgId, deliver) => {
+    this.subs.fetch(authorPub, [APP_ROOT, 'c', channelId], msgId, (v) => deliver(v));
+  };
+
+  /** Replaces how the gap tracker asks the relays for a missing envelope (see Refetch). */
+  setRefetch(refetch: Refetch): void {
+    this.refetch = refetch;
   }
 
   setSystemHandler(handler: SystemHandler): void {
@@ -179,10 +195,7 @@ export class ChatService {
   watchChannel(channel: ChannelRecord): void {
     if (channel.closed) return;
     for (const pub of [...channel.members, this.me.pair.pub]) {
-      // A returning device asks only for keys after the largest it holds from that author (ids are increasing per
-      // author and chat, see send()); a device that holds nothing from them reads the whole channel.
-      const after = channel.authors?.[pub]?.cursor || undefined;
-      this.subs.ensure(`c|${channel.id}|${pub}`, pub, [APP_ROOT, 'c', channel.id], (v, k) => this.receive(channel.id, pub, k, v), after);
+      this.subs.ensure(`c|${channel.id}|${pub}`, pub, [APP_ROOT, 'c', channel.id], (v, k) => this.receive(channel.id, pub, k, v));
     }
     // Only receipts for my own messages: in a group, every member receipting every message to every member
     // would cost n² deliveries (and serial queue work) per message.
@@ -271,6 +284,12 @@ export class ChatService {
     );
     const incoming: IncomingMessage[] = [];
     const actions: { channel: ChannelRecord; inner: ActionInner }[] = [];
+    // Each author's lowest sequence number in this batch: with what the device held before, where a gap can be.
+    const lowest = new Map<string, number>();
+    opened.forEach((res, i) => {
+      const key = `${readable[i]!.channelId}|${readable[i]!.signer}`;
+      if (res.ok && res.inner.seq) lowest.set(key, Math.min(lowest.get(key) ?? Infinity, res.inner.seq));
+    });
     for (let i = 0; i < readable.length; i++) {
       const a = readable[i]!;
       const res = opened[i]!;
@@ -302,7 +321,7 @@ export class ChatService {
         // Reactions, edits and deletions are in the author's sequence too, but are not stored as messages: they
         // are applied after this batch's messages are stored (a target in the same batch is then there).
         actions.push({ channel, inner });
-        this.expectPrevious(channel, { id: a.id, channelId: a.channelId, author: a.signer, seq: inner.seq }, inner.prev);
+        this.expectPrevious(channel, { id: a.id, channelId: a.channelId, author: a.signer, seq: inner.seq }, inner.prev, lowest);
         continue;
       }
       const record: MessageRecord = {
@@ -322,19 +341,20 @@ export class ChatService {
       // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
       const receipt = mine ? undefined : Outbox.entry({ id: `r:${a.id}`, path: [...receiptsFor(a.channelId, a.signer), a.id], value: 1, messageId: '' });
       incoming.push({ record, receipt });
-      this.expectPrevious(channel, record, inner.prev);
+      this.expectPrevious(channel, record, inner.prev, lowest);
     }
     await this.store(incoming, actions);
   }
 
   /**
-   * A message names its author's previous one: if that one is inside the range this device already holds from
-   * the author (not older history it never had), it should be here; the gap tracker asks for it if it is not.
+   * A message names its author's previous one: if that one is inside the range this device holds from the author
+   * (from the lowest sequence number stored before or arriving in this batch; not older history it never had),
+   * it should be here; the gap tracker asks for it if it is not.
    */
-  private expectPrevious(channel: ChannelRecord, m: Pick<MessageRecord, 'id' | 'channelId' | 'author' | 'seq'>, prev: string | undefined): void {
+  private expectPrevious(channel: ChannelRecord, m: Pick<MessageRecord, 'id' | 'channelId' | 'author' | 'seq'>, prev: string | undefined, lowest: Map<string, number>): void {
     if (!prev || !m.seq || m.seq < 2) return;
-    const p = channel.authors?.[m.author];
-    if (!p?.floor || m.seq - 1 < p.floor) return;
+    const floor = Math.min(channel.authors?.[m.author]?.floor || Infinity, lowest.get(`${m.channelId}|${m.author}`) ?? Infinity);
+    if (m.seq - 1 < floor) return;
     this.gaps.expect({ channelId: m.channelId, author: m.author, id: prev });
   }
 
@@ -507,8 +527,8 @@ export class ChatService {
     const prepared = items.map((item) => {
       const now = Date.now();
       const system = item.content.kind === 'system';
-      // Ids stay increasing per author and chat even if the clock goes back, so a reader's cursor (the largest
-      // id it holds from me) never skips a newer message.
+      // Ids stay increasing per author and chat even if the clock goes back: the keys of my messages in the
+      // channel sort like their sequence (a reader asking relays for keys after the largest it holds misses none).
       const id = newMessageId(Math.max(now, idTime(prev) + 1));
       clock += 1;
       // System messages (group keys, profiles) move the clock but are not part of the numbered sequence.

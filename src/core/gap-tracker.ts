@@ -2,7 +2,8 @@
  * Notices holes in an author's sequence and asks for the missing envelope again, as missing file chunks are
  * (sync/chunk-network.ts). Every message names the author's previous one (`prev` in the signed envelope): when a
  * stored message's `prev` is still missing a moment later (it may only be behind in the same backlog), it is
- * fetched by its key from the author's space; asked again with backoff, a few times at most.
+ * asked for by its key in the author's space (`refetch`, plugged in by the chat service); asked again with
+ * backoff, a few times at most.
  */
 
 /** One message that should be there. */
@@ -21,7 +22,7 @@ export interface GapTrackerOptions {
   /** Which of these ids are stored (or were otherwise handled). */
   have(ids: string[]): Promise<Set<string>>;
   /** Asks the relays for one message again; its value comes back through the normal receive path. */
-  fetch(w: Wanted): void;
+  refetch(w: Wanted): Promise<void>;
   /** First check after this long (the missing one may just be behind in the same backlog). */
   delayMs?: number;
   /** Gives up after this many fetches. */
@@ -80,7 +81,7 @@ export class GapTracker {
         p.attempts += 1;
         p.due = now + this.delayMs * 2 ** p.attempts;
         this.fetches += 1;
-        this.opts.fetch(p);
+        this.opts.refetch(p).catch((err: unknown) => console.debug('meshdrop chat: asking again for a message failed', p.id, err));
       }
     } catch (err) {
       console.debug('meshdrop chat: gap check failed', err);

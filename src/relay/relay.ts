@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type GunModule from 'gun';
 import { keepPeersDialed } from '../sync/redial.js';
-import { installRangeAnswers, type RangeRoot } from './range-get.js';
 import { installRouting, relayLinkUrl, RELAY_LINK_QUERY, type RoutableRoot } from './routing.js';
 import { createStaticHandler } from './static-files.js';
 import { installThrottle, type ThrottleStats } from './throttle.js';
@@ -238,7 +237,6 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     wire.meshdropAddress = clientAddress(req, options.trustProxy ?? false);
   });
   if (options.routing !== 'broadcast') installRouting(root as unknown as RoutableRoot);
-  installRangeAnswers(root as unknown as RangeRoot);
   // Writes into a user space signed by another key (GUN's unchecked '*' signer) are never stored or forwarded.
   let forged = 0;
   if (root.opt.mesh) installForgeryFilter(root.opt.mesh as unknown as Parameters<typeof installForgeryFilter>[0], (n) => {

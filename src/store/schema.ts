@@ -56,7 +56,7 @@ export interface ChannelRecord {
   /** Sequence number of my last message sent from this device, and its id (the next one's `prev`). */
   sendSeq?: number;
   lastSentId?: string;
-  /** Per author (pub): what this device holds of their messages here (gap re-asks, start-up cursors). */
+  /** Per author (pub): the range of their sequence numbers this device holds here (where a gap is asked for). */
   authors?: Record<string, AuthorProgress>;
   /**
    * Devices: read on another device of this account up to this time (from a link, a backup or the self-channel),
@@ -72,8 +72,6 @@ export interface AuthorProgress {
   /** Lowest and highest sequence number stored (0 when none carried one). */
   floor: number;
   top: number;
-  /** Largest message id (GUN key) stored: a returning device asks relays only for keys after it. */
-  cursor: string;
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'received';

@@ -6,10 +6,9 @@ export class Subscriptions {
 
   constructor(private readonly space: UserSpace) {}
 
-  /** With `after`, only keys after it are asked for (a returning device's cursor; see UserSpace.subscribe). */
-  ensure(key: string, pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void, after?: string): void {
+  ensure(key: string, pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void): void {
     if (this.live.has(key)) return;
-    this.live.set(key, this.space.subscribe(pub, path, onValue, after));
+    this.live.set(key, this.space.subscribe(pub, path, onValue));
   }
 
   /** Asks for one key again (see UserSpace.fetch). */

@@ -74,8 +74,7 @@ export class UserSpace {
    * Subscribes to every key below `path` in `pub`'s space (or below a root soul when pub is '').
    * Returns an unsubscribe function; callbacks after it are suppressed even if GUN keeps firing.
    */
-  subscribe(pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void, after?: string): () => void {
-    if (after) return this.subscribeAfter(pub, path, onValue, after);
+  subscribe(pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void): () => void {
     // Straight to the node's soul (no chain of gets from `~pub`): the relay then routes us only that node's writes.
     const node = this.gun.get(pub ? soulOf(pub, path) : path.join('/'));
     let active = true;
@@ -93,76 +92,6 @@ export class UserSpace {
     };
   }
 
-  /**
-   * Like `subscribe`, but asks the relays only for keys after `after` (GUN lexical range query, served by the
-   * relay's radisk), so a returning device does not receive a channel's whole history again. A relay answers a
-   * range with at most RANGE_BYTES of values; while answers keep bringing new keys, the next range is asked for
-   * from the largest key seen. New writes (keys after `after`) are pushed as with `subscribe`.
-   */
-  private subscribeAfter(pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void, after: string): () => void {
-    const soul = pub ? soulOf(pub, path) : path.join('/');
-    let active = true;
-    let top = after;
-    let fresh = 0;
-    let done = false;
-    let next: ReturnType<typeof setTimeout> | undefined;
-    let idle: ReturnType<typeof setTimeout> | undefined;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const chains: GunChain[] = [];
-    const ask = (from: string, attempt = 0) => {
-      fresh = 0;
-      const index = chains.length;
-      let answered = false;
-      const chain = this.gun.get(soul).get({ '.': { '>': from }, '%': RANGE_BYTES } as never).map();
-      chains.push(chain);
-      // A relay drops what a client sends beyond its rate limit (a start sends many receipts): a range that got
-      // no answer at all is asked again, a few times.
-      clearTimeout(retry);
-      retry = setTimeout(() => {
-        if (active && !done && !answered && index === chains.length - 1 && attempt < 5 && chains.length < MAX_RANGE_PAGES) ask(from, attempt + 1);
-      }, 2_000);
-      chain.on((value, key) => {
-        answered = true;
-        // GUN hands a pushed write to every range chain of the soul: only the first (the live subscription) and
-        // the page being read pass values on.
-        if (!active || (index !== 0 && index !== chains.length - 1)) return;
-        onValue(value, key);
-        if (done || index !== chains.length - 1) return;
-        if (key <= top) {
-          // The answer's first key is the one asked from: if nothing newer follows, the backlog is read and from
-          // now on only pushed writes arrive.
-          clearTimeout(idle);
-          idle = setTimeout(() => {
-            if (fresh === 0 && index === chains.length - 1) done = true;
-          }, RANGE_IDLE_MS);
-          return;
-        }
-        top = key;
-        fresh += 1;
-        // A relay answers a range in one or a few messages: shortly after the last new key of this page, ask
-        // for what follows it (keys seen twice are dropped by the reader before any work).
-        clearTimeout(next);
-        next = setTimeout(() => {
-          if (active && !done && chains.length < MAX_RANGE_PAGES) ask(top);
-        }, 100);
-      });
-    };
-    ask(after);
-    return () => {
-      active = false;
-      clearTimeout(next);
-      clearTimeout(idle);
-      clearTimeout(retry);
-      for (const chain of chains) {
-        try {
-          chain.off();
-        } catch {
-          /* GUN may already have dropped the listener */
-        }
-      }
-    };
-  }
-
   /** Asks for one key below `path` in `pub`'s space again (a message a reader missed); the value goes to `onValue`. */
   fetch(pub: string, path: readonly string[], key: string, onValue: (value: unknown, key: string) => void): void {
     this.gun.get(soulOf(pub, path)).get(key).once((value) => {
@@ -170,10 +99,3 @@ export class UserSpace {
     }, { wait: 3000 });
   }
 }
-
-/** Largest answer (value characters) a relay sends for one range query: radisk's own cap is 100,000. */
-export const RANGE_BYTES = 100_000;
-/** Ranges asked for per subscription at start (at ~0.7 KB per envelope, ~140 messages each). */
-const MAX_RANGE_PAGES = 200;
-/** A range answer that brought nothing new within this long ends the catch-up of a subscription. */
-const RANGE_IDLE_MS = 2_000;

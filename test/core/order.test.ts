@@ -2,6 +2,8 @@ import { expect } from '@esm-bundle/chai';
 import { compareOrder, orderKey } from '../../src/core/order.js';
 import { compareMessages, mergeIntoWindow } from '../../src/ui/messages-window.js';
 import type { MessageView } from '../../src/core/api.js';
+import type { ChatService } from '../../src/core/chat-service.js';
+import { closeAll, newUser, texts, waitFor } from '../helpers/controllers.js';
 
 const A = 'A'.repeat(43) + '.' + 'a'.repeat(43);
 const B = 'B'.repeat(43) + '.' + 'b'.repeat(43);
@@ -47,5 +49,52 @@ describe('chat order key', () => {
     const second = view({ id: id(1000), author: A, sentAt: 1000, lamport: 2, seq: 2 }); // clock went back
     expect(mergeIntoWindow([second], [first], false).map((m) => m.id)).to.deep.equal([first.id, second.id]);
     expect(compareMessages(first, second)).to.be.lessThan(0);
+  });
+});
+
+describe('gap re-ask through a real relay', function () {
+  this.timeout(60_000);
+  afterEach(closeAll);
+
+  it('a message whose predecessor never arrived asks for it through the plugged-in refetch, and stores what it delivers', async () => {
+    const ann = await newUser('Ann');
+    const ben = await newUser('Ben');
+    const c = await ben.md.acceptInviteLink(await ann.md.createInviteLink());
+    const chan = c.channelId;
+    await waitFor('contact on Ann\'s side', async () => (await ann.md.listContacts()).some((x) => x.channelId === chan));
+    const annPub = (await ann.md.session()).identity.pair.pub;
+    const benChat = (await ben.md.session()).chat as unknown as {
+      receive(channelId: string, signer: string, id: string, raw: unknown): void;
+      setRefetch: ChatService['setRefetch'];
+    };
+    const first = await ann.md.sendText(chan, 'gap one');
+    await waitFor('Ben has the first', async () => (await texts(ben.md, chan)).includes('gap one'));
+    // From now on Ben's receive path never gets Ann's next new envelope from GUN (as if every copy was lost);
+    // only a value handed over by the refetch passes.
+    const receive = benChat.receive.bind(benChat);
+    let lost = '';
+    let lostValue: unknown;
+    let delivering = false;
+    benChat.receive = (channelId, signer, id, raw) => {
+      if (signer === annPub && id > first.id && (!lost || id === lost) && !delivering) {
+        lost = id;
+        lostValue = raw;
+        return;
+      }
+      receive(channelId, signer, id, raw);
+    };
+    const asked: string[][] = [];
+    benChat.setRefetch(async (authorPub, channelId, msgId, deliver) => {
+      asked.push([authorPub, channelId, msgId]);
+      if (msgId !== lost) return;
+      delivering = true;
+      deliver(lostValue);
+      delivering = false;
+    });
+    const second = await ann.md.sendText(chan, 'gap two');
+    await waitFor('Ben lost the second', () => lost === second.id);
+    await ann.md.sendText(chan, 'gap three');
+    await waitFor('Ben has all three, in order', async () => (await texts(ben.md, chan)).join() === 'gap one,gap two,gap three');
+    expect(asked).to.deep.equal([[annPub, chan, second.id]]);
   });
 });
