@@ -141,10 +141,15 @@ export class ChatService {
     outbox.addEventListener('acked', this.onAcked);
     outbox.addEventListener('refused', this.onRefused);
     this.gaps = new GapTracker({
-      have: async (ids) => {
+      have: async (wanted) => {
+        const ids = wanted.map((w) => w.id);
         const [stored, actions] = await Promise.all([storedIds(this.db, ids), this.hooks.knownActions(ids)]);
-        // Envelopes that are processed but never stored as messages (system messages, actions) count as had.
-        for (const id of ids) if (this.handled.has(id) || actions.has(id)) stored.add(id);
+        // Envelopes that are processed but never stored as messages (system messages, actions) count as had, and
+        // so do envelopes received but still queued behind a long backlog (asking for those again costs a request
+        // each and brings nothing).
+        for (const w of wanted) {
+          if (this.handled.has(w.id) || actions.has(w.id) || this.seen.has(`${w.channelId}|${w.author}|${w.id}`)) stored.add(w.id);
+        }
         return stored;
       },
       refetch: (w) => {

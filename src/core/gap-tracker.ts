@@ -19,8 +19,8 @@ interface Pending extends Wanted {
 }
 
 export interface GapTrackerOptions {
-  /** Which of these ids are stored (or were otherwise handled). */
-  have(ids: string[]): Promise<Set<string>>;
+  /** Which of these are here: stored, otherwise handled, or received and waiting to be processed (by id). */
+  have(wanted: Wanted[]): Promise<Set<string>>;
   /** Asks the relays for one message again; its value comes back through the normal receive path. */
   refetch(w: Wanted): Promise<void>;
   /** First check after this long (the missing one may just be behind in the same backlog). */
@@ -71,7 +71,7 @@ export class GapTracker {
     const now = Date.now();
     const due = [...this.pending.values()].filter((p) => p.due <= now);
     try {
-      const have = due.length ? await this.opts.have(due.map((p) => p.id)) : new Set<string>();
+      const have = due.length ? await this.opts.have(due) : new Set<string>();
       for (const p of due) {
         if (have.has(p.id) || p.attempts >= this.maxAttempts) {
           if (!have.has(p.id)) console.debug('meshdrop chat: gave up on a missing message', p.channelId, p.id);
