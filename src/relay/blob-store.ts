@@ -1,7 +1,7 @@
 /**
  * The relay's content-addressed blob store on disk: file chunks live beside the graph as plain files named by
- * their SHA-256 (hex), `<dir>/<2 hex>/<64 hex>` (by default `<data>/blobs`; GUN keeps its radisk files apart in
- * `<data>/graph`, because radisk reads every entry of its own folder as one of its files). A blob is written to a temp file while its bytes are
+ * their SHA-256 (hex), `<dir>/<2 hex>/<64 hex>` (by default `<data>/blobs`; the graph lives apart in `<data>/nodes`,
+ * graph-store.ts). A blob is written to a temp file while its bytes are
  * hashed and only renamed into place if the hash matches, so a refused or broken upload leaves nothing behind.
  *
  * Retention: a blob expires `keepMs` after it was stored (its mtime; a peer's copy keeps the origin's time). Expired

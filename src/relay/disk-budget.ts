@@ -1,5 +1,5 @@
 /**
- * The relay's total disk budget (`--max-disk`): everything under the data folder (GUN's radisk files, the blob
+ * The relay's total disk budget (`--max-disk`): everything under the data folder (the graph's node files, the blob
  * store in `<data>/blobs/`, the quota ledger) counts. The folder is measured at start and re-measured every few
  * seconds; bytes accepted in between are added to the last measure, so a burst of writes cannot slip past the
  * budget while waiting for the next measure. The file system's own free space is respected too: below
@@ -8,7 +8,7 @@
 import { lstat, readdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Time a write may take from being accepted to being in the data folder (radisk batches for ~250 ms). */
+/** Time a write may take from being accepted to being in the data folder (appended, and acked, within milliseconds; kept as a margin). */
 const WRITE_LAG_MS = 2_000;
 
 /** Free space always left on the data folder's file system. */
@@ -42,7 +42,7 @@ export async function folderBytes(dir: string, bySubdir?: Map<string, number>): 
       try {
         total += (await lstat(path)).size;
       } catch {
-        /* removed while measuring (radisk renames its temp files) */
+        /* removed while measuring (a node file being compacted is renamed into place) */
       }
     }
   }
@@ -95,7 +95,7 @@ export class DiskBudget {
         this.freeBytes = Number.POSITIVE_INFINITY;
       }
       this.measured = bytes;
-      // Writes reach the disk a little after they are accepted (radisk batches them): bytes accepted in the
+      // Writes reach the disk a little after they are accepted (each is appended a moment later): bytes accepted in the
       // last WRITE_LAG_MS before the measure started may not be in it, so they stay counted (over-, not under-count).
       const seenUpTo = Math.floor((startedAt - WRITE_LAG_MS) / 1000);
       this.added = this.added.filter(([second]) => second >= seenUpTo);

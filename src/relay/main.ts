@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`\n${signal}: stopping relay (${relay.pendingWrites()} write(s) still going to disk)…`);
-    // close() waits until radisk has written everything received; then exit, as GUN keeps timers that never end.
+    // close() waits until the graph store has written everything received; then exit, as GUN keeps timers that never end.
     void relay.close().then(() => {
       const left = relay.pendingWrites();
       if (left > 0) console.error(`meshdrop-relay: ${left} write(s) were still not on disk when stopping.`);

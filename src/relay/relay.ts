@@ -19,6 +19,9 @@ import { clientAddress, linkAddresses, type RequestLike } from './client-address
 import { startPush, type PushOptions, type RelayPush } from './push/index.js';
 import { BlobStore, type StorageBudget } from './blob-store.js';
 import { createBlobHandler } from './blob-http.js';
+import { GraphStore, installGraphStore, type StorableRoot } from './graph-store.js';
+import { migrateRadisk } from './graph-migrate.js';
+import { createHistoryHandler } from './history-http.js';
 import { DEFAULT_KEEP_FILES_MS, DEFAULT_MAX_BLOB_BYTES, DEFAULT_UPLOAD_QUOTA_BYTES } from './blob-options.js';
 
 // Loaded with require at run time (not a hoisted import) so main.ts can quieten GUN's greeting first.
@@ -36,7 +39,7 @@ export interface RelayOptions {
   /** 0 picks a free port. */
   port: number;
   host: string;
-  /** Folder where GUN persists the graph (radisk). */
+  /** Data folder: the graph (`nodes/`, graph-store.ts), blobs, the quota ledger, the VAPID key. */
   dataDir: string;
   /** Other relays to mesh with, as ws(s)://host:port/gun or http(s)://host:port/gun URLs. */
   peers: string[];
@@ -77,7 +80,7 @@ export interface RelayOptions {
 export interface RunningRelay {
   readonly port: number;
   readonly url: string;
-  /** Writes received but not yet on disk (radisk batches writes for ~250 ms before acking them). */
+  /** Writes received but not yet on disk. */
   pendingWrites(): number;
   /** The data folder's budget (--max-disk): the blob store asks it before storing and calls `add` for what it stores. */
   readonly diskBudget: DiskBudget;
@@ -119,17 +122,11 @@ export const DEFAULT_RATE_PER_CLIENT = 200;
 const LEDGER_SAVE_MS = 10_000;
 
 /**
- * Where GUN's radisk keeps the graph: `<data>/graph`. Radisk lists its folder when its root file is missing and
- * takes every entry for one of its own files (it rewrote `push-vapid.json` and failed with EISDIR on `blobs/`), so
- * nothing else may live beside it. A data folder from before this layout (radisk's root file `!` directly in it)
- * keeps its graph where it is.
+ * Where a relay before graph-store.ts kept its graph with GUN's radisk: `<data>/graph`, or the data folder itself
+ * for the oldest layout (radisk's root file `!` directly in it). Read once to copy it into the GraphStore.
  */
-async function graphFolder(dataDir: string): Promise<string> {
-  const graph = join(dataDir, 'graph');
-  const legacy = existsSync(join(dataDir, '!')) && !existsSync(graph);
-  if (legacy) return dataDir;
-  await mkdir(graph, { recursive: true });
-  return graph;
+function radiskFolder(dataDir: string): string {
+  return existsSync(join(dataDir, '!')) ? dataDir : join(dataDir, 'graph');
 }
 
 /** Starts one relay: a GUN peer with disk persistence, plus (optionally) the built app over HTTP. */
@@ -159,7 +156,11 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     budget: options.blobBudget ?? budget,
   });
   const serveBlob = createBlobHandler({ store: blobs, peers: options.peers, clientOf: (req) => addressKey(clientAddress(req, options.trustProxy ?? false)) });
-  const graphDir = await graphFolder(dataDir);
+  const graph = new GraphStore(join(dataDir, 'nodes'));
+  await graph.open();
+  const migrated = await migrateRadisk(radiskFolder(dataDir), graph);
+  const serveHistory = createHistoryHandler(graph);
+  if (migrated > 0) console.log(`meshdrop-relay: copied ${migrated} stored values from GUN's radisk into ${graph.folder}`);
 
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
@@ -186,6 +187,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       return;
     }
     if (push?.handle(req, res)) return;
+    if (serveHistory(req, res)) return;
     if (req.url?.startsWith('/blob/')) {
       void serveBlob(req, res);
       return;
@@ -213,8 +215,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const meshPeers = options.peers.map(relayLinkUrl);
   const gun = Gun({
     web: server,
-    file: graphDir,
-    radisk: true,
+    // Graph storage is graph-store.ts (radisk lost acked writes); GUN's own adapters stay off.
+    radisk: false,
+    localStorage: false,
+    rfs: false,
     peers: meshPeers,
     // The mesh is explicit: no UDP multicast discovery of LAN peers.
     multicast: false,
@@ -226,6 +230,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     ws: { path: '/gun', maxPayload: options.maxMessageBytes },
   } as unknown as Parameters<typeof Gun>[0]);
   const root = (gun as unknown as { _: GunRootInternals })._;
+  installGraphStore(root as unknown as StorableRoot, graph);
   peersOf = () => Object.values(root.opt.peers ?? {});
   // As a "super" peer GUN only dials its --peers when it first has something to send them; dial now so the mesh
   // is up (and visible on /health) before clients arrive; then keep redialing any that goes away.
@@ -273,22 +278,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const throttle: ThrottleStats = rate > 0 && root.opt.mesh ? installThrottle(root.opt.mesh, rate) : { dropped: 0 };
   if (root.opt.mesh) countBytesIn(root.opt.mesh as unknown as Parameters<typeof countBytesIn>[0], peerKind);
 
-  // Count writes between GUN's store receiving them and radisk acking them, so shutdown can wait for the disk.
   // Listeners added after creation run after the store's own, and only for puts that passed SEA's checks.
-  const pending = new Set<string>();
   root.on('put', function (msg) {
     this.to.next(msg);
-    if (!msg._?.rad && msg['#'] !== undefined) pending.add(String(msg['#']));
     // A new write (not a reply carrying '@', e.g. a disk read or another relay's answer) that changed the graph
     // (HAM fires 'put' per changed key only, so re-sent values push nothing): tell the push sender its soul.
     const soul = (msg.put as { '#'?: unknown } | undefined)?.['#'];
     if (push && msg['@'] === undefined && typeof soul === 'string') push.written(soul);
   });
-  root.on('in', function (msg) {
-    this.to.next(msg);
-    if (msg['@'] !== undefined) pending.delete(String(msg['@']));
-  });
-
   const removeScrape = addScrapeSource({
     messagesOut: () => (root.opt.mesh as unknown as { say?: { c?: number } } | undefined)?.say?.c ?? 0,
     bytesOut: () => (root.opt.mesh as unknown as { say?: { d?: number } } | undefined)?.say?.d ?? 0,
@@ -300,7 +297,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   });
   dropped = () => throttle.dropped;
   forgedWrites = () => forged;
-  pendingWrites = () => pending.size;
+  pendingWrites = () => graph.pendingWrites();
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
@@ -321,7 +318,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     const stopped = new Promise<void>((ok) => server.close(() => ok()));
     for (const s of sockets) s.destroy();
     const deadline = Date.now() + FLUSH_TIMEOUT_MS;
-    while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while (graph.pendingWrites() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     await blobs.close();
     await stopped;
     await saveLedger();
@@ -331,7 +328,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   return {
     port,
     url: `http://localhost:${port}`,
-    pendingWrites: () => pending.size,
+    pendingWrites: () => graph.pendingWrites(),
     diskBudget: budget,
     push,
     close: () => (closing ??= close()),

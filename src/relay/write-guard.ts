@@ -1,6 +1,6 @@
 /**
  * Refuses graph writes that would break a quota or the disk budget, before GUN parses them into its graph (and
- * long before radisk writes anything), and tells the writer why with an error ack `{'@': <put id>, err}`.
+ * long before the graph store writes anything), and tells the writer why with an error ack `{'@': <put id>, err}`.
  *
  * Who pays for a write (see quota.ts):
  *  - a signing key pays for what is written into its `~<pub>` space, counted after SEA verified the signature
@@ -71,7 +71,7 @@ export interface SoulWrite {
   bytes: number;
 }
 
-/** Bytes a stored key/value costs beyond its characters (state, radisk's framing): counted so quotas over-, not under-count. */
+/** Bytes a stored key/value costs beyond its characters (state, the store's line framing): counted so quotas over-, not under-count. */
 const PER_KEY_OVERHEAD = 64;
 
 /** Size of a value as stored (strings by length; links and numbers by their JSON). */

@@ -1,0 +1,86 @@
+/**
+ * `GET /history?soul=<soul>&after=<key>&limit=<n>` and `GET /history?soul=<soul>&key=<key>`: stored values of one
+ * GUN node over plain HTTP, in key order, from the relay's graph store.
+ *
+ * Apps use it where GUN's own reads fall short (docs/PROTOCOL.md, "Catch-up and gaps"): a returning device reads only
+ * what is newer than the last key it holds (message ids are time-sortable), a missing message is asked for again by
+ * its key (a browser's GUN answers a key it has seen from memory and never asks a relay again), and the service
+ * worker reads the newest message behind a push without running GUN. Values are returned exactly as stored; a
+ * message envelope is signed by its author inside (docs/PROTOCOL.md, "Envelopes") and verified by the reader, so a
+ * relay cannot forge what it serves, only withhold it. Only user-space souls (`~<pub>/…`) are served; anything else is a 400.
+ *
+ * Answer: `{ "entries": [[key, stored value, state], …], "more": bool }` (a user-space value as GUN stores it:
+ * `{":": value, "~": GUN signature}` as JSON); errors are JSON `{ "error": code, "message": text }`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphStore } from './graph-store.js';
+
+/** Most entries in one answer. */
+export const MAX_HISTORY_ENTRIES = 500;
+/** Most value characters in one answer (at least one entry is always sent). */
+export const MAX_HISTORY_CHARS = 1024 * 1024;
+
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, OPTIONS',
+  'Access-Control-Max-Age': '600',
+};
+
+/** A user-space soul as Meshdrop writes them: `~<pub>/md1/<part>/…`, no control characters, bounded. */
+const SOUL = /^~[A-Za-z0-9_.-]{20,120}\/md1(\/[A-Za-z0-9_.~-]{1,200}){1,4}$/;
+const KEY = /^[\x21-\x7e]{1,200}$/;
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { ...CORS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** Returns a handler that answers /history requests (true) and leaves every other path alone (false). */
+export function createHistoryHandler(store: GraphStore): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    if (url.pathname !== '/history') return false;
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS).end();
+      return true;
+    }
+    if (req.method !== 'GET') {
+      reply(res, 405, { error: 'method', message: 'only GET' });
+      return true;
+    }
+    const soul = url.searchParams.get('soul') ?? '';
+    const after = url.searchParams.get('after');
+    const key = url.searchParams.get('key');
+    const limitRaw = url.searchParams.get('limit');
+    const limit = limitRaw === null ? MAX_HISTORY_ENTRIES : Number(limitRaw);
+    if (!SOUL.test(soul)) return reply(res, 400, { error: 'bad-soul', message: 'soul must be a Meshdrop user-space node (~<pub>/md1/…)' }), true;
+    if ((after !== null && !KEY.test(after)) || (key !== null && !KEY.test(key))) return reply(res, 400, { error: 'bad-key', message: 'after/key must be 1–200 printable ASCII characters' }), true;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_ENTRIES) return reply(res, 400, { error: 'bad-limit', message: `limit must be 1–${MAX_HISTORY_ENTRIES}` }), true;
+    store.read(soul).then(
+      (all) => {
+        if (key !== null) {
+          const hit = all.find((e) => e.key === key);
+          reply(res, 200, { entries: hit ? [[hit.key, hit.value, hit.state]] : [], more: false });
+          return;
+        }
+        const entries: Array<[string, unknown, number]> = [];
+        let chars = 0;
+        let more = false;
+        for (const e of all) {
+          if (after !== null && e.key <= after) continue;
+          if (e.value === null || e.value === undefined) continue; // deleted in GUN terms
+          const size = typeof e.value === 'string' ? e.value.length : 9;
+          if (entries.length >= limit || (entries.length > 0 && chars + size > MAX_HISTORY_CHARS)) {
+            more = true;
+            break;
+          }
+          entries.push([e.key, e.value, e.state]);
+          chars += size;
+        }
+        reply(res, 200, { entries, more });
+      },
+      () => reply(res, 503, { error: 'busy', message: 'the relay could not read its store; try again' }),
+    );
+    return true;
+  };
+}
