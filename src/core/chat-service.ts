@@ -159,10 +159,13 @@ export class ChatService {
     });
   }
 
-  /** How a missing envelope is asked for: by default a GUN get of its key (the session may plug in another). */
-  private refetch: Refetch = async (authorPub, channelId, msgId, deliver) => {
+  /** A missing envelope asked for by a GUN get of its key (the default, and a fallback for other ways). */
+  readonly gunRefetch: Refetch = async (authorPub, channelId, msgId, deliver) => {
     this.subs.fetch(authorPub, [APP_ROOT, 'c', channelId], msgId, (v) => deliver(v));
   };
+
+  /** How a missing envelope is asked for (the controller plugs in the relays' HTTP history, core/history-refetch.ts). */
+  private refetch: Refetch = this.gunRefetch;
 
   /** Replaces how the gap tracker asks the relays for a missing envelope (see Refetch). */
   setRefetch(refetch: Refetch): void {

@@ -2,8 +2,9 @@ import { expect } from '@esm-bundle/chai';
 import { compareOrder, orderKey } from '../../src/core/order.js';
 import { compareMessages, mergeIntoWindow } from '../../src/ui/messages-window.js';
 import type { MessageView } from '../../src/core/api.js';
-import type { ChatService } from '../../src/core/chat-service.js';
-import { closeAll, newUser, texts, waitFor } from '../helpers/controllers.js';
+import type { ChatService, Refetch } from '../../src/core/chat-service.js';
+import { historyRefetch } from '../../src/core/history-refetch.js';
+import { DEAD_RELAY, closeAll, newUser, relayGun, texts, waitFor } from '../helpers/controllers.js';
 
 const A = 'A'.repeat(43) + '.' + 'a'.repeat(43);
 const B = 'B'.repeat(43) + '.' + 'b'.repeat(43);
@@ -96,5 +97,33 @@ describe('gap re-ask through a real relay', function () {
     await ann.md.sendText(chan, 'gap three');
     await waitFor('Ben has all three, in order', async () => (await texts(ben.md, chan)).join() === 'gap one,gap two,gap three');
     expect(asked).to.deep.equal([[annPub, chan, second.id]]);
+  });
+});
+
+describe('gap re-ask over the relays\' HTTP history', function () {
+  this.timeout(60_000);
+  afterEach(closeAll);
+
+  it('hands over the envelope stored under the missing key, exactly as GUN does; a GUN get only when no relay has it', async () => {
+    const ann = await newUser('Ann');
+    const ben = await newUser('Ben');
+    const c = await ben.md.acceptInviteLink(await ann.md.createInviteLink());
+    const chan = c.channelId;
+    const annPub = (await ann.md.session()).identity.pair.pub;
+    const sent = await ann.md.sendText(chan, 'asked again');
+    // What Ben's GUN subscription handed over for that key is the reference.
+    const viaGun = await new Promise<unknown>((ok) => (ben.md as unknown as { connection: { gun: { get(s: string): { get(k: string): { on(cb: (v: unknown) => void): void } } } } }).connection.gun
+      .get(`~${annPub}/md1/c/${chan}`).get(sent.id).on((v) => v && ok(v)));
+    const fallback: string[] = [];
+    const gun: Refetch = async (_a, _c, id) => void fallback.push(id);
+    const refetch = historyRefetch(() => [relayGun(), DEAD_RELAY], gun);
+    const delivered: unknown[] = [];
+    await refetch(annPub, chan, sent.id, (v) => delivered.push(v));
+    expect(delivered).to.deep.equal([viaGun]);
+    expect(fallback).to.deep.equal([]);
+    const missing = sent.id.slice(0, -1) + (sent.id.endsWith('0') ? '1' : '0');
+    await refetch(annPub, chan, missing, (v) => delivered.push(v));
+    expect(delivered.length).to.equal(1);
+    expect(fallback).to.deep.equal([missing]);
   });
 });
