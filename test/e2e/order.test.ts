@@ -246,6 +246,11 @@ test('an envelope the receiver never got, in the middle of a sequence, is notice
       if (out !== undefined) ws.send(out);
     });
   });
+  // The re-ask goes to the relay's HTTP history (around the websocket filter).
+  const historyAsks: string[] = [];
+  b.on('request', (r) => {
+    if (r.url().includes('/history?')) historyAsks.push(new URL(r.url()).searchParams.get('key') ?? '');
+  });
   await b.goto(relay.url + '/');
   await b.getByTestId('signed-in-name').filter({ hasText: BOB }).waitFor(WAIT);
   await openChat(b, ALICE);
@@ -259,6 +264,7 @@ test('an envelope the receiver never got, in the middle of a sequence, is notice
   assert.ok(dropped, 'the filter cut a message out of what Bob received');
   // Bob noticed the hole (the next message names the missing one as its predecessor) and asked for it again.
   await b.locator(`[data-testid="message"][data-id="${dropped}"]`).waitFor(WAIT);
+  assert.ok(historyAsks.includes(dropped), 'Bob asked the relay\'s history for the missing key');
   assert.deepEqual(withPrefix(await history(b), 'gap'), want);
   assert.deepEqual(withPrefix(await rendered(b), 'gap'), want);
 });
