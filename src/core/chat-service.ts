@@ -154,7 +154,7 @@ export class ChatService {
       },
       refetch: (w) => {
         this.seen.delete(`${w.channelId}|${w.author}|${w.id}`);
-        return this.refetch(w.author, w.channelId, w.id, (v) => this.receive(w.channelId, w.author, w.id, v));
+        return this.refetch(w.author, w.channelId, w.id, (v) => this.deliver(w.channelId, w.author, w.id, v));
       },
     });
   }
@@ -232,6 +232,14 @@ export class ChatService {
     const list = this.parked.get(channelId) ?? [];
     this.parked.delete(channelId);
     for (const p of list) this.receive(channelId, p.signer, p.id, p.raw);
+  }
+
+  /**
+   * Feeds one value read outside GUN's subscription (the relays' HTTP history: start-up catch-up, a re-asked
+   * envelope) into the receive path: `key` and `value` as GUN's `.on` hands them for `~<authorPub>/md1/c/<channelId>`.
+   */
+  deliver(channelId: string, authorPub: string, key: string, value: unknown): void {
+    this.receive(channelId, authorPub, key, value);
   }
 
   private receive(channelId: string, signer: string, id: string, raw: unknown): void {
