@@ -17,7 +17,8 @@ export async function alignGunClock(relayUrl: string): Promise<number> {
     // Only the origin's own responses expose `Date` (it is not a CORS-readable header).
     if (url.origin !== globalThis.location?.origin) return 0;
     const t0 = Date.now();
-    const res = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+    // Writes wait for this check: a relay that does not answer must not hold them for long.
+    const res = await fetch(url, { method: 'HEAD', cache: 'no-store', signal: AbortSignal.timeout(10_000) });
     const t1 = Date.now();
     const server = Date.parse(res.headers.get('date') ?? '');
     if (!Number.isFinite(server)) return 0;

@@ -123,7 +123,8 @@ export class Outbox extends EventTarget {
     this.inFlight.set(record.id, Date.now());
     let done = false;
     let refusal: ReturnType<typeof setTimeout> | undefined;
-    void this.space
+    // Not before the device clock was checked against the relay's (relay-connection.ts clockChecked).
+    void this.connection.clockChecked.then(() => this.space
       .put(record.path, record.value, (ack) => {
         if (done || this.stopped) return;
         if (ack.lack) {
@@ -157,6 +158,6 @@ export class Outbox extends EventTarget {
       .catch((err: unknown) => {
         console.debug('meshdrop outbox: put failed', record.id, err);
         this.inFlight.delete(record.id);
-      });
+      }));
   }
 }

@@ -179,10 +179,26 @@ test('a sender whose clock is an hour behind, then an hour ahead, stays in conve
   await send(b, 'skew 3 from Bob');
   await waitForMessage(a, 'skew 3 from Bob');
   await a.close();
+  // The relay answers Alice's clock check (HEAD /gun, sync/clock-drift.ts) only after she sent: a write that went
+  // out before the check corrected GUN's clock would be held back by the relay for the hour it is stamped ahead.
+  let answerClockCheck = () => {};
+  const clockCheck = new Promise<void>((ok) => (answerClockCheck = ok));
+  let clockChecks = 0;
+  await alice.route(/\/gun$/, async (route) => {
+    if (route.request().method() === 'HEAD') {
+      clockChecks += 1;
+      await clockCheck;
+    }
+    await route.continue();
+  });
   a = await openSkewed(alice, 3_600_000, ALICE);
   await openChat(a, BOB);
   await send(a, 'skew 4 from Alice, clock an hour ahead');
+  await waitForMessage(a, 'skew 4 from Alice, clock an hour ahead');
+  assert.equal(clockChecks, 1, 'the clock check was held until after the send');
+  answerClockCheck();
   await waitForMessage(b, 'skew 4 from Alice, clock an hour ahead');
+  await alice.unroute(/\/gun$/);
   await send(b, 'skew 5 from Bob');
   await waitForMessage(a, 'skew 5 from Bob');
   const want = ['skew 1 from Bob', 'skew 2 from Alice, clock an hour behind', 'skew 3 from Bob', 'skew 4 from Alice, clock an hour ahead', 'skew 5 from Bob'];
