@@ -1,6 +1,7 @@
 /**
- * `GET /history?soul=<soul>&after=<key>&limit=<n>` and `GET /history?soul=<soul>&key=<key>`: stored values of one
- * GUN node over plain HTTP, in key order, from the relay's graph store.
+ * `GET /history?soul=<soul>&after=<key>&limit=<n>`, `GET /history?soul=<soul>&before=<key>&limit=<n>` (the newest
+ * `n` keys before `before`, for paging back in history) and `GET /history?soul=<soul>&key=<key>`: stored values of
+ * one GUN node over plain HTTP, in key order, from the relay's graph store.
  *
  * Apps use it where GUN's own reads fall short (docs/PROTOCOL.md, "Catch-up and gaps"): a returning device reads only
  * what is newer than the last key it holds (message ids are time-sortable), a missing message is asked for again by
@@ -51,10 +52,11 @@ export function createHistoryHandler(store: GraphStore): (req: IncomingMessage, 
     const soul = url.searchParams.get('soul') ?? '';
     const after = url.searchParams.get('after');
     const key = url.searchParams.get('key');
+    const before = url.searchParams.get('before');
     const limitRaw = url.searchParams.get('limit');
     const limit = limitRaw === null ? MAX_HISTORY_ENTRIES : Number(limitRaw);
     if (!SOUL.test(soul)) return reply(res, 400, { error: 'bad-soul', message: 'soul must be a Meshdrop user-space node (~<pub>/md1/…)' }), true;
-    if ((after !== null && !KEY.test(after)) || (key !== null && !KEY.test(key))) return reply(res, 400, { error: 'bad-key', message: 'after/key must be 1–200 printable ASCII characters' }), true;
+    if ([after, key, before].some((k) => k !== null && !KEY.test(k))) return reply(res, 400, { error: 'bad-key', message: 'after/before/key must be 1–200 printable ASCII characters' }), true;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_ENTRIES) return reply(res, 400, { error: 'bad-limit', message: `limit must be 1–${MAX_HISTORY_ENTRIES}` }), true;
     store.read(soul).then(
       (all) => {
@@ -66,7 +68,9 @@ export function createHistoryHandler(store: GraphStore): (req: IncomingMessage, 
         const entries: Array<[string, unknown, number]> = [];
         let chars = 0;
         let more = false;
-        for (const e of all) {
+        // Paging back: walk from the newest key before `before` downwards, then answer in key order.
+        const walk = before === null ? all : all.filter((e) => e.key < before).reverse();
+        for (const e of walk) {
           if (after !== null && e.key <= after) continue;
           if (e.value === null || e.value === undefined) continue; // deleted in GUN terms
           const size = typeof e.value === 'string' ? e.value.length : 9;
@@ -77,6 +81,7 @@ export function createHistoryHandler(store: GraphStore): (req: IncomingMessage, 
           entries.push([e.key, e.value, e.state]);
           chars += size;
         }
+        if (before !== null) entries.reverse();
         reply(res, 200, { entries, more });
       },
       () => reply(res, 503, { error: 'busy', message: 'the relay could not read its store; try again' }),

@@ -34,17 +34,21 @@ export class HistoryError extends Error {
 /** Most entries asked for in one request (the relay's own cap is 500). */
 export const HISTORY_PAGE = 500;
 
-/** Reads keys of `soul` after `after` (exclusive), or the one key `key`, from the relay at `relayUrl` (its GUN URL). */
+/**
+ * Reads keys of `soul` after `after` (exclusive), or the newest ones before `before` (in key order; `more` says older
+ * ones exist), or the one key `key`, from the relay at `relayUrl` (its GUN URL).
+ */
 export async function fetchHistory(
   relayUrl: string,
   soul: string,
-  opts: { after?: string; key?: string; limit?: number; signal?: AbortSignal } = {},
+  opts: { after?: string; before?: string; key?: string; limit?: number; signal?: AbortSignal } = {},
 ): Promise<HistoryPage> {
   const base = blobBaseOf(relayUrl);
   if (!base) throw new HistoryError('unreachable', `not a relay address: ${relayUrl}`);
   const query = new URLSearchParams({ soul });
   if (opts.after !== undefined) query.set('after', opts.after);
   if (opts.key !== undefined) query.set('key', opts.key);
+  if (opts.before !== undefined) query.set('before', opts.before);
   query.set('limit', String(opts.limit ?? HISTORY_PAGE));
   let res: Response;
   try {

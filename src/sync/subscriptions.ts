@@ -6,9 +6,10 @@ export class Subscriptions {
 
   constructor(private readonly space: UserSpace) {}
 
-  ensure(key: string, pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void): void {
+  /** Subscribes once per `key`; with `from`, only to keys of the node from it on (UserSpace.subscribe). */
+  ensure(key: string, pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void, from?: string): void {
     if (this.live.has(key)) return;
-    this.live.set(key, this.space.subscribe(pub, path, onValue));
+    this.live.set(key, this.space.subscribe(pub, path, onValue, from));
   }
 
   /** Asks for one key again (see UserSpace.fetch). */

@@ -72,13 +72,16 @@ export class UserSpace {
 
   /**
    * Subscribes to every key below `path` in `pub`'s space (or below a root soul when pub is '').
+   * With `from`, only keys from it on (lexically) are asked for and passed on: GUN's lexical range get, which the
+   * relay answers from its graph store (src/relay/graph-store.ts) with just those keys, and later writes in the
+   * range are pushed as usual. A returning device so does not receive a node's whole history again.
    * Returns an unsubscribe function; callbacks after it are suppressed even if GUN keeps firing.
    */
-  subscribe(pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void): () => void {
+  subscribe(pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void, from?: string): () => void {
     // Straight to the node's soul (no chain of gets from `~pub`): the relay then routes us only that node's writes.
     const node = this.gun.get(pub ? soulOf(pub, path) : path.join('/'));
     let active = true;
-    const mapped = node.map();
+    const mapped = (from === undefined ? node : node.get({ '.': { '>': from } } as never)).map();
     mapped.on((value, key) => {
       if (active) onValue(value, key);
     });

@@ -68,6 +68,15 @@ describe('GET /history', () => {
     assert.deepEqual((await fetchHistory(gunUrl(), soul, { after: keyOf(N - 1) })).entries, []);
   });
 
+  it('pages back from a key: the newest keys before it, in key order, and whether older ones exist', async () => {
+    const back = await fetchHistory(gunUrl(), soul, { before: keyOf(100), limit: 3 });
+    assert.deepEqual(back.entries.map((e) => e.key), [keyOf(97), keyOf(98), keyOf(99)]);
+    assert.equal(back.more, true);
+    const first = await fetchHistory(gunUrl(), soul, { before: keyOf(2), limit: 5 });
+    assert.deepEqual(first.entries.map((e) => e.key), [keyOf(0), keyOf(1)]);
+    assert.equal(first.more, false);
+  });
+
   it('reads one key, and nothing for a key or node it does not hold', async () => {
     const one = await fetchHistory(gunUrl(), soul, { key: keyOf(250) });
     assert.deepEqual(one.entries.map((e) => e.key), [keyOf(250)]);
@@ -87,6 +96,7 @@ describe('GET /history', () => {
       ['?soul=' + encodeURIComponent(soul) + '&limit=abc', 'bad-limit'],
       ['?soul=' + encodeURIComponent(soul) + '&after=' + 'a'.repeat(500), 'bad-key'],
       ['?soul=' + encodeURIComponent(soul) + '&key=' + encodeURIComponent('a b'), 'bad-key'],
+      ['?soul=' + encodeURIComponent(soul) + '&before=', 'bad-key'],
     ];
     for (const [query, code] of cases) {
       const res = await fetch(base + query);

@@ -1,0 +1,106 @@
+/**
+ * Read cursors: per followed node (a member's envelopes in a channel, the receipts for my messages), the newest key
+ * this device has fully processed. A returning device subscribes from its cursor (UserSpace.subscribe `from`), so a
+ * start costs what arrived since, not a channel's whole history (issue 11, docs/PROTOCOL.md "Catch-up").
+ *
+ * Safe by construction:
+ * - a cursor only moves after the value under its key was stored (or dropped as invalid for good), and it is saved
+ *   later than that, so a crash leaves it behind, never ahead: what follows is read again and deduplicated by id;
+ * - keys are time-sortable message ids from the author's clock; a subscription starts MARGIN_MS before the cursor,
+ *   so a message written a little "earlier" than the last one (the author's clock was corrected) is still read;
+ * - a value that could not be processed yet (an envelope waiting for its epoch key) is held: the node is read from
+ *   before the oldest held key until it is released.
+ */
+import type { MeshdropDatabase } from '../store/db.js';
+import { getSetting, setSetting } from '../store/settings-store.js';
+
+const SETTING = 'readCursors';
+/** A subscription starts this long (in the key's time prefix) before the cursor. */
+export const MARGIN_MS = 10 * 60_000;
+/** Saves are gathered for this long. */
+const SAVE_DELAY_MS = 1_000;
+/** Message ids start with 9 base36 digits of milliseconds (core/ids.ts). */
+const TIME_DIGITS = 9;
+
+interface CursorRecord {
+  /** Newest processed key. */
+  at?: string;
+  /** Keys seen but not processed yet. */
+  held?: string[];
+}
+
+type Stored = Record<string, CursorRecord>;
+
+const isStored = (v: unknown): v is Stored => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** The key `ms` milliseconds before `key` when it starts with a time prefix; otherwise undefined. */
+export function keyBefore(key: string, ms: number): string | undefined {
+  const prefix = key.slice(0, TIME_DIGITS);
+  if (!/^[0-9a-z]{9}$/.test(prefix)) return undefined;
+  const t = parseInt(prefix, 36);
+  if (!Number.isFinite(t)) return undefined;
+  return Math.max(0, t - ms).toString(36).padStart(TIME_DIGITS, '0');
+}
+
+/** Per-node read cursors of one account on this device; see the module comment. */
+export class ReadCursors {
+  private cursors: Stored = {};
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: MeshdropDatabase) {}
+
+  /** Loads the saved cursors. */
+  async load(): Promise<void> {
+    this.cursors = (await getSetting(this.db, SETTING, isStored)) ?? {};
+  }
+
+  /**
+   * Where a subscription to `soul` starts (a key to read from, inclusive), or undefined to read the node whole
+   * (never read before on this device, or a key without a time prefix).
+   */
+  from(soul: string): string | undefined {
+    const c = this.cursors[soul];
+    if (!c?.at) return undefined;
+    const oldest = [c.at, ...(c.held ?? [])].sort()[0]!;
+    return keyBefore(oldest, MARGIN_MS);
+  }
+
+  /** `key` of `soul` was processed: the cursor moves to it if it is newer; a held key is released. */
+  advance(soul: string, key: string): void {
+    const c = (this.cursors[soul] ??= {});
+    if (c.held?.includes(key)) c.held = c.held.filter((k) => k !== key);
+    if (!c.at || key > c.at) c.at = key;
+    this.schedule();
+  }
+
+  /** `key` of `soul` arrived but could not be processed yet: read it again on the next start. */
+  hold(soul: string, key: string): void {
+    const c = (this.cursors[soul] ??= {});
+    if (c.held?.includes(key)) return;
+    c.held = [...(c.held ?? []), key].slice(-100);
+    this.schedule();
+  }
+
+  /** Forgets a node (a channel left or removed). */
+  forget(soul: string): void {
+    delete this.cursors[soul];
+    this.schedule();
+  }
+
+  /** Saves now (at sign-out, and in tests). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const snapshot = structuredClone(this.cursors);
+    this.saving = this.saving.then(() => setSetting(this.db, SETTING, snapshot)).catch(() => undefined);
+    return this.saving;
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, SAVE_DELAY_MS);
+  }
+}
