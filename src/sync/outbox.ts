@@ -121,10 +121,19 @@ export class Outbox extends EventTarget {
 
   private send(record: OutboxRecord): void {
     this.inFlight.set(record.id, Date.now());
+    // Not before the device clock was checked against the relay's (relay-connection.ts clockChecked); once it was,
+    // at once.
+    if (!this.connection.clockSettled) {
+      void this.connection.clockChecked.then(() => !this.stopped && this.put(record));
+      return;
+    }
+    this.put(record);
+  }
+
+  private put(record: OutboxRecord): void {
     let done = false;
     let refusal: ReturnType<typeof setTimeout> | undefined;
-    // Not before the device clock was checked against the relay's (relay-connection.ts clockChecked).
-    void this.connection.clockChecked.then(() => this.space
+    void this.space
       .put(record.path, record.value, (ack) => {
         if (done || this.stopped) return;
         if (ack.lack) {
@@ -158,6 +167,6 @@ export class Outbox extends EventTarget {
       .catch((err: unknown) => {
         console.debug('meshdrop outbox: put failed', record.id, err);
         this.inFlight.delete(record.id);
-      }));
+      });
   }
 }

@@ -36,6 +36,8 @@ export class RelayConnection extends EventTarget {
   private last: ConnectionStatus;
   /** Settles once this device's clock was compared with the relay's and GUN's state clock corrected if needed. */
   readonly clockChecked: Promise<void>;
+  /** True once `clockChecked` has settled (writes then go out at once, in the same task). */
+  clockSettled = false;
 
   constructor(relays: string[]) {
     super();
@@ -48,6 +50,7 @@ export class RelayConnection extends EventTarget {
     // Writes wait for this (sync/outbox.ts): one stamped by a clock that is ahead before the check corrected it
     // would be held back by every peer for the length of the skew.
     this.clockChecked = this.relays[0] ? alignGunClock(this.relays[0]).then(() => undefined) : Promise.resolve();
+    void this.clockChecked.then(() => (this.clockSettled = true));
     this.last = this.compute();
     // GUN gives up on a relay after one failed redial; keep dialing every configured relay until close().
     this.stopRedial = keepPeersDialed(this.gun as unknown as RedialableGun, this.relays);

@@ -109,6 +109,7 @@ describe('gap re-ask over the relays\' HTTP history', function () {
     const ben = await newUser('Ben');
     const c = await ben.md.acceptInviteLink(await ann.md.createInviteLink());
     const chan = c.channelId;
+    await waitFor('contact on Ann\'s side', async () => (await ann.md.listContacts()).some((x) => x.channelId === chan));
     const annPub = (await ann.md.session()).identity.pair.pub;
     const sent = await ann.md.sendText(chan, 'asked again');
     // What Ben's GUN subscription handed over for that key is the reference.
