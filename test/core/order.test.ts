@@ -112,6 +112,8 @@ describe('gap re-ask over the relays\' HTTP history', function () {
     await waitFor('contact on Ann\'s side', async () => (await ann.md.listContacts()).some((x) => x.channelId === chan));
     const annPub = (await ann.md.session()).identity.pair.pub;
     const sent = await ann.md.sendText(chan, 'asked again');
+    // The relay acknowledged (stored) the write: only then can its history have it.
+    await waitFor('the relay acked Ann\'s write', async () => (await (await ann.md.session()).outbox.pendingCount()) === 0);
     // What Ben's GUN subscription handed over for that key is the reference.
     const viaGun = await new Promise<unknown>((ok) => (ben.md as unknown as { connection: { gun: { get(s: string): { get(k: string): { on(cb: (v: unknown) => void): void } } } } }).connection.gun
       .get(`~${annPub}/md1/c/${chan}`).get(sent.id).on((v) => v && ok(v)));
