@@ -1,6 +1,7 @@
 // Runs in the benchmark page (bundled by bench/search.ts): the app's own IndexedDB schema and search code.
 import { openMeshdropDB } from '../../src/store/db.js';
 import { SearchIndex } from '../../src/core/search-index.js';
+import { orderKey } from '../../src/core/order.js';
 import type { MessageRecord } from '../../src/store/schema.js';
 
 const WORDS = ['lunch', 'meeting', 'photo', 'train', 'tomorrow', 'budget', 'garden', 'concert', 'invoice', 'holiday', 'coffee', 'release'];
@@ -22,6 +23,7 @@ async function seed(count: number, chats: number): Promise<void> {
       status: 'received',
       receivedAt: sentAt,
     };
+    m.order = orderKey(m); // as the app's store writes it (the chat history index)
     void tx.store.put(m);
   }
   await tx.done;

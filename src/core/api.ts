@@ -86,9 +86,11 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
+/** A position in a chat: the message's order key (core/order.ts); without one, its send time and id place it. */
 export interface PageCursor {
   sentAt: number;
   id: string;
+  order?: string;
 }
 
 export interface FileProgress {

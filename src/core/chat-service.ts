@@ -1,13 +1,15 @@
 import type { MeshdropDatabase } from '../store/db.js';
 import { getChannel, updateChannel } from '../store/channels-store.js';
-import { addMessageAndUpdateChannel, addMessageIfNew, addOutgoingMessage, advanceMessageStatus, getChannelAndKnown, loadMessagePage, markMessageFailed } from '../store/messages-store.js';
-import type { ChannelRecord, FileMeta, IdentityRecord, MessageRecord } from '../store/schema.js';
+import { addMessageIfNew, addOutgoingMessages, addReceivedMessages, advanceMessageStatus, channelsAndKnown, loadMessagePage, markMessageFailed, storedIds, type IncomingMessage } from '../store/messages-store.js';
+import type { AuthorProgress, ChannelRecord, FileMeta, IdentityRecord, MessageRecord, OutboxRecord } from '../store/schema.js';
 import { Outbox, type OutboxAckDetail, type OutboxRefusedDetail } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
 import { APP_ROOT } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
 import { MAX_ENVELOPE_CHARS, MAX_TEXT_CHARS, openEnvelope, sealEnvelope, type ActionPayload, type InnerMessage, type ReplyBody, type SystemPayload } from './envelope.js';
+import { GapTracker } from './gap-tracker.js';
 import { isMessageId, newMessageId } from './ids.js';
+import { orderKey } from './order.js';
 import { receivedRecord } from './received.js';
 
 export class ChatError extends Error {
@@ -28,20 +30,23 @@ type Content =
 
 /** What the conversation features (src/core/conversation-service.ts) plug into the receive path. */
 export interface ConversationHooks {
-  /** True when an action with this id was already handled (GUN replays history: skip its crypto). */
-  isKnownAction(id: string): Promise<boolean>;
+  /** Which of these ids are actions already handled (GUN replays history: skip their crypto). */
+  knownActions(ids: readonly string[]): Promise<Set<string>>;
   /** A verified reaction, edit or deletion from a current member (or from me on another device). */
   onAction(channel: ChannelRecord, inner: ActionInner): Promise<void>;
-  /** A message was just stored: applies actions that arrived before it and returns the record as it is now. */
-  onStored(record: MessageRecord): Promise<MessageRecord>;
+  /**
+   * Messages were just stored (one batch): applies actions that arrived before them and returns the records as
+   * they are now, in the same order.
+   */
+  onStored(records: MessageRecord[]): Promise<MessageRecord[]>;
   /** The channel is being watched (subscribe to what else the feature reads from members' spaces). */
   onWatch(channel: ChannelRecord): void;
 }
 
 const noHooks: ConversationHooks = {
-  isKnownAction: async () => false,
+  knownActions: async () => new Set(),
   onAction: async () => undefined,
-  onStored: async (r) => r,
+  onStored: async (records) => records,
   onWatch: () => undefined,
 };
 
@@ -54,6 +59,53 @@ interface Parked {
 
 /** Where a reader puts its delivery receipts for one author's messages in a channel (in the reader's space). */
 const receiptsFor = (channelId: string, authorPub: string): string[] => [APP_ROOT, 'r', channelId, authorPub];
+
+/** Envelopes verified and stored together (one IndexedDB transaction, one UI event per channel). */
+const BATCH = 64;
+
+/** One envelope read from a member's space, waiting to be processed. */
+interface Arrival {
+  channelId: string;
+  signer: string;
+  id: string;
+  raw: string;
+}
+
+/** What a send gives back: the stored message, or for envelopes not stored as messages (system, action) id and time. */
+type Sent = MessageRecord | { id: string; sentAt: number };
+
+/** A send waiting in the queue. */
+interface PendingSend {
+  channelId: string;
+  content: Content;
+  resolve(value: Sent): void;
+  reject(reason: unknown): void;
+}
+
+/** The time part of a message id (base-36 ms), 0 for none. */
+const idTime = (id: string | undefined): number => (id ? parseInt(id.slice(0, 9), 36) || 0 : 0);
+
+/** What an envelope adds to its channel's counters (a stored message, or an action). */
+type Numbered = Pick<MessageRecord, 'id' | 'author' | 'lamport' | 'seq'>;
+
+/** Records that `m` is stored in `c`: Lamport clock, and the author's sequence range. */
+function noteStored(c: ChannelRecord, m: Numbered): void {
+  if (m.lamport) c.clock = Math.max(c.clock ?? 0, m.lamport);
+  if (!m.seq) return;
+  const authors = (c.authors ??= {});
+  const p: AuthorProgress = authors[m.author] ?? { floor: 0, top: 0 };
+  p.floor = p.floor ? Math.min(p.floor, m.seq) : m.seq;
+  p.top = Math.max(p.top, m.seq);
+  authors[m.author] = p;
+}
+
+/**
+ * Asks the relays once more for one envelope this device is missing (a gap in an author's sequence, see
+ * core/gap-tracker.ts): the envelope stored under key `msgId` of channel `channelId` in `authorPub`'s space.
+ * Whatever it finds goes to `deliver`, exactly the value GUN's `.on` hands for that key; it is verified and stored
+ * like any received envelope (a forged or wrong value is dropped there). Resolves when the asking is done.
+ */
+export type Refetch = (authorPub: string, channelId: string, msgId: string, deliver: (value: unknown) => void) => Promise<void>;
 
 /**
  * Messages: sends envelopes through the outbox, receives and verifies them from every member's
@@ -68,6 +120,15 @@ export class ChatService {
   private systemHandler: SystemHandler = async () => undefined;
   private hooks: ConversationHooks = noHooks;
   private stopped = false;
+  /** Envelopes waiting to be processed (in arrival order), drained in batches by the serial queue. */
+  private arrivals: Arrival[] = [];
+  private draining = false;
+  /** Sends waiting for their sequence number and Lamport clock, in call order (see send()). */
+  private sendQueue: PendingSend[] = [];
+  private sendWorker = false;
+  readonly gaps: GapTracker;
+  /** Ids of system envelopes processed in this session (they are never stored as messages). */
+  private readonly handled = new Set<string>();
 
   constructor(
     private readonly db: MeshdropDatabase,
@@ -78,6 +139,36 @@ export class ChatService {
   ) {
     outbox.addEventListener('acked', this.onAcked);
     outbox.addEventListener('refused', this.onRefused);
+    this.gaps = new GapTracker({
+      have: async (wanted) => {
+        const ids = wanted.map((w) => w.id);
+        const [stored, actions] = await Promise.all([storedIds(this.db, ids), this.hooks.knownActions(ids)]);
+        // Envelopes that are processed but never stored as messages (system messages, actions) count as had, and
+        // so do envelopes received but still queued behind a long backlog (asking for those again costs a request
+        // each and brings nothing).
+        for (const w of wanted) {
+          if (this.handled.has(w.id) || actions.has(w.id) || this.seen.has(`${w.channelId}|${w.author}|${w.id}`)) stored.add(w.id);
+        }
+        return stored;
+      },
+      refetch: (w) => {
+        this.seen.delete(`${w.channelId}|${w.author}|${w.id}`);
+        return this.refetch(w.author, w.channelId, w.id, (v) => this.deliver(w.channelId, w.author, w.id, v));
+      },
+    });
+  }
+
+  /** A missing envelope asked for by a GUN get of its key (the default, and a fallback for other ways). */
+  readonly gunRefetch: Refetch = async (authorPub, channelId, msgId, deliver) => {
+    this.subs.fetch(authorPub, [APP_ROOT, 'c', channelId], msgId, (v) => deliver(v));
+  };
+
+  /** How a missing envelope is asked for (the controller plugs in the relays' HTTP history, core/history-refetch.ts). */
+  private refetch: Refetch = this.gunRefetch;
+
+  /** Replaces how the gap tracker asks the relays for a missing envelope (see Refetch). */
+  setRefetch(refetch: Refetch): void {
+    this.refetch = refetch;
   }
 
   setSystemHandler(handler: SystemHandler): void {
@@ -90,6 +181,7 @@ export class ChatService {
 
   stop(): void {
     this.stopped = true;
+    this.gaps.stop();
     this.outbox.removeEventListener('acked', this.onAcked);
     this.outbox.removeEventListener('refused', this.onRefused);
   }
@@ -131,6 +223,7 @@ export class ChatService {
     this.subs.dropPrefix(`r|${channelId}|`);
     this.subs.dropPrefix(`seen|${channelId}|`);
     this.parked.delete(channelId);
+    this.gaps.forgetChannel(channelId);
   }
 
   /** Re-tries envelopes that were waiting for a key (after a group-key message). */
@@ -140,73 +233,173 @@ export class ChatService {
     for (const p of list) this.receive(channelId, p.signer, p.id, p.raw);
   }
 
+  /**
+   * Feeds one value read outside GUN's subscription (the relays' HTTP history: start-up catch-up, a re-asked
+   * envelope) into the receive path: `key` and `value` as GUN's `.on` hands them for `~<authorPub>/md1/c/<channelId>`.
+   */
+  deliver(channelId: string, authorPub: string, key: string, value: unknown): void {
+    this.receive(channelId, authorPub, key, value);
+  }
+
   private receive(channelId: string, signer: string, id: string, raw: unknown): void {
     // Cheap checks first: hostile peers can write anything, of any size, into their own space.
     if (!isMessageId(id) || typeof raw !== 'string' || raw.length > MAX_ENVELOPE_CHARS) return;
     const seenKey = `${channelId}|${signer}|${id}`;
     if (this.seen.has(seenKey)) return;
     this.seen.add(seenKey);
-    void this.serial(() => this.process(channelId, signer, id, raw));
+    this.arrivals.push({ channelId, signer, id, raw });
+    if (!this.draining) {
+      this.draining = true;
+      void this.serial(() => this.drain());
+    }
   }
 
-  private async process(channelId: string, signer: string, id: string, raw: string): Promise<void> {
-    // One read transaction for both (every await on IndexedDB here delays every later message in the queue).
-    const { channel, known } = await getChannelAndKnown(this.db, channelId, id);
-    const mine = signer === this.me.pair.pub;
-    if (!channel || channel.closed || (!mine && !channel.members.includes(signer))) {
-      // Not readable now; forget it so a later subscription (re-added to the group) reconsiders it.
-      this.seen.delete(`${channelId}|${signer}|${id}`);
-      return;
-    }
-    // GUN replays all history on every start: skip the crypto for messages already stored.
-    if (known || (await this.hooks.isKnownAction(id))) return;
-    const res = await openEnvelope(raw, {
-      signer,
-      channel: channelId,
-      id,
-      keyFor: (epoch) => channel.keys.find((k) => k.epoch === epoch)?.key,
-    });
-    if (!res.ok) {
-      if (res.reason === 'no-key' && (res.epoch ?? 0) > channel.currentEpoch) {
-        const list = this.parked.get(channelId) ?? [];
-        if (list.length < 500) list.push({ signer, id, raw });
-        this.parked.set(channelId, list);
-        this.seen.delete(`${channelId}|${signer}|${id}`);
-      } else {
-        console.debug('meshdrop chat: dropped envelope', channelId, id, res.reason);
+  /** Processes waiting envelopes in batches until none are left. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.arrivals.length && !this.stopped) {
+        const batch = this.arrivals.splice(0, BATCH);
+        try {
+          await this.processBatch(batch);
+        } catch (err) {
+          console.debug('meshdrop chat: dropped a batch', err);
+        }
       }
-      return;
+    } finally {
+      this.draining = false;
     }
-    const inner = res.inner;
-    if (inner.kind === 'system') {
-      if (!mine) await this.systemHandler(channel, inner);
-      return;
+  }
+
+  /**
+   * Verifies, decrypts and stores a batch: one read transaction, the crypto of all envelopes at once, one write
+   * transaction, one UI event per channel. (One by one, a 1,000-message backlog took 7 s, mostly IndexedDB round
+   * trips and UI updates.) A system message ends the batch: it may change keys or members, so what follows it is
+   * read again afterwards.
+   */
+  private async processBatch(batch: Arrival[]): Promise<void> {
+    const channelIds = [...new Set(batch.map((a) => a.channelId))];
+    const ids = batch.map((a) => a.id);
+    const [{ channels, known }, knownActions] = await Promise.all([channelsAndKnown(this.db, channelIds, ids), this.hooks.knownActions(ids)]);
+    const readable = batch.filter((a) => {
+      const channel = channels.get(a.channelId);
+      const mine = a.signer === this.me.pair.pub;
+      if (!channel || channel.closed || (!mine && !channel.members.includes(a.signer))) {
+        // Not readable now; forget it so a later subscription (re-added to the group) reconsiders it.
+        this.seen.delete(`${a.channelId}|${a.signer}|${a.id}`);
+        return false;
+      }
+      // Already stored (replayed by GUN, or asked for again): skip the crypto.
+      return !known.has(a.id) && !knownActions.has(a.id);
+    });
+    const opened = await Promise.all(
+      readable.map((a) => {
+        const channel = channels.get(a.channelId)!;
+        return openEnvelope(a.raw, { signer: a.signer, channel: a.channelId, id: a.id, keyFor: (epoch) => channel.keys.find((k) => k.epoch === epoch)?.key });
+      }),
+    );
+    const incoming: IncomingMessage[] = [];
+    const actions: { channel: ChannelRecord; inner: ActionInner }[] = [];
+    // Each author's lowest sequence number in this batch: with what the device held before, where a gap can be.
+    const lowest = new Map<string, number>();
+    opened.forEach((res, i) => {
+      const key = `${readable[i]!.channelId}|${readable[i]!.signer}`;
+      if (res.ok && res.inner.seq) lowest.set(key, Math.min(lowest.get(key) ?? Infinity, res.inner.seq));
+    });
+    for (let i = 0; i < readable.length; i++) {
+      const a = readable[i]!;
+      const res = opened[i]!;
+      const channel = channels.get(a.channelId)!;
+      const mine = a.signer === this.me.pair.pub;
+      if (!res.ok) {
+        if (res.reason === 'no-key' && (res.epoch ?? 0) > channel.currentEpoch) {
+          const list = this.parked.get(a.channelId) ?? [];
+          if (list.length < 500) list.push({ signer: a.signer, id: a.id, raw: a.raw });
+          this.parked.set(a.channelId, list);
+          this.seen.delete(`${a.channelId}|${a.signer}|${a.id}`);
+        } else {
+          console.debug('meshdrop chat: dropped envelope', a.channelId, a.id, res.reason);
+        }
+        continue;
+      }
+      const inner = res.inner;
+      if (inner.kind === 'system') {
+        if (this.handled.size > 10_000) this.handled.clear();
+        this.handled.add(a.id);
+        await this.store(incoming, actions);
+        if (inner.lamport) await updateChannel(this.db, a.channelId, (c) => (c.clock = Math.max(c.clock ?? 0, inner.lamport ?? 0)));
+        if (!mine) await this.systemHandler(channel, inner);
+        // Keys or members may have changed: read the rest of the batch again.
+        this.arrivals.unshift(...readable.slice(i + 1));
+        return;
+      }
+      if (inner.kind === 'action') {
+        // Reactions, edits and deletions are in the author's sequence too, but are not stored as messages: they
+        // are applied after this batch's messages are stored (a target in the same batch is then there).
+        actions.push({ channel, inner });
+        this.expectPrevious(channel, { id: a.id, channelId: a.channelId, author: a.signer, seq: inner.seq }, inner.prev, lowest);
+        continue;
+      }
+      // The same stored form the service worker reads a message in behind a push (received.ts).
+      const record = receivedRecord(inner, a.signer, mine);
+      if (inner.lamport) record.lamport = inner.lamport;
+      if (inner.seq) record.seq = inner.seq;
+      // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
+      const receipt = mine ? undefined : Outbox.entry({ id: `r:${a.id}`, path: [...receiptsFor(a.channelId, a.signer), a.id], value: 1, messageId: '' });
+      incoming.push({ record, receipt });
+      this.expectPrevious(channel, record, inner.prev, lowest);
     }
-    if (inner.kind === 'action') {
-      await this.hooks.onAction(channel, inner);
-      return;
+    await this.store(incoming, actions);
+  }
+
+  /**
+   * A message names its author's previous one: if that one is inside the range this device holds from the author
+   * (from the lowest sequence number stored before or arriving in this batch; not older history it never had),
+   * it should be here; the gap tracker asks for it if it is not.
+   */
+  private expectPrevious(channel: ChannelRecord, m: Pick<MessageRecord, 'id' | 'channelId' | 'author' | 'seq'>, prev: string | undefined, lowest: Map<string, number>): void {
+    if (!prev || !m.seq || m.seq < 2) return;
+    const floor = Math.min(channel.authors?.[m.author]?.floor || Infinity, lowest.get(`${m.channelId}|${m.author}`) ?? Infinity);
+    if (m.seq - 1 < floor) return;
+    this.gaps.expect({ channelId: m.channelId, author: m.author, id: prev });
+  }
+
+  /**
+   * Stores received messages (one transaction) and tells the UI, the file service and the outbox; then applies the
+   * batch's actions, one by one in arrival order (conversation-service.ts), and counts them in their channels.
+   */
+  private async store(incoming: IncomingMessage[], actions: { channel: ChannelRecord; inner: ActionInner }[]): Promise<void> {
+    await this.storeMessages(incoming.splice(0));
+    const applied = actions.splice(0);
+    for (const { channel, inner } of applied) await this.hooks.onAction(channel, inner);
+    const touched = [...new Set(applied.map((x) => x.channel.id))];
+    for (const channelId of touched) {
+      await updateChannel(this.db, channelId, (c) => {
+        for (const { inner } of applied) if (inner.channel === channelId) noteStored(c, inner);
+      });
     }
-    // openEnvelope checked that the inner id and channel are the ones of the path it was read from.
-    const record = receivedRecord(inner, signer, mine);
-    // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
-    const receipt = mine ? undefined : Outbox.entry({ id: `r:${id}`, path: [...receiptsFor(channelId, signer), id], value: 1, messageId: '' });
-    const stored = await addMessageAndUpdateChannel(
-      this.db,
-      record,
-      (c) => {
-        c.lastMessageAt = Math.max(c.lastMessageAt, record.sentAt);
+  }
+
+  private async storeMessages(incoming: IncomingMessage[]): Promise<void> {
+    if (incoming.length === 0) return;
+    const stored = await addReceivedMessages(this.db, incoming, (c, records) => {
+      for (const m of records) {
+        noteStored(c, m);
+        c.lastMessageAt = Math.max(c.lastMessageAt, m.sentAt);
         // Every newly stored message from someone else is unread (dedup makes this once per id);
         // comparing with the sender's clock would hide messages from a device whose clock is behind.
-        if (!mine && !(c.readUpTo !== undefined && record.sentAt <= c.readUpTo)) c.unread += 1;
-      },
-      receipt,
-    );
-    if (!stored) return;
-    const current = await this.hooks.onStored(record);
-    this.events.messages(channelId, [current]);
+        // Read on another device of this account up to readUpTo: not unread again here.
+        if (m.author !== this.me.pair.pub && !(c.readUpTo !== undefined && m.sentAt <= c.readUpTo)) c.unread += 1;
+      }
+    });
+    if (stored.length === 0) return;
+    // Reactions, edits or a deletion that arrived before their message apply now.
+    const current = await this.hooks.onStored(stored.map((s) => s.record));
+    const byChannel = new Map<string, MessageRecord[]>();
+    for (const m of current) byChannel.set(m.channelId, [...(byChannel.get(m.channelId) ?? []), m]);
+    for (const [channelId, records] of byChannel) this.events.messages(channelId, records);
     this.events.channels();
-    if (receipt) this.outbox.sendStored(receipt);
-    if (!mine && current.kind === 'file' && !current.deleted) this.events.fileMessage(current);
+    for (const s of stored) if (s.receipt) this.outbox.sendStored(s.receipt);
+    for (const m of current) if (m.author !== this.me.pair.pub && m.kind === 'file' && !m.deleted) this.events.fileMessage(m);
   }
 
   private receipt(channelId: string, id: string, value: unknown): void {
@@ -259,14 +452,14 @@ export class ChatService {
       throw new ChatError(`Messages can be at most ${MAX_TEXT_CHARS} characters (this one has ${text.length}).`);
     }
     const record = await this.send(await this.openChannel(channelId), { kind: 'text', body: text });
-    if (!record || typeof record === 'string') throw new ChatError('The message could not be stored.');
+    if (!('status' in record)) throw new ChatError('The message could not be stored.');
     return record;
   }
 
   /** For the file service: announces a file (its chunks are written separately) as a message of kind 'file'. */
   async sendFileMessage(channelId: string, file: FileMeta): Promise<MessageRecord> {
     const record = await this.send(await this.openChannel(channelId), { kind: 'file', body: file });
-    if (!record || typeof record === 'string') throw new ChatError('The file message could not be stored.');
+    if (!('status' in record)) throw new ChatError('The file message could not be stored.');
     return record;
   }
 
@@ -278,68 +471,167 @@ export class ChatService {
     }
     if (!isMessageId(to)) throw new ChatError('That message cannot be answered.');
     const record = await this.send(await this.openChannel(channelId), { kind: 'reply', body: { text, to } });
-    if (!record || typeof record === 'string') throw new ChatError('The message could not be stored.');
+    if (!('status' in record)) throw new ChatError('The message could not be stored.');
     return record;
   }
 
   /** Sends a reaction, edit or deletion (the caller applies it locally). Returns its id and send time. */
   async sendAction(channelId: string, payload: ActionPayload): Promise<{ id: string; sentAt: number }> {
-    const sentAt = Date.now();
-    const id = await this.send(await this.openChannel(channelId), { kind: 'action', body: payload }, sentAt);
-    if (typeof id !== 'string') throw new ChatError('The change could not be sent.');
-    return { id, sentAt };
+    const sent = await this.send(await this.openChannel(channelId), { kind: 'action', body: payload });
+    return { id: sent.id, sentAt: sent.sentAt };
   }
 
   /** Sends a protocol message (never shown as a chat bubble). Returns its id. */
   async sendSystem(channel: ChannelRecord, payload: SystemPayload): Promise<string> {
-    const id = await this.send(channel, { kind: 'system', body: payload });
-    return typeof id === 'string' ? id : '';
+    return (await this.send(channel, { kind: 'system', body: payload })).id;
   }
 
-  private async send(channel: ChannelRecord, content: Content, sentAt = Date.now()): Promise<MessageRecord | string | undefined> {
-    const key = channel.keys.find((k) => k.epoch === channel.currentEpoch)?.key;
-    if (!key) throw new ChatError('This chat has no key yet; wait until the group admin shares it.');
-    const id = newMessageId(sentAt);
-    const inner = { id, channel: channel.id, author: this.me.pair.pub, sentAt, epoch: channel.currentEpoch, ...content } as InnerMessage;
-    const envelope = await sealEnvelope(inner, key, this.me.pair);
-    const path = [APP_ROOT, 'c', channel.id, id];
-    if (content.kind === 'system' || content.kind === 'action') {
-      if (content.kind === 'action') this.seen.add(`${channel.id}|${this.me.pair.pub}|${id}`);
-      await this.outbox.enqueue({ id, path, value: envelope, messageId: '' });
-      return id;
+  /**
+   * Sends are queued and taken in batches, in call order, by one worker: each message takes the next sequence
+   * number and Lamport clock of its chat, and its id is larger than the last one's; a batch is sealed at once and
+   * stored (messages, outbox entries and the new counters) in one transaction, then shown with one event.
+   * (300 calls started back to back: 300 distinct, increasing numbers; one at a time, each with its own UI
+   * update, they took minutes.)
+   */
+  private send(channel: ChannelRecord, content: Content): Promise<Sent> {
+    return new Promise((resolve, reject) => {
+      this.sendQueue.push({ channelId: channel.id, content, resolve, reject });
+      if (this.sendWorker) return;
+      this.sendWorker = true;
+      void this.drainSends();
+    });
+  }
+
+  private async drainSends(): Promise<void> {
+    try {
+      while (this.sendQueue.length) {
+        const batch = this.sendQueue.splice(0, 100);
+        const channelIds = [...new Set(batch.map((b) => b.channelId))];
+        for (const channelId of channelIds) await this.sendBatch(channelId, batch.filter((b) => b.channelId === channelId));
+      }
+    } finally {
+      this.sendWorker = false;
     }
-    const record: MessageRecord = {
-      id,
-      channelId: channel.id,
-      author: this.me.pair.pub,
-      sentAt,
-      kind: content.kind === 'reply' ? 'text' : content.kind,
-      text: content.kind === 'text' ? content.body : content.kind === 'reply' ? content.body.text : '',
-      status: 'pending',
-      receivedAt: sentAt,
-    };
-    if (content.kind === 'file') record.file = content.body;
-    if (content.kind === 'reply') record.replyTo = content.body.to;
-    this.seen.add(`${channel.id}|${this.me.pair.pub}|${id}`);
-    const write = Outbox.entry({ id, path, value: envelope, messageId: id });
-    await addOutgoingMessage(
-      this.db,
-      record,
-      (c) => {
-        c.lastMessageAt = Math.max(c.lastMessageAt, sentAt);
-        c.lastReadAt = Math.max(c.lastReadAt, sentAt);
-      },
-      write,
-    );
-    this.outbox.sendStored(write);
-    this.events.messages(channel.id, [record]);
+  }
+
+  private async sendBatch(channelId: string, items: PendingSend[]): Promise<void> {
+    let channel: ChannelRecord;
+    let key: string | undefined;
+    try {
+      // Read here, not when called: earlier sends (and received messages) have moved the counters since.
+      channel = await this.openChannel(channelId);
+      key = channel.keys.find((k) => k.epoch === channel.currentEpoch)?.key;
+      if (!key) throw new ChatError('This chat has no key yet; wait until the group admin shares it.');
+    } catch (err) {
+      for (const item of items) item.reject(err);
+      return;
+    }
+    let clock = channel.clock ?? 0;
+    let seq = channel.sendSeq ?? 0;
+    let prev = channel.lastSentId;
+    const prepared = items.map((item) => {
+      const now = Date.now();
+      const system = item.content.kind === 'system';
+      // Ids stay increasing per author and chat even if the clock goes back: the keys of my messages in the
+      // channel sort like their sequence (a reader asking relays for keys after the largest it holds misses none).
+      const id = newMessageId(Math.max(now, idTime(prev) + 1));
+      clock += 1;
+      // System messages (group keys, profiles) move the clock but are not part of the numbered sequence.
+      const mySeq = system ? undefined : ++seq;
+      const order = mySeq === undefined ? {} : { seq: mySeq, ...(prev ? { prev } : {}) };
+      if (!system) prev = id;
+      const inner = { id, channel: channelId, author: this.me.pair.pub, sentAt: now, epoch: channel.currentEpoch, lamport: clock, ...order, ...item.content } as InnerMessage;
+      return { item, inner, id, system, seq: mySeq, lamport: clock, sentAt: now };
+    });
+    const sealed = await Promise.allSettled(prepared.map((p) => sealEnvelope(p.inner, key!, this.me.pair)));
+    const records: MessageRecord[] = [];
+    /** My actions of this batch (numbered like messages, not stored as messages): counted in the channel. */
+    const actions: Numbered[] = [];
+    const writes: OutboxRecord[] = [];
+    const done: (() => void)[] = [];
+    for (let i = 0; i < prepared.length; i++) {
+      const p = prepared[i]!;
+      const res = sealed[i]!;
+      if (res.status === 'rejected') {
+        p.item.reject(res.reason);
+        continue;
+      }
+      const path = [APP_ROOT, 'c', channelId, p.id];
+      if (p.system) {
+        try {
+          await this.outbox.enqueue({ id: p.id, path, value: res.value, messageId: '' });
+          done.push(() => p.item.resolve({ id: p.id, sentAt: p.sentAt }));
+        } catch (err) {
+          p.item.reject(err);
+        }
+        continue;
+      }
+      const content = p.item.content;
+      this.seen.add(`${channelId}|${this.me.pair.pub}|${p.id}`);
+      if (content.kind === 'action') {
+        // Its write is stored with the new counters (one transaction); the caller applies it locally.
+        actions.push({ id: p.id, author: this.me.pair.pub, lamport: p.lamport, seq: p.seq });
+        writes.push(Outbox.entry({ id: p.id, path, value: res.value, messageId: '' }));
+        done.push(() => p.item.resolve({ id: p.id, sentAt: p.sentAt }));
+        continue;
+      }
+      const record: MessageRecord = {
+        id: p.id,
+        channelId,
+        author: this.me.pair.pub,
+        sentAt: p.sentAt,
+        kind: content.kind === 'reply' ? 'text' : content.kind,
+        text: content.kind === 'text' ? content.body : content.kind === 'reply' ? content.body.text : '',
+        status: 'pending',
+        receivedAt: p.sentAt,
+        lamport: p.lamport,
+        seq: p.seq,
+      };
+      if (content.kind === 'file') record.file = content.body;
+      if (content.kind === 'reply') record.replyTo = content.body.to;
+      records.push(record);
+      writes.push(Outbox.entry({ id: p.id, path, value: res.value, messageId: p.id }));
+      done.push(() => p.item.resolve(record));
+    }
+    try {
+      await addOutgoingMessages(
+        this.db,
+        channelId,
+        records,
+        (c) => {
+          c.clock = Math.max(c.clock ?? 0, clock);
+          if (seq > (c.sendSeq ?? 0)) {
+            c.sendSeq = seq;
+            if (prev) c.lastSentId = prev;
+          }
+          for (const r of records) {
+            c.lastMessageAt = Math.max(c.lastMessageAt, r.sentAt);
+            c.lastReadAt = Math.max(c.lastReadAt, r.sentAt);
+            noteStored(c, r);
+          }
+          for (const a of actions) noteStored(c, a);
+        },
+        writes,
+      );
+    } catch (err) {
+      for (const p of prepared) p.item.reject(err);
+      return;
+    }
+    for (const w of writes) this.outbox.sendStored(w);
+    if (records.length) this.events.messages(channelId, records);
     this.events.channels();
-    return record;
+    for (const d of done) d();
   }
 
   /** A local, human-readable note in a chat (e.g. "Ada left the group"). Stored once per id. */
   async addNote(channelId: string, id: string, text: string, at = Date.now()): Promise<void> {
     const record: MessageRecord = { id, channelId, author: '', sentAt: at, kind: 'system', text, status: 'received', receivedAt: Date.now() };
+    // In the chat order a note follows the messages this device has seen (its clock), before any later one.
+    const clock = (await getChannel(this.db, channelId))?.clock ?? 0;
+    if (clock > 0) {
+      record.lamport = clock;
+      record.order = orderKey({ ...record, author: '~' });
+    }
     if (!(await addMessageIfNew(this.db, record))) return;
     await updateChannel(this.db, channelId, (c) => (c.lastMessageAt = Math.max(c.lastMessageAt, at)));
     this.events.messages(channelId, [record]);

@@ -1,6 +1,6 @@
 import type { MeshdropDatabase } from '../store/db.js';
 import { getChannel } from '../store/channels-store.js';
-import { advanceSeen, applyParked, hasAction, hideMessage, seenPointers, storeAndApplyAction } from '../store/conversation-store.js';
+import { advanceSeen, applyParkedMany, hideMessage, knownActionIds, seenPointers, storeAndApplyAction } from '../store/conversation-store.js';
 import { loadMessagePage } from '../store/messages-store.js';
 import { getSetting, setSetting } from '../store/settings-store.js';
 import type { ActionRecord, ChannelRecord, IdentityRecord, MessageRecord } from '../store/schema.js';
@@ -11,7 +11,6 @@ import type { ChatEvents } from './chat-events.js';
 import { ChatError, type ActionInner, type ChatService, type ConversationHooks } from './chat-service.js';
 import { decideAction } from './conversation-rules.js';
 import { MAX_TEXT_CHARS, isActionPayload, type ActionPayload } from './envelope.js';
-import { isMessageId } from './ids.js';
 
 /** Setting key: whether this device sends seen receipts and shows others' (default on). */
 export const SEEN_RECEIPTS_SETTING = 'seenReceipts';
@@ -51,19 +50,18 @@ export class ConversationService implements ConversationHooks {
 
   // ---- receiving (ChatService hooks) ----
 
-  isKnownAction(id: string): Promise<boolean> {
-    return hasAction(this.db, id);
+  knownActions(ids: readonly string[]): Promise<Set<string>> {
+    return knownActionIds(this.db, ids);
   }
 
   async onAction(channel: ChannelRecord, inner: ActionInner): Promise<void> {
     await this.apply(channel.id, inner.author, inner.id, inner.sentAt, inner.body);
   }
 
-  async onStored(record: MessageRecord): Promise<MessageRecord> {
-    if (!isMessageId(record.id)) return record;
-    const { message, deletedFileIds } = await applyParked(this.db, record, decideAction);
+  async onStored(records: MessageRecord[]): Promise<MessageRecord[]> {
+    const { messages, deletedFileIds } = await applyParkedMany(this.db, records, decideAction);
     for (const fileId of deletedFileIds) await this.onFileDeleted(fileId);
-    return message;
+    return messages;
   }
 
   onWatch(channel: ChannelRecord): void {

@@ -9,7 +9,7 @@ import { MAX_BLOB_CHUNKS } from './files.js';
  *
  *   outer (stored in GUN) = SEA.sign({ v: 1, e: epoch, ct }, authorPair)
  *   ct                    = SEA.encrypt(inner, channelKey[epoch])
- *   inner                 = { id, channel, author, sentAt, epoch, kind, body }
+ *   inner                 = { id, channel, author, sentAt, epoch, lamport?, seq?, prev?, kind, body }
  *
  * The epoch is the only thing outside the ciphertext (a counter), so a reader knows which key to use.
  */
@@ -34,8 +34,15 @@ interface InnerBase {
   id: string;
   channel: string;
   author: string;
+  /** The sender's wall clock: a label only, never the order. */
   sentAt: number;
   epoch: number;
+  /** Lamport clock of the chat when sent (one more than the largest the sender had seen there). Absent in old envelopes. */
+  lamport?: number;
+  /** The author's sequence number in this chat (from this device: 1, 2, 3, …). */
+  seq?: number;
+  /** Id of the author's previous message in this chat (from this device): a reader that lacks it asks for it. */
+  prev?: string;
 }
 
 /** Longest reaction (one emoji, possibly a multi-code-point sequence such as a flag or a family). */
@@ -142,6 +149,9 @@ export function isActionPayload(v: unknown): v is ActionPayload {
 function isInner(v: unknown): v is InnerMessage {
   if (!isObject(v)) return false;
   if (!isMessageId(v.id) || !isChannelId(v.channel) || !isPub(v.author) || !isCount(v.sentAt) || !isCount(v.epoch)) return false;
+  if (v.lamport !== undefined && !(isCount(v.lamport) && v.lamport > 0)) return false;
+  if (v.seq !== undefined && !(isCount(v.seq) && v.seq > 0)) return false;
+  if (v.prev !== undefined && (!isMessageId(v.prev) || v.prev === v.id)) return false;
   switch (v.kind) {
     case 'text':
       return isText(v.body);

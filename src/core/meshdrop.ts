@@ -8,6 +8,7 @@ import { createIdentity, exportIdentityBackup, IdentityError, openBackup } from 
 import { DevicesController } from './devices-controller.js';
 import type { DeviceLinkRequestView, DeviceView } from './devices-service.js';
 import type { DevicesApi } from './devices-api.js';
+import { historyRefetch } from './history-refetch.js';
 import { normaliseRelayList, relaysInUse, RELAYS_SETTING } from './relays.js';
 import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessagePageAround, MessageView, PageCursor, SearchResult } from './api.js';
 import { decorate, toSearchResult } from './conversation-views.js';
@@ -97,6 +98,8 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
     this.active?.stop();
     const session = new Session(this.db, this.connection, identity, this.events, this.devicesCtl.hooks);
     session.conversation.onFileDeleted = (fileId) => this.files?.discard(fileId) ?? Promise.resolve();
+    // A gap in an author's sequence is asked of every relay's HTTP history (a GUN get when none has it).
+    session.chat.setRefetch(historyRefetch(() => this.connection.relayUrls, session.chat.gunRefetch));
     this.active = session;
     this.searchIndex = new SearchIndex(async () => this.db.getAll('messages'));
     this.starting = session.start().catch((err: unknown) => console.error('meshdrop: could not start the session', err));

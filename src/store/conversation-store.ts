@@ -1,4 +1,5 @@
 import type { MeshdropDatabase } from './db.js';
+import { ORDER_MAX, orderOf } from '../core/order.js';
 import type { ActionRecord, ChannelRecord, MessageRecord, SeenRecord } from './schema.js';
 
 /** Storage of conversation actions (reactions, edits, deletions), seen pointers and the local history search. */
@@ -13,6 +14,14 @@ export interface StoredDecision {
 /** True when an action id is already stored (applied, parked or dropped). */
 export async function hasAction(db: MeshdropDatabase, id: string): Promise<boolean> {
   return (await db.getKey('actions', id)) !== undefined;
+}
+
+/** Which of `ids` are stored actions (one read transaction for a whole received batch). */
+export async function knownActionIds(db: MeshdropDatabase, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const tx = db.transaction('actions');
+  const keys = await Promise.all([...ids.map((id) => tx.store.getKey(id)), tx.done]);
+  return new Set(ids.filter((_, i) => keys[i] !== undefined));
 }
 
 /**
@@ -38,6 +47,8 @@ export async function storeAndApplyAction(
   return decision;
 }
 
+type Decide = (a: ActionRecord, target: MessageRecord | undefined, channel: ChannelRecord | undefined) => StoredDecision;
+
 /**
  * Applies every parked action naming `record` (just stored), oldest first, in one transaction.
  * Returns the record as it is afterwards and the file ids whose message got deleted.
@@ -45,27 +56,47 @@ export async function storeAndApplyAction(
 export async function applyParked(
   db: MeshdropDatabase,
   record: MessageRecord,
-  decide: (a: ActionRecord, target: MessageRecord | undefined, channel: ChannelRecord | undefined) => StoredDecision,
+  decide: Decide,
 ): Promise<{ message: MessageRecord; deletedFileIds: string[]; changed: boolean }> {
+  const { messages, deletedFileIds, changed } = await applyParkedMany(db, [record], decide);
+  return { message: messages[0] ?? record, deletedFileIds, changed };
+}
+
+/**
+ * `applyParked` for a batch of just-stored messages (the batched receive path), in one transaction. Returns the
+ * records as they are afterwards, in the same order.
+ */
+export async function applyParkedMany(
+  db: MeshdropDatabase,
+  records: readonly MessageRecord[],
+  decide: Decide,
+): Promise<{ messages: MessageRecord[]; deletedFileIds: string[]; changed: boolean }> {
+  if (records.length === 0) return { messages: [], deletedFileIds: [], changed: false };
   const tx = db.transaction(['actions', 'messages', 'channels'], 'readwrite');
-  const parked = (await tx.objectStore('actions').index('byTarget').getAll(record.id)).filter((a) => a.state === 'parked');
-  if (parked.length === 0) {
-    await tx.done;
-    return { message: record, deletedFileIds: [], changed: false };
-  }
-  parked.sort((a, b) => a.sentAt - b.sentAt || (a.id < b.id ? -1 : 1));
-  let message = (await tx.objectStore('messages').get(record.id)) ?? record;
-  const channel = await tx.objectStore('channels').get(record.channelId);
+  const byTarget = tx.objectStore('actions').index('byTarget');
+  const parkedLists = await Promise.all(records.map(async (r) => (await byTarget.getAll(r.id)).filter((a) => a.state === 'parked')));
+  const out: MessageRecord[] = [...records];
   const deletedFileIds: string[] = [];
-  for (const a of parked) {
-    const d = decide(a, message, channel);
-    await tx.objectStore('actions').put({ ...a, state: d.state });
-    if (d.message) message = d.message;
-    if (d.deletedFileId) deletedFileIds.push(d.deletedFileId);
+  let changed = false;
+  for (let i = 0; i < records.length; i++) {
+    const parked = parkedLists[i]!;
+    if (parked.length === 0) continue;
+    const record = records[i]!;
+    changed = true;
+    parked.sort((a, b) => a.sentAt - b.sentAt || (a.id < b.id ? -1 : 1));
+    let message = (await tx.objectStore('messages').get(record.id)) ?? record;
+    const channel = await tx.objectStore('channels').get(record.channelId);
+    for (const a of parked) {
+      const d = decide(a, message, channel);
+      await tx.objectStore('actions').put({ ...a, state: d.state });
+      if (d.message) message = d.message;
+      if (d.deletedFileId) deletedFileIds.push(d.deletedFileId);
+    }
+    await tx.objectStore('messages').put(message);
+    out[i] = message;
   }
-  await tx.objectStore('messages').put(message);
   await tx.done;
-  return { message, deletedFileIds, changed: true };
+  return { messages: out, deletedFileIds, changed };
 }
 
 /** Replaces a message with an empty tombstone marked hidden ("delete for me"). */
@@ -129,16 +160,17 @@ export async function loadPageAround(
   const tx = db.transaction('messages');
   const center = await tx.store.get(messageId);
   if (!center || center.channelId !== channelId) return undefined;
-  const index = tx.store.index('byChannelTime');
-  const key: [string, number, string] = [channelId, center.sentAt, center.id];
+  // Chat order (core/order.ts), as the history pages are read.
+  const index = tx.store.index('byChannelOrder');
+  const key: [string, string] = [channelId, orderOf(center)];
   const older: MessageRecord[] = [];
-  let c = await index.openCursor(IDBKeyRange.bound([channelId, -Infinity, ''], key, false, true), 'prev');
+  let c = await index.openCursor(IDBKeyRange.bound([channelId, ''], key, false, true), 'prev');
   while (c && older.length < half + 1) {
     older.push(c.value);
     c = await c.continue();
   }
   const newer: MessageRecord[] = [];
-  c = await index.openCursor(IDBKeyRange.bound(key, [channelId, Number.MAX_SAFE_INTEGER, '\uffff'], true, false), 'next');
+  c = await index.openCursor(IDBKeyRange.bound(key, [channelId, ORDER_MAX], true, false), 'next');
   while (c && newer.length < half + 1) {
     newer.push(c.value);
     c = await c.continue();

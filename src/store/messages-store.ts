@@ -1,5 +1,12 @@
 import type { MeshdropDatabase } from './db.js';
+import { ORDER_MAX, orderOf } from '../core/order.js';
 import type { ChannelRecord, MessageRecord, MessageStatus, OutboxRecord } from './schema.js';
+
+/** Every stored message carries its order key (the index the chat is read by). */
+function ordered(message: MessageRecord): MessageRecord {
+  message.order = orderOf(message);
+  return message;
+}
 
 /** Stores a message unless one with that id exists (duplicate suppression). Returns true when stored. */
 export async function addMessageIfNew(db: MeshdropDatabase, message: MessageRecord): Promise<boolean> {
@@ -8,7 +15,7 @@ export async function addMessageIfNew(db: MeshdropDatabase, message: MessageReco
     await tx.done;
     return false;
   }
-  await tx.store.put(message);
+  await tx.store.put(ordered(message));
   await tx.done;
   return true;
 }
@@ -56,17 +63,22 @@ export async function markMessageFailed(db: MeshdropDatabase, id: string, reason
   return m;
 }
 
-/** Newest `limit` messages of a channel strictly before the cursor, returned oldest first. */
+/**
+ * Newest `limit` messages of a channel strictly before the cursor in chat order (core/order.ts), returned oldest
+ * first.
+ */
 export async function loadMessagePage(
   db: MeshdropDatabase,
   channelId: string,
-  before: { sentAt: number; id: string } | undefined,
+  before: { sentAt: number; id: string; order?: string } | undefined,
   limit: number,
 ): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
-  const upper: [string, number, string] = before ? [channelId, before.sentAt, before.id] : [channelId, Number.MAX_SAFE_INTEGER, '\uffff'];
-  const range = IDBKeyRange.bound([channelId, -Infinity, ''], upper, false, !!before);
+  // A cursor without its order key (an older caller): the stored message's own key places it.
+  const at = before && !before.order ? await db.get('messages', before.id) : undefined;
+  const upper: [string, string] = [channelId, before ? (at?.order ?? orderOf(before)) : ORDER_MAX];
+  const range = IDBKeyRange.bound([channelId, ''], upper, false, !!before);
   const out: MessageRecord[] = [];
-  let cursor = await db.transaction('messages').store.index('byChannelTime').openCursor(range, 'prev');
+  let cursor = await db.transaction('messages').store.index('byChannelOrder').openCursor(range, 'prev');
   while (cursor && out.length < limit + 1) {
     out.push(cursor.value);
     cursor = await cursor.continue();
@@ -98,7 +110,7 @@ export async function addMessageAndUpdateChannel(
     await tx.done;
     return false;
   }
-  await messages.put(message);
+  await messages.put(ordered(message));
   if (write) await tx.objectStore('outbox').put(write);
   const c = await channels.get(message.channelId);
   if (c) {
@@ -118,7 +130,7 @@ export async function addOutgoingMessage(db: MeshdropDatabase, message: MessageR
   const channels = tx.objectStore('channels');
   const c = await channels.get(message.channelId);
   if (c) change(c);
-  await Promise.all([tx.objectStore('messages').put(message), c ? channels.put(c) : undefined, tx.objectStore('outbox').put(write), tx.done]);
+  await Promise.all([tx.objectStore('messages').put(ordered(message)), c ? channels.put(c) : undefined, tx.objectStore('outbox').put(write), tx.done]);
 }
 
 /** The channel and whether a message id is already stored, read in one transaction. */
@@ -126,4 +138,86 @@ export async function getChannelAndKnown(db: MeshdropDatabase, channelId: string
   const tx = db.transaction(['channels', 'messages'], 'readonly');
   const [channel, key] = await Promise.all([tx.objectStore('channels').get(channelId), tx.objectStore('messages').getKey(messageId), tx.done]);
   return { channel, known: key !== undefined };
+}
+
+/** A received message to store, with the delivery receipt to queue with it. */
+export interface IncomingMessage {
+  record: MessageRecord;
+  receipt?: OutboxRecord;
+}
+
+/**
+ * Stores a batch of received messages in one transaction (the catch-up after being offline is hundreds of them):
+ * each unless its id exists, with its receipt queued in the outbox; then `change` is applied once to every channel
+ * that got new messages. Returns the messages that were stored (only their receipts are queued).
+ */
+export async function addReceivedMessages(
+  db: MeshdropDatabase,
+  batch: readonly IncomingMessage[],
+  change: (c: ChannelRecord, stored: MessageRecord[]) => void,
+): Promise<IncomingMessage[]> {
+  if (batch.length === 0) return [];
+  const tx = db.transaction(['messages', 'channels', 'outbox'], 'readwrite');
+  const messages = tx.objectStore('messages');
+  const channels = tx.objectStore('channels');
+  const outbox = tx.objectStore('outbox');
+  const keys = await Promise.all(batch.map((b) => messages.getKey(b.record.id)));
+  const stored: IncomingMessage[] = [];
+  const seen = new Set<string>();
+  const writes: Promise<unknown>[] = [];
+  batch.forEach((b, i) => {
+    if (keys[i] !== undefined || seen.has(b.record.id)) return;
+    seen.add(b.record.id);
+    stored.push(b);
+    writes.push(messages.put(ordered(b.record)));
+    if (b.receipt) writes.push(outbox.put(b.receipt));
+  });
+  const byChannel = new Map<string, MessageRecord[]>();
+  for (const s of stored) byChannel.set(s.record.channelId, [...(byChannel.get(s.record.channelId) ?? []), s.record]);
+  for (const [channelId, records] of byChannel) {
+    const c = await channels.get(channelId);
+    if (c) {
+      change(c, records);
+      writes.push(channels.put(c));
+    }
+  }
+  await Promise.all([...writes, tx.done]);
+  return stored;
+}
+
+/** Which of `ids` are stored (one read transaction). */
+export async function storedIds(db: MeshdropDatabase, ids: readonly string[]): Promise<Set<string>> {
+  const tx = db.transaction('messages');
+  const keys = await Promise.all([...ids.map((id) => tx.store.getKey(id)), tx.done]);
+  return new Set(ids.filter((_, i) => keys[i] !== undefined));
+}
+
+/** The channels of `channelIds` and which of `ids` are stored, read in one transaction. */
+export async function channelsAndKnown(db: MeshdropDatabase, channelIds: readonly string[], ids: readonly string[]): Promise<{ channels: Map<string, ChannelRecord>; known: Set<string> }> {
+  const tx = db.transaction(['channels', 'messages'], 'readonly');
+  const [chs, keys] = await Promise.all([
+    Promise.all(channelIds.map((id) => tx.objectStore('channels').get(id))),
+    Promise.all(ids.map((id) => tx.objectStore('messages').getKey(id))),
+    tx.done,
+  ]);
+  const channels = new Map<string, ChannelRecord>();
+  chs.forEach((c) => c && channels.set(c.id, c));
+  return { channels, known: new Set(ids.filter((_, i) => keys[i] !== undefined)) };
+}
+
+/**
+ * Stores messages I am sending (several at once when sends were started back to back), applies `change` to
+ * their channel and queues their writes in the outbox, all in one transaction.
+ */
+export async function addOutgoingMessages(db: MeshdropDatabase, channelId: string, messages: MessageRecord[], change: (c: ChannelRecord) => void, writes: OutboxRecord[]): Promise<void> {
+  const tx = db.transaction(['messages', 'channels', 'outbox'], 'readwrite');
+  const channels = tx.objectStore('channels');
+  const c = await channels.get(channelId);
+  if (c) change(c);
+  await Promise.all([
+    ...messages.map((m) => tx.objectStore('messages').put(ordered(m))),
+    c ? channels.put(c) : undefined,
+    ...writes.map((w) => tx.objectStore('outbox').put(w)),
+    tx.done,
+  ]);
 }

@@ -51,6 +51,13 @@ export interface ChannelRecord {
   profiles?: MemberProfile[];
   /** Group only: the nonce that binds the channel id to the admin (see core/ids.ts groupChannelId). */
   groupNonce?: string;
+  /** Lamport clock of this chat: the largest clock seen or sent here (core/order.ts). */
+  clock?: number;
+  /** Sequence number of my last message sent from this device, and its id (the next one's `prev`). */
+  sendSeq?: number;
+  lastSentId?: string;
+  /** Per author (pub): the range of their sequence numbers this device holds here (where a gap is asked for). */
+  authors?: Record<string, AuthorProgress>;
   /**
    * Devices: read on another device of this account up to this time (from a link, a backup or the self-channel),
    * so history replayed from the relays up to there does not count as unread again.
@@ -58,6 +65,13 @@ export interface ChannelRecord {
   readUpTo?: number;
   /** No notifications for the chat (synced to the account's linked devices through the self-channel). */
   muted?: boolean;
+}
+
+/** What a device holds of one author's messages in one chat. */
+export interface AuthorProgress {
+  /** Lowest and highest sequence number stored (0 when none carried one). */
+  floor: number;
+  top: number;
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'received';
@@ -93,6 +107,11 @@ export interface MessageRecord {
   file?: FileMeta;
   status: MessageStatus;
   receivedAt: number;
+  /** Lamport clock and the author's sequence number from the signed envelope (absent in old envelopes). */
+  lamport?: number;
+  seq?: number;
+  /** The chat order key (core/order.ts orderKey); set by the store on every write, indexed. */
+  order?: string;
   /** Why a message of mine is 'failed' (e.g. the relay's refusal, in words for people); cleared once it is sent. */
   failReason?: string;
   /** A reply: id of the message it answers (same chat). */
@@ -199,7 +218,7 @@ export interface MeshdropDB extends DBSchema {
   settings: { key: string; value: unknown };
   contacts: { key: string; value: ContactRecord };
   channels: { key: string; value: ChannelRecord };
-  messages: { key: string; value: MessageRecord; indexes: { byChannelTime: [string, number, string] } };
+  messages: { key: string; value: MessageRecord; indexes: { byChannelOrder: [string, string] } };
   outbox: { key: string; value: OutboxRecord; indexes: { byCreated: number } };
   files: { key: string; value: FileRecord };
   chunks: { key: [string, number]; value: ChunkRecord };
@@ -208,4 +227,4 @@ export interface MeshdropDB extends DBSchema {
   seen: { key: [string, string]; value: SeenRecord };
 }
 
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;

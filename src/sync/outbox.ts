@@ -121,6 +121,16 @@ export class Outbox extends EventTarget {
 
   private send(record: OutboxRecord): void {
     this.inFlight.set(record.id, Date.now());
+    // Not before the device clock was checked against the relay's (relay-connection.ts clockChecked); once it was,
+    // at once.
+    if (!this.connection.clockSettled) {
+      void this.connection.clockChecked.then(() => !this.stopped && this.put(record));
+      return;
+    }
+    this.put(record);
+  }
+
+  private put(record: OutboxRecord): void {
     let done = false;
     let refusal: ReturnType<typeof setTimeout> | undefined;
     void this.space

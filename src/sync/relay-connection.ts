@@ -1,3 +1,4 @@
+import { alignGunClock } from './clock-drift.js';
 import { installForgeryFilter } from './forgery-filter.js';
 import { Gun } from './gun-runtime.js';
 import { skipEchoes } from './no-echo.js';
@@ -33,6 +34,10 @@ export class RelayConnection extends EventTarget {
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly stopRedial: () => void;
   private last: ConnectionStatus;
+  /** Settles once this device's clock was compared with the relay's and GUN's state clock corrected if needed. */
+  readonly clockChecked: Promise<void>;
+  /** True once `clockChecked` has settled (writes then go out at once, in the same task). */
+  clockSettled = false;
 
   constructor(relays: string[]) {
     super();
@@ -42,6 +47,10 @@ export class RelayConnection extends EventTarget {
     const mesh = (this.gun._.opt as { mesh?: Parameters<typeof installForgeryFilter>[0] }).mesh;
     if (mesh) installForgeryFilter(mesh);
     skipEchoes(this.gun._ as Parameters<typeof skipEchoes>[0]);
+    // Writes wait for this (sync/outbox.ts): one stamped by a clock that is ahead before the check corrected it
+    // would be held back by every peer for the length of the skew.
+    this.clockChecked = this.relays[0] ? alignGunClock(this.relays[0]).then(() => undefined) : Promise.resolve();
+    void this.clockChecked.then(() => (this.clockSettled = true));
     this.last = this.compute();
     // GUN gives up on a relay after one failed redial; keep dialing every configured relay until close().
     this.stopRedial = keepPeersDialed(this.gun as unknown as RedialableGun, this.relays);

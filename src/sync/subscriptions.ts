@@ -12,6 +12,11 @@ export class Subscriptions {
     this.live.set(key, this.space.subscribe(pub, path, onValue, from));
   }
 
+  /** Asks for one key again (see UserSpace.fetch). */
+  fetch(pub: string, path: readonly string[], key: string, onValue: (value: unknown, key: string) => void): void {
+    this.space.fetch(pub, path, key, onValue);
+  }
+
   has(key: string): boolean {
     return this.live.has(key);
   }

@@ -94,4 +94,11 @@ export class UserSpace {
       }
     };
   }
+
+  /** Asks for one key below `path` in `pub`'s space again (a message a reader missed); the value goes to `onValue`. */
+  fetch(pub: string, path: readonly string[], key: string, onValue: (value: unknown, key: string) => void): void {
+    this.gun.get(soulOf(pub, path)).get(key).once((value) => {
+      if (value !== undefined && value !== null) onValue(value, key);
+    }, { wait: 3000 });
+  }
 }

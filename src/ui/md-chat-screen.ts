@@ -173,7 +173,7 @@ export class MdChatScreen extends LitElement {
     const token = this.loadToken;
     this.loadingOlder = true;
     try {
-      const page = await app.loadMessages(this.channelId, { before: { sentAt: first.sentAt, id: first.id }, limit: PAGE_SIZE });
+      const page = await app.loadMessages(this.channelId, { before: { sentAt: first.sentAt, id: first.id, order: first.order }, limit: PAGE_SIZE });
       if (token !== this.loadToken) return;
       const { messages, trimmed } = capWindow(prependPage(this.messages, page.messages));
       this.messages = messages;

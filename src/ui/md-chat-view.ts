@@ -4,6 +4,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChannelSummary, MessageView } from '../core/api.js';
+import { compareMessages } from './messages-window.js';
 import { baseStyles } from './styles.js';
 import { emit, type ChannelDetail, type JumpToMessageDetail, type MessageActionDetail, type SendTextDetail } from './events.js';
 import { dayKey, formatBytes, formatDay, formatFullDate, formatNumber, formatTime, isoDate, statusLook } from './format.js';
@@ -319,7 +320,7 @@ export class MdChatView extends LitElement {
       this.plan = { mode: 'none' };
     }
     const known = new Set(prev.map((m) => m.id));
-    const incoming = next.filter((m) => !known.has(m.id) && !m.mine && m.kind !== 'system' && (m.sentAt > prevLast.sentAt || (m.sentAt === prevLast.sentAt && m.id > prevLast.id)));
+    const incoming = next.filter((m) => !known.has(m.id) && !m.mine && m.kind !== 'system' && compareMessages(m, prevLast) > 0);
     if (incoming.length === 1) {
       const m = incoming[0]!;
       this.announcement =
@@ -504,15 +505,18 @@ export class MdChatView extends LitElement {
     </li>`;
   }
 
-  /** Messages with a day separator wherever the calendar day changes. */
+  /**
+   * Messages with a day separator wherever the calendar day changes. The order is not by clock (a sender's clock
+   * may be off), so a day already labelled in this window is not labelled again (and separator keys stay unique).
+   */
   private rows(): ({ day: string; ts: number } | MessageView)[] {
     const rows: ({ day: string; ts: number } | MessageView)[] = [];
-    let last = '';
+    const labelled = new Set<string>();
     for (const m of this.messages) {
       const k = dayKey(m.sentAt);
-      if (k !== last) {
+      if (!labelled.has(k)) {
+        labelled.add(k);
         rows.push({ day: k, ts: m.sentAt });
-        last = k;
       }
       rows.push(m);
     }

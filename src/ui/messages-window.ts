@@ -1,8 +1,12 @@
 import type { MessageView } from '../core/api.js';
+import { compareOrder, type OrderFields } from '../core/order.js';
 
-/** Order of messages in a chat: by send time, then id (ids are time-sortable and unique). */
-export function compareMessages(a: Pick<MessageView, 'sentAt' | 'id'>, b: Pick<MessageView, 'sentAt' | 'id'>): number {
-  return a.sentAt - b.sentAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/**
+ * Order of messages in a chat: the same total order every device uses (Lamport clock, author, sequence; see
+ * core/order.ts), never the senders' clocks.
+ */
+export function compareMessages(a: OrderFields & { order?: string }, b: OrderFields & { order?: string }): number {
+  return compareOrder(a, b);
 }
 
 /**

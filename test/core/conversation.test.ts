@@ -3,6 +3,7 @@ import { closeAll, newUser, openController, waitFor } from '../helpers/controlle
 import type { Meshdrop } from '../../src/core/meshdrop.js';
 import { decideAction } from '../../src/core/conversation-rules.js';
 import { newMessageId } from '../../src/core/ids.js';
+import { orderKey } from '../../src/core/order.js';
 import { openMeshdropDB } from '../../src/store/db.js';
 import { applyParked, loadPageAround, storeAndApplyAction } from '../../src/store/conversation-store.js';
 import { SearchIndex } from '../../src/core/search-index.js';
@@ -29,17 +30,11 @@ const channel = (over: Partial<ChannelRecord> = {}): ChannelRecord => ({
   ...over,
 });
 
-const message = (over: Partial<MessageRecord> = {}): MessageRecord => ({
-  id: newMessageId(1000),
-  channelId: 'chan-a',
-  author: ANN,
-  sentAt: 1000,
-  kind: 'text',
-  text: 'original',
-  status: 'received',
-  receivedAt: 1000,
-  ...over,
-});
+/** A stored message as the store writes it: with its order key (the index history pages are read by). */
+const message = (over: Partial<MessageRecord> = {}): MessageRecord => {
+  const m: MessageRecord = { id: newMessageId(1000), channelId: 'chan-a', author: ANN, sentAt: 1000, kind: 'text', text: 'original', status: 'received', receivedAt: 1000, ...over };
+  return { ...m, order: orderKey(m) };
+};
 
 const action = (target: string, over: Partial<ActionRecord> = {}): ActionRecord => ({
   id: newMessageId(2000),
@@ -227,6 +222,30 @@ describe('conversation through a real relay', function () {
     const results = await ann.md.searchMessages('private');
     expect(results.map((r) => r.match)).to.deep.equal(['private']);
     expect(results[0]!.channelTitle).to.equal('Cy');
+  });
+
+  it('reactions, edits and deletions are numbered in the author\'s sequence like messages (lamport, seq)', async () => {
+    const ann = await newUser('Ann');
+    const ben = await newUser('Ben');
+    const chan = await connect(ann.md, ben.md);
+    const annPub = (await ann.md.session()).identity.pair.pub;
+    const first = await ann.md.sendText(chan, 'one');
+    await ann.md.react(chan, first.id, '🎉');
+    await ann.md.editMessage(chan, first.id, 'one (edited)');
+    const last = await ann.md.sendText(chan, 'two');
+    // Ann's counters: two messages and two actions, in call order.
+    const annDb = (await ann.md.session()).db;
+    expect((await annDb.get('messages', last.id))?.seq).to.equal(4);
+    expect((await annDb.get('channels', chan))?.sendSeq).to.equal(4);
+    const benDb = (await ben.md.session()).db;
+    await waitFor('edit and last message at Ben', async () => (await benDb.get('messages', last.id)) !== undefined && (await benDb.get('messages', first.id))?.text === 'one (edited)');
+    const stored = (await benDb.get('messages', last.id))!;
+    expect(stored.seq).to.equal(4);
+    expect(stored.lamport).to.be.greaterThan((await benDb.get('messages', first.id))!.lamport! + 2);
+    // Ben counts Ann's actions in her sequence range (so the gap re-ask sees them).
+    await waitFor('Ben counted the actions', async () => (await benDb.get('channels', chan))?.authors?.[annPub]?.top === 4);
+    const progress = (await benDb.get('channels', chan))!.authors![annPub]!;
+    expect(progress.floor).to.equal(1);
   });
 
   it('seen receipts off: none sent and none shown; the setting survives a restart', async () => {

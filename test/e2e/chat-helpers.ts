@@ -115,6 +115,9 @@ export async function seedHistory(page: Page, channelId: string, count: number, 
           text: `bulk message ${i}`,
           status: mine ? 'sent' : 'received',
           receivedAt: sentAt,
+          // The order key of a message without a Lamport clock (src/core/order.ts orderKey): history from before
+          // the clock existed, ordered by send time.
+          order: `${'0'.repeat(11)}~${sentAt.toString(36).padStart(11, '0')}~${id}`,
         });
       }
       await new Promise<void>((ok, fail) => {

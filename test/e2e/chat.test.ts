@@ -117,10 +117,9 @@ test('a chat with 10,000 stored messages opens and renders only a window of them
   // Fill Alice's real IndexedDB (the app's own store) with 10,000 old messages of this chat, a month old.
   await seedHistory(a, channelId, 10_000, { endsAt: Date.now() - 30 * 86_400_000 + 10_000 * 60_000 });
   await a.reload();
-  const started = Date.now();
+  // How fast it opens is a bench figure (bench/lib/large-chat.ts), not a wall-clock assertion that fails under load.
   await openChat(a, BOB);
   await waitForMessage(a, SECRETS[3]!);
-  const openMs = Date.now() - started;
   const rendered = await a.getByTestId('message').count();
   assert.ok(rendered <= 60, `rendered ${rendered} messages`);
   // Scrolling to the top loads exactly one older page and keeps the DOM small.
@@ -131,5 +130,5 @@ test('a chat with 10,000 stored messages opens and renders only a window of them
   }, rendered, WAIT);
   const after = await a.getByTestId('message').count();
   assert.ok(after <= rendered + 50, `rendered ${after} after one older page`);
-  console.log(`10k chat: opened in ${openMs} ms, ${rendered} → ${after} messages rendered`);
+  console.log(`10k chat: ${rendered} → ${after} messages rendered`);
 });
