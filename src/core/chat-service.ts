@@ -4,13 +4,14 @@ import { addMessageIfNew, addOutgoingMessages, addReceivedMessages, advanceMessa
 import type { AuthorProgress, ChannelRecord, FileMeta, IdentityRecord, MessageRecord, OutboxRecord } from '../store/schema.js';
 import { Outbox, type OutboxAckDetail, type OutboxRefusedDetail } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
-import { APP_ROOT } from '../sync/user-space.js';
+import { APP_ROOT, soulOf } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
 import { MAX_ENVELOPE_CHARS, MAX_TEXT_CHARS, openEnvelope, sealEnvelope, type ActionPayload, type InnerMessage, type ReplyBody, type SystemPayload } from './envelope.js';
 import { GapTracker } from './gap-tracker.js';
 import { isMessageId, newMessageId } from './ids.js';
 import { orderKey } from './order.js';
 import { receivedRecord } from './received.js';
+import { ReadCursors } from './read-cursors.js';
 
 export class ChatError extends Error {
   override name = 'ChatError';
@@ -127,6 +128,8 @@ export class ChatService {
   private sendQueue: PendingSend[] = [];
   private sendWorker = false;
   readonly gaps: GapTracker;
+  /** Where each followed node is read from at the next start (read-cursors.ts). */
+  readonly cursors: ReadCursors;
   /** Ids of system envelopes processed in this session (they are never stored as messages). */
   private readonly handled = new Set<string>();
 
@@ -139,6 +142,7 @@ export class ChatService {
   ) {
     outbox.addEventListener('acked', this.onAcked);
     outbox.addEventListener('refused', this.onRefused);
+    this.cursors = new ReadCursors(db);
     this.gaps = new GapTracker({
       have: async (wanted) => {
         const ids = wanted.map((w) => w.id);
@@ -182,6 +186,7 @@ export class ChatService {
   stop(): void {
     this.stopped = true;
     this.gaps.stop();
+    this.cursors.close();
     this.outbox.removeEventListener('acked', this.onAcked);
     this.outbox.removeEventListener('refused', this.onRefused);
   }
@@ -201,13 +206,18 @@ export class ChatService {
   /** Subscribes to every member's messages and receipts in this channel (idempotent). */
   watchChannel(channel: ChannelRecord): void {
     if (channel.closed) return;
+    // A returning device reads each node from its read cursor on, not whole (read-cursors.ts).
     for (const pub of [...channel.members, this.me.pair.pub]) {
-      this.subs.ensure(`c|${channel.id}|${pub}`, pub, [APP_ROOT, 'c', channel.id], (v, k) => this.receive(channel.id, pub, k, v));
+      const path = [APP_ROOT, 'c', channel.id];
+      // Envelopes are verified here, so writes below the cursor (another device of the author with a clock behind)
+      // are taken too.
+      this.subs.ensure(`c|${channel.id}|${pub}`, pub, path, (v, k) => this.receive(channel.id, pub, k, v), this.cursors.from(soulOf(pub, path)), 'tap');
     }
     // Only receipts for my own messages: in a group, every member receipting every message to every member
     // would cost n² deliveries (and serial queue work) per message.
     for (const pub of channel.members) {
-      this.subs.ensure(`r|${channel.id}|${pub}`, pub, receiptsFor(channel.id, this.me.pair.pub), (v, k) => this.receipt(channel.id, k, v));
+      const path = receiptsFor(channel.id, this.me.pair.pub);
+      this.subs.ensure(`r|${channel.id}|${pub}`, pub, path, (v, k) => this.receipt(channel.id, pub, k, v), this.cursors.from(soulOf(pub, path)));
     }
     this.hooks.onWatch(channel);
   }
@@ -289,7 +299,11 @@ export class ChatService {
         return false;
       }
       // Already stored (replayed by GUN, or asked for again): skip the crypto.
-      return !known.has(a.id) && !knownActions.has(a.id);
+      if (known.has(a.id) || knownActions.has(a.id)) {
+        this.settled(a);
+        return false;
+      }
+      return true;
     });
     const opened = await Promise.all(
       readable.map((a) => {
@@ -299,6 +313,8 @@ export class ChatService {
     );
     const incoming: IncomingMessage[] = [];
     const actions: { channel: ChannelRecord; inner: ActionInner }[] = [];
+    // Arrivals in `incoming`/`actions`: their cursors move once `store` has written them.
+    const stored: Arrival[] = [];
     // Each author's lowest sequence number in this batch: with what the device held before, where a gap can be.
     const lowest = new Map<string, number>();
     opened.forEach((res, i) => {
@@ -315,9 +331,12 @@ export class ChatService {
           const list = this.parked.get(a.channelId) ?? [];
           if (list.length < 500) list.push({ signer: a.signer, id: a.id, raw: a.raw });
           this.parked.set(a.channelId, list);
+          // Parked in memory only: until it is read, a restart reads the node from before it again.
+          this.cursors.hold(soulOf(a.signer, [APP_ROOT, 'c', a.channelId]), a.id);
           this.seen.delete(`${a.channelId}|${a.signer}|${a.id}`);
         } else {
           console.debug('meshdrop chat: dropped envelope', a.channelId, a.id, res.reason);
+          this.settled(a);
         }
         continue;
       }
@@ -326,8 +345,10 @@ export class ChatService {
         if (this.handled.size > 10_000) this.handled.clear();
         this.handled.add(a.id);
         await this.store(incoming, actions);
+        for (const done of stored.splice(0)) this.settled(done);
         if (inner.lamport) await updateChannel(this.db, a.channelId, (c) => (c.clock = Math.max(c.clock ?? 0, inner.lamport ?? 0)));
         if (!mine) await this.systemHandler(channel, inner);
+        this.settled(a);
         // Keys or members may have changed: read the rest of the batch again.
         this.arrivals.unshift(...readable.slice(i + 1));
         return;
@@ -336,6 +357,7 @@ export class ChatService {
         // Reactions, edits and deletions are in the author's sequence too, but are not stored as messages: they
         // are applied after this batch's messages are stored (a target in the same batch is then there).
         actions.push({ channel, inner });
+        stored.push(a);
         this.expectPrevious(channel, { id: a.id, channelId: a.channelId, author: a.signer, seq: inner.seq }, inner.prev, lowest);
         continue;
       }
@@ -346,9 +368,11 @@ export class ChatService {
       // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
       const receipt = mine ? undefined : Outbox.entry({ id: `r:${a.id}`, path: [...receiptsFor(a.channelId, a.signer), a.id], value: 1, messageId: '' });
       incoming.push({ record, receipt });
+      stored.push(a);
       this.expectPrevious(channel, record, inner.prev, lowest);
     }
     await this.store(incoming, actions);
+    for (const done of stored) this.settled(done);
   }
 
   /**
@@ -402,17 +426,24 @@ export class ChatService {
     for (const m of current) if (m.author !== this.me.pair.pub && m.kind === 'file' && !m.deleted) this.events.fileMessage(m);
   }
 
-  private receipt(channelId: string, id: string, value: unknown): void {
+  private receipt(channelId: string, reader: string, id: string, value: unknown): void {
     if (!isMessageId(id) || (value !== 1 && value !== '1')) return;
+    const soul = soulOf(reader, receiptsFor(channelId, this.me.pair.pub));
     // In a group every member receipts; the first one makes the message "delivered", the rest change nothing.
-    if (this.delivered.has(id)) return;
+    if (this.delivered.has(id)) return this.cursors.advance(soul, id);
     void this.serial(async () => {
       const updated = await advanceMessageStatus(this.db, id, 'delivered', (m) => m.channelId === channelId && m.author === this.me.pair.pub);
       if (updated) {
         this.rememberDelivered(id);
         this.events.messages(channelId, [updated]);
       }
+      this.cursors.advance(soul, id);
     });
+  }
+
+  /** An envelope is fully handled (stored, applied, known already, or dropped for good): its node's cursor may pass it. */
+  private settled(a: Arrival): void {
+    this.cursors.advance(soulOf(a.signer, [APP_ROOT, 'c', a.channelId]), a.id);
   }
 
   private rememberDelivered(id: string): void {

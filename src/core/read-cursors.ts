@@ -16,7 +16,7 @@ import { getSetting, setSetting } from '../store/settings-store.js';
 
 const SETTING = 'readCursors';
 /** A subscription starts this long (in the key's time prefix) before the cursor. */
-export const MARGIN_MS = 10 * 60_000;
+export const MARGIN_MS = 30_000;
 /** Saves are gathered for this long. */
 const SAVE_DELAY_MS = 1_000;
 /** Message ids start with 9 base36 digits of milliseconds (core/ids.ts). */
@@ -47,6 +47,7 @@ export class ReadCursors {
   private cursors: Stored = {};
   private timer: ReturnType<typeof setTimeout> | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(private readonly db: MeshdropDatabase) {}
 
@@ -88,16 +89,28 @@ export class ReadCursors {
     this.schedule();
   }
 
-  /** Saves now (at sign-out, and in tests). */
+  /** Saves now (tests). */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.closed) return this.saving;
     const snapshot = structuredClone(this.cursors);
     this.saving = this.saving.then(() => setSetting(this.db, SETTING, snapshot)).catch(() => undefined);
     return this.saving;
   }
 
+  /**
+   * Stops saving (the session ended). What was not saved yet is read again next time; a save after this could land
+   * in the settings of the next account on this device (sign-out and restore replace the account).
+   */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   private schedule(): void {
+    if (this.closed) return;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();

@@ -59,6 +59,7 @@ export class Session {
     await this.space.auth();
     this.outbox.start();
     await this.conversation.start();
+    await this.chat.cursors.load();
     for (const channel of await listChannels(this.db)) this.chat.watchChannel(channel);
     await this.contacts.start();
     await this.devices.start();

@@ -7,9 +7,9 @@ export class Subscriptions {
   constructor(private readonly space: UserSpace) {}
 
   /** Subscribes once per `key`; with `from`, only to keys of the node from it on (UserSpace.subscribe). */
-  ensure(key: string, pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void, from?: string): void {
+  ensure(key: string, pub: string, path: readonly string[], onValue: (value: unknown, key: string) => void, from?: string, below?: 'tap'): void {
     if (this.live.has(key)) return;
-    this.live.set(key, this.space.subscribe(pub, path, onValue, from));
+    this.live.set(key, this.space.subscribe(pub, path, onValue, from, below));
   }
 
   /** Asks for one key again (see UserSpace.fetch). */

@@ -1,7 +1,8 @@
 // Page-level steps shared by the chat e2e tests (all through the UI, as a user would do them).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { RelayProcess } from './harness.js';
 
 export const WAIT = { timeout: 45_000 };
 
@@ -128,4 +129,27 @@ export async function seedHistory(page: Page, channelId: string, count: number, 
     },
     { channel: channelId, other: options.otherPub ?? '', n: count, end: options.endsAt ?? Date.now() },
   );
+}
+
+/** Opens the app for `ctx` with its clock moved by `skewMs` (Date and everything built on it, GUN included). */
+export async function openSkewed(ctx: BrowserContext, relay: RelayProcess, skewMs: number, name: string): Promise<Page> {
+  const page = await ctx.newPage();
+  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
+  await page.addInitScript((skew) => {
+    const RealDate = Date;
+    const now = () => RealDate.now() + skew;
+    class SkewedDate extends RealDate {
+      constructor(...args: unknown[]) {
+        if (args.length === 0) super(now());
+        else super(...(args as [number]));
+      }
+      static override now(): number {
+        return now();
+      }
+    }
+    (globalThis as unknown as { Date: DateConstructor }).Date = SkewedDate as unknown as DateConstructor;
+  }, skewMs);
+  await page.goto(relay.url + '/');
+  await page.getByTestId('signed-in-name').filter({ hasText: name }).waitFor(WAIT);
+  return page;
 }

@@ -5,7 +5,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
-import { WAIT, acceptInvite, chatItem, createInvite, openChat, send, waitForMessage } from './chat-helpers.js';
+import { WAIT, acceptInvite, chatItem, createInvite, openChat, openSkewed as openSkewedOn, send, waitForMessage } from './chat-helpers.js';
+
+const openSkewed = (ctx: BrowserContext, skewMs: number, name: string) => openSkewedOn(ctx, relay, skewMs, name);
 
 const ALICE = 'Alice Order';
 const BOB = 'Bob Order';
@@ -75,29 +77,6 @@ function burst(page: Page, prefix: string, count: number): Promise<void> {
 }
 
 const expected = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix} ${String(i).padStart(4, '0')}`);
-
-/** Opens the app for `ctx` with its clock moved by `skewMs` (Date and everything built on it, GUN included). */
-async function openSkewed(ctx: BrowserContext, skewMs: number, name: string): Promise<Page> {
-  const page = await ctx.newPage();
-  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
-  await page.addInitScript((skew) => {
-    const RealDate = Date;
-    const now = () => RealDate.now() + skew;
-    class SkewedDate extends RealDate {
-      constructor(...args: unknown[]) {
-        if (args.length === 0) super(now());
-        else super(...(args as [number]));
-      }
-      static override now(): number {
-        return now();
-      }
-    }
-    (globalThis as unknown as { Date: DateConstructor }).Date = SkewedDate as unknown as DateConstructor;
-  }, skewMs);
-  await page.goto(relay.url + '/');
-  await page.getByTestId('signed-in-name').filter({ hasText: name }).waitFor(WAIT);
-  return page;
-}
 
 before(async () => {
   relay = await startRelay();
