@@ -14,7 +14,6 @@ import { closeAllGuns, nodeGun } from '../test/e2e/gun-node.js';
 import { closeProfiles, connect, signedInProfile, type AppProfile, type ControllerLike } from './lib/app-session.js';
 import { gunPage } from './lib/browser.js';
 import { round } from './lib/stats.js';
-import { MARGIN_MS } from '../src/core/read-cursors.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const HISTORY = QUICK ? 1000 : 10_000;
@@ -147,9 +146,6 @@ async function main(): Promise<void> {
     await sendMany(alice.page, withHistory, 'history', HISTORY);
     await waitFor('Bob stored the history', async () => (await storedCount(bob.page, withHistory, 'history')) >= HISTORY, 600_000);
     console.log(`bench: ${HISTORY} messages sent and received in ${round((Date.now() - t) / 1000)} s`);
-    // A returning device reads from 30 s before its read cursor (core/read-cursors.ts MARGIN_MS): come back later
-    // than that, as a device does that was away, or the cold start would read the last 30 s of history again.
-    await new Promise((r) => setTimeout(r, MARGIN_MS + 1_000));
 
     const runs = QUICK ? 1 : 3;
     const full: { bytes: number; frames: number; interactiveMs: number }[] = [];

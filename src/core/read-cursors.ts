@@ -6,8 +6,10 @@
  * Safe by construction:
  * - a cursor only moves after the value under its key was stored (or dropped as invalid for good), and it is saved
  *   later than that, so a crash leaves it behind, never ahead: what follows is read again and deduplicated by id;
- * - keys are time-sortable message ids from the author's clock; a subscription starts MARGIN_MS before the cursor,
- *   so a message written a little "earlier" than the last one (the author's clock was corrected) is still read;
+ * - keys are time-sortable message ids from the author's clock, increasing per device even if its clock goes back
+ *   (chat-service.ts: an id's time is at least the previous one's + 1 ms); a subscription starts at the millisecond of the cursor (MARGIN_MS before it; 0: a margin of
+ *   seconds re-read every burst of messages written in them, 1,000 at a time in bench/startup.ts, and still did not
+ *   cover another device of the author with a clock minutes behind, which the live tap in UserSpace covers online);
  * - a value that could not be processed yet (an envelope waiting for its epoch key) is held: the node is read from
  *   before the oldest held key until it is released.
  */
@@ -16,7 +18,7 @@ import { getSetting, setSetting } from '../store/settings-store.js';
 
 const SETTING = 'readCursors';
 /** A subscription starts this long (in the key's time prefix) before the cursor. */
-export const MARGIN_MS = 30_000;
+export const MARGIN_MS = 0;
 /** Saves are gathered for this long. */
 const SAVE_DELAY_MS = 1_000;
 /** Message ids start with 9 base36 digits of milliseconds (core/ids.ts). */

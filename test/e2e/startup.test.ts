@@ -74,8 +74,8 @@ after(async () => {
 });
 
 test('a returning device receives what is new since its read cursor, not the whole chat again', async () => {
-  // The history is written an hour ago by Alice's clock (message ids carry the author's time), so the cursor's
-  // safety margin does not reach back over it.
+  // The history is written an hour ago by Alice's clock (message ids carry the author's time); her profile message,
+  // written first with her clock right, is then Bob's cursor, and the history lies below it.
   const past = await openSkewed(alice, relay, -HOUR, ALICE);
   const alicePub = await past.evaluate(async () => ((await (document.querySelector('md-app') as unknown as { app: { session(): Promise<{ identity: { pair: { pub: string } } }> } }).app.session()).identity.pair.pub));
   await past.evaluate(
