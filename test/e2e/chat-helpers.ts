@@ -153,3 +153,12 @@ export async function openSkewed(ctx: BrowserContext, relay: RelayProcess, skewM
   await page.getByTestId('signed-in-name').filter({ hasText: name }).waitFor(WAIT);
   return page;
 }
+
+/** Polls an async `check` every 250 ms until it holds; fails with `what` after `timeoutMs`. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
-import { WAIT, acceptInvite, chatItem, createInvite, openChat, openSkewed as openSkewedOn, send, waitForMessage } from './chat-helpers.js';
+import { WAIT, acceptInvite, chatItem, createInvite, openChat, openSkewed as openSkewedOn, send, waitForMessage, waitUntil } from './chat-helpers.js';
 
 const openSkewed = (ctx: BrowserContext, skewMs: number, name: string) => openSkewedOn(ctx, relay, skewMs, name);
 
@@ -54,14 +54,6 @@ function storedCount(page: Page): Promise<number> {
 
 /** The texts of the chat view as rendered (the open chat's window), top to bottom. */
 const rendered = (page: Page): Promise<string[]> => page.getByTestId('message-text').allTextContents();
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const withPrefix = (texts: string[], prefix: string) => texts.filter((t) => t.startsWith(prefix));
 

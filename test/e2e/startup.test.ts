@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
-import { WAIT, acceptInvite, chatItem, createInvite, openSkewed, send, waitForMessage } from './chat-helpers.js';
+import { WAIT, acceptInvite, chatItem, createInvite, openSkewed, send, waitForMessage, waitUntil } from './chat-helpers.js';
 
 const ALICE = 'Alice Startup';
 const BOB = 'Bob Startup';
@@ -32,14 +32,6 @@ const savedCursor = (page: Page, alicePub: string) =>
     },
     { soul: `~${alicePub}/md1/c/${channelId}` },
   );
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Opens the app in a new page of `ctx`, counting websocket bytes received from the start. */
 async function openCounting(ctx: BrowserContext): Promise<{ page: Page; bytes: () => number }> {
