@@ -1,6 +1,7 @@
 import type { GunAck, GunChain, GunInstance, GunPutValue, GunUserChain } from '../types/gun.js';
 import type { SeaPair } from '../types/gun.js';
 import { unpack } from './history.js';
+import { addPushTap } from './push-tap.js';
 
 /** Root of every Meshdrop path inside a user space (versioned so a future format can live next to it). */
 export const APP_ROOT = 'md1';
@@ -19,11 +20,6 @@ export function soulOf(pub: string, path: readonly string[]): string {
   return ['~' + pub, ...path].join('/');
 }
 
-interface WireMessage {
-  '@'?: unknown;
-  put?: Record<string, Record<string, unknown> | undefined>;
-}
-
 /**
  * GUN wiring for one signed-in user: writes go into my own signed space (`~<pub>/md1/...`) or into a
  * content-addressed root soul (`#...`); reads subscribe to anyone's space.
@@ -34,40 +30,6 @@ export class UserSpace {
 
   constructor(readonly gun: GunInstance, readonly pair: SeaPair) {
     this.user = gun.user();
-  }
-
-  /** Per soul: listeners for pushed writes below a range subscription's start (see `subscribe`). */
-  private readonly taps = new Map<string, Set<{ from: string; onValue: (value: unknown, key: string) => void }>>();
-  private tapping = false;
-
-  /** Passes pushed writes to `soul` with keys below `from` to `onValue`; returns the undo. */
-  private tap(soul: string, from: string, onValue: (value: unknown, key: string) => void): () => void {
-    const listener = { from, onValue };
-    let set = this.taps.get(soul);
-    if (!set) this.taps.set(soul, (set = new Set()));
-    set.add(listener);
-    if (!this.tapping) {
-      this.tapping = true;
-      const taps = this.taps;
-      const root = (this.gun as unknown as { _: { on(event: 'in', cb: (this: { to: { next(msg: unknown): void } }, msg: WireMessage) => void): void } })._;
-      root.on('in', function (msg) {
-        this.to.next(msg);
-        // Pushes only: answers to our own gets ('@') are the range itself, which GUN passes on.
-        if (!msg?.put || msg['@'] !== undefined || typeof msg.put !== 'object') return;
-        for (const [s, n] of Object.entries(msg.put)) {
-          const listeners = taps.get(s);
-          if (!listeners || !n || typeof n !== 'object') continue;
-          for (const [key, raw] of Object.entries(n)) {
-            if (key === '_') continue;
-            for (const l of listeners) if (key < l.from) l.onValue(unpack(raw), key);
-          }
-        }
-      });
-    }
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.taps.delete(soul);
-    };
   }
 
   /** Signs in with the key pair. Works offline: nothing has to be fetched to authenticate with a pair. */
@@ -125,7 +87,7 @@ export class UserSpace {
     const soul = pub ? soulOf(pub, path) : path.join('/');
     const node = this.gun.get(soul);
     let active = true;
-    const untap = from !== undefined && below === 'tap' ? this.tap(soul, from, (value, key) => active && onValue(value, key)) : () => undefined;
+    const untap = from !== undefined && below === 'tap' ? addPushTap(this.gun, soul, { from, onValue: (raw, key) => active && onValue(unpack(raw), key) }) : () => undefined;
     const mapped = (from === undefined ? node : node.get({ '.': { '>': from } } as never)).map();
     mapped.on((value, key) => {
       if (active) onValue(value, key);
