@@ -19,8 +19,8 @@ import { getSetting, setSetting } from '../store/settings-store.js';
 const SETTING = 'readCursors';
 /** A subscription starts this long (in the key's time prefix) before the cursor. */
 export const MARGIN_MS = 0;
-/** Saves are gathered for this long. */
-const SAVE_DELAY_MS = 1_000;
+/** Saves are gathered for this long (a crash loses at most this much progress: it is read again, not lost). */
+const SAVE_DELAY_MS = 250;
 /** Message ids start with 9 base36 digits of milliseconds (core/ids.ts). */
 const TIME_DIGITS = 9;
 
@@ -51,7 +51,16 @@ export class ReadCursors {
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly db: MeshdropDatabase) {}
+  constructor(private readonly db: MeshdropDatabase) {
+    // A closed tab or an app sent to the background saves at once: 'visibilitychange' to hidden is the last event a
+    // page reliably gets before it is frozen or discarded (https://developer.chrome.com/docs/web-platform/page-lifecycle-api).
+    globalThis.document?.addEventListener('visibilitychange', this.onHide);
+    globalThis.addEventListener?.('pagehide', this.onHide);
+  }
+
+  private readonly onHide = (e: Event): void => {
+    if (this.timer !== undefined && (e.type === 'pagehide' || globalThis.document?.visibilityState === 'hidden')) void this.flush();
+  };
 
   /** Loads the saved cursors. */
   async load(): Promise<void> {
@@ -107,6 +116,8 @@ export class ReadCursors {
    */
   close(): void {
     this.closed = true;
+    globalThis.document?.removeEventListener('visibilitychange', this.onHide);
+    globalThis.removeEventListener?.('pagehide', this.onHide);
     clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -40,4 +40,19 @@ describe('read cursors', () => {
     expect(again.from('s')).to.equal(keyBefore(idAt(T), MARGIN_MS));
     expect(again.from('odd')).to.equal(undefined);
   });
+
+  it('save at once when the page is hidden or closed, not a save delay later', async () => {
+    const name = `md-cur-${randomId(6)}`;
+    const db = await openMeshdropDB(name);
+    const cursors = new ReadCursors(db);
+    await cursors.load();
+    cursors.advance('s', idAt(T));
+    // A closed tab gets 'pagehide' and then nothing: what was processed in its last moments must not be read again.
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    const saved = async () => ((await db.get('settings', 'readCursors')) as Record<string, { at?: string }> | undefined)?.s?.at;
+    // Polled for well under the 250 ms save delay.
+    for (let i = 0; i < 10 && !(await saved()); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(await saved()).to.equal(idAt(T));
+    cursors.close();
+  });
 });
