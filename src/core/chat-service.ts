@@ -1,6 +1,6 @@
 import type { MeshdropDatabase } from '../store/db.js';
 import { getChannel, updateChannel } from '../store/channels-store.js';
-import { addMessageIfNew, addOutgoingMessages, addReceivedMessages, advanceMessageStatus, channelsAndKnown, loadMessagePage, markMessageFailed, storedIds, type IncomingMessage } from '../store/messages-store.js';
+import { addMessageIfNew, addOutgoingMessages, addReceivedMessages, advanceMessageStatus, advanceMessageStatuses, channelsAndKnown, loadMessagePage, markMessageFailed, oldestMessage, storedIds } from '../store/messages-store.js';
 import type { AuthorProgress, ChannelRecord, FileMeta, IdentityRecord, MessageRecord, OutboxRecord } from '../store/schema.js';
 import { Outbox, type OutboxAckDetail, type OutboxRefusedDetail } from '../sync/outbox.js';
 import type { Subscriptions } from '../sync/subscriptions.js';
@@ -11,7 +11,9 @@ import { GapTracker } from './gap-tracker.js';
 import { isMessageId, newMessageId } from './ids.js';
 import { orderKey } from './order.js';
 import { receivedRecord } from './received.js';
+import { OlderHistory, type PageOlder } from './older-history.js';
 import { ReadCursors } from './read-cursors.js';
+import { RECEIPT_MAX_IDS, receiptIds, receiptsFor, receiptWrites } from './receipts.js';
 
 export class ChatError extends Error {
   override name = 'ChatError';
@@ -58,11 +60,11 @@ interface Parked {
   raw: string;
 }
 
-/** Where a reader puts its delivery receipts for one author's messages in a channel (in the reader's space). */
-const receiptsFor = (channelId: string, authorPub: string): string[] => [APP_ROOT, 'r', channelId, authorPub];
-
-/** Envelopes verified and stored together (one IndexedDB transaction, one UI event per channel). */
-const BATCH = 64;
+/**
+ * Envelopes verified and stored together (one IndexedDB transaction, one UI event and one delivery receipt per
+ * channel and author). 64 at a time, a 1,000-message catch-up spent most of its time in per-batch costs.
+ */
+const BATCH = RECEIPT_MAX_IDS;
 
 /** One envelope read from a member's space, waiting to be processed. */
 interface Arrival {
@@ -106,7 +108,13 @@ function noteStored(c: ChannelRecord, m: Numbered): void {
  * Whatever it finds goes to `deliver`, exactly the value GUN's `.on` hands for that key; it is verified and stored
  * like any received envelope (a forged or wrong value is dropped there). Resolves when the asking is done.
  */
-export type Refetch = (authorPub: string, channelId: string, msgId: string, deliver: (value: unknown) => void) => Promise<void>;
+export type Refetch = (authorPub: string, channelId: string, msgId: string, deliver: (value: unknown, key: string) => void) => Promise<void>;
+
+/**
+ * Reads what a node holds after `after` from the relays' HTTP history, handing every value to `deliver`; resolves
+ * true when at least one relay answered to the end (core/history-refetch.ts, historyCatchUp).
+ */
+export type CatchUp = (soul: string, after: string, deliver: (key: string, value: unknown) => void) => Promise<boolean>;
 
 /**
  * Messages: sends envelopes through the outbox, receives and verifies them from every member's
@@ -130,6 +138,11 @@ export class ChatService {
   readonly gaps: GapTracker;
   /** Where each followed node is read from at the next start (read-cursors.ts). */
   readonly cursors: ReadCursors;
+  /**
+   * Members' nodes (`channel|author`) this device read before this session, with the lowest sequence number it held
+   * then (1 when none): every later message of theirs is expected, also one written below the read cursor.
+   */
+  private readonly followed = new Map<string, number>();
   /** Ids of system envelopes processed in this session (they are never stored as messages). */
   private readonly handled = new Set<string>();
 
@@ -157,18 +170,38 @@ export class ChatService {
       },
       refetch: (w) => {
         this.seen.delete(`${w.channelId}|${w.author}|${w.id}`);
-        return this.refetch(w.author, w.channelId, w.id, (v) => this.deliver(w.channelId, w.author, w.id, v));
+        return this.refetch(w.author, w.channelId, w.id, (v, k) => this.deliver(w.channelId, w.author, k, v));
       },
     });
   }
 
   /** A missing envelope asked for by a GUN get of its key (the default, and a fallback for other ways). */
   readonly gunRefetch: Refetch = async (authorPub, channelId, msgId, deliver) => {
-    this.subs.fetch(authorPub, [APP_ROOT, 'c', channelId], msgId, (v) => deliver(v));
+    this.subs.fetch(authorPub, [APP_ROOT, 'c', channelId], msgId, (v) => deliver(v, msgId));
   };
 
   /** How a missing envelope is asked for (the controller plugs in the relays' HTTP history, core/history-refetch.ts). */
   private refetch: Refetch = this.gunRefetch;
+
+  /** How a returning device reads what came while it was away (none: GUN's range read from the cursor). */
+  private catchUp: CatchUp | undefined;
+  /** How history is paged in newest first (none: a node never read before is read whole over GUN). */
+  private older: OlderHistory | undefined;
+
+  /** Sets how a chat's history is paged in from the relays, newest first (core/older-history.ts). */
+  setPager(page: PageOlder): void {
+    this.older = new OlderHistory(page, this.cursors, {
+      deliver: (channelId, pub, key, value) => this.receive(channelId, pub, key, value),
+      // Queued behind the processing of everything received so far.
+      settled: () => this.serial(async () => undefined),
+      oldestStored: async (channelId) => (await oldestMessage(this.db, channelId))?.id,
+    }, this.me.pair.pub);
+  }
+
+  /** Sets how a returning device reads a member's envelopes written while it was away (see CatchUp). */
+  setCatchUp(catchUp: CatchUp): void {
+    this.catchUp = catchUp;
+  }
 
   /** Replaces how the gap tracker asks the relays for a missing envelope (see Refetch). */
   setRefetch(refetch: Refetch): void {
@@ -207,12 +240,7 @@ export class ChatService {
   watchChannel(channel: ChannelRecord): void {
     if (channel.closed) return;
     // A returning device reads each node from its read cursor on, not whole (read-cursors.ts).
-    for (const pub of [...channel.members, this.me.pair.pub]) {
-      const path = [APP_ROOT, 'c', channel.id];
-      // Envelopes are verified here, so writes below the cursor (another device of the author with a clock behind)
-      // are taken too.
-      this.subs.ensure(`c|${channel.id}|${pub}`, pub, path, (v, k) => this.receive(channel.id, pub, k, v), this.cursors.from(soulOf(pub, path)), 'tap');
-    }
+    for (const pub of [...channel.members, this.me.pair.pub]) this.watchAuthor(channel, pub);
     // Only receipts for my own messages: in a group, every member receipting every message to every member
     // would cost n² deliveries (and serial queue work) per message.
     for (const pub of channel.members) {
@@ -222,8 +250,55 @@ export class ChatService {
     this.hooks.onWatch(channel);
   }
 
+  /**
+   * Follows one member's envelopes in a channel. Envelopes are verified here, so writes below the start key (another
+   * device of the author with a clock behind) are taken too ('tap').
+   *
+   * A returning device with a catch-up reader follows GUN only from now on and reads what came while it was away
+   * (after its read cursor) over the relays' HTTP history: GUN delivering a backlog costs a second signature check
+   * per message (GUN's own, before the app's) and its graph bookkeeping, and was 3× slower (bench/RESULTS.md,
+   * catch-up). GUN's subscription starts first, so a write is either stored before the history read or pushed
+   * after the subscription. When no relay answers the history read, GUN reads the node from the cursor instead.
+   */
+  private watchAuthor(channel: ChannelRecord, pub: string): void {
+    const channelId = channel.id;
+    const key = `c|${channelId}|${pub}`;
+    if (this.subs.has(key)) return;
+    const path = [APP_ROOT, 'c', channelId];
+    const soul = soulOf(pub, path);
+    const cursor = this.cursors.from(soul);
+    if (cursor !== undefined) this.followed.set(`${channelId}|${pub}`, channel.authors?.[pub]?.floor || 1);
+    const onValue = (value: unknown, k: string): void => this.receive(channelId, pub, k, value);
+    const catchUp = this.catchUp;
+    const now = newMessageId().slice(0, 9);
+    const older = this.older;
+    if (cursor === undefined && older) {
+      // Never read here: GUN from now on, and the newest page of the history (older pages on demand).
+      this.subs.ensure(key, pub, path, onValue, now, 'tap');
+      void older.first(channelId, pub).then(
+        (answered) => {
+          if (!answered && this.subs.has(key) && !this.stopped) this.subs.ensure(`${key}|gun`, pub, path, onValue);
+        },
+        (err: unknown) => console.debug('meshdrop chat: history page failed', err),
+      );
+      return;
+    }
+    if (!catchUp || cursor === undefined) {
+      this.subs.ensure(key, pub, path, onValue, cursor, 'tap');
+      return;
+    }
+    this.subs.ensure(key, pub, path, onValue, cursor > now ? cursor : now, 'tap');
+    void catchUp(soul, cursor, (k, value) => onValue(value, k)).then(
+      (answered) => {
+        if (!answered && this.subs.has(key) && !this.stopped) this.subs.ensure(`${key}|gun`, pub, path, onValue, cursor);
+      },
+      (err: unknown) => console.debug('meshdrop chat: catch-up failed', err),
+    );
+  }
+
   unwatchMember(channelId: string, pub: string): void {
     this.subs.drop(`c|${channelId}|${pub}`);
+    this.subs.drop(`c|${channelId}|${pub}|gun`);
     this.subs.drop(`r|${channelId}|${pub}`);
     this.subs.drop(`seen|${channelId}|${pub}`);
   }
@@ -311,7 +386,7 @@ export class ChatService {
         return openEnvelope(a.raw, { signer: a.signer, channel: a.channelId, id: a.id, keyFor: (epoch) => channel.keys.find((k) => k.epoch === epoch)?.key });
       }),
     );
-    const incoming: IncomingMessage[] = [];
+    const incoming: MessageRecord[] = [];
     const actions: { channel: ChannelRecord; inner: ActionInner }[] = [];
     // Arrivals in `incoming`/`actions`: their cursors move once `store` has written them.
     const stored: Arrival[] = [];
@@ -346,7 +421,8 @@ export class ChatService {
         this.handled.add(a.id);
         await this.store(incoming, actions);
         for (const done of stored.splice(0)) this.settled(done);
-        if (inner.lamport) await updateChannel(this.db, a.channelId, (c) => (c.clock = Math.max(c.clock ?? 0, inner.lamport ?? 0)));
+        // A system message is in its author's sequence too: from it on, a gap in that author's messages is noticed.
+        if (inner.lamport || inner.seq) await updateChannel(this.db, a.channelId, (c) => noteStored(c, { id: a.id, author: a.signer, lamport: inner.lamport, seq: inner.seq }));
         if (!mine) await this.systemHandler(channel, inner);
         this.settled(a);
         // Keys or members may have changed: read the rest of the batch again.
@@ -365,9 +441,7 @@ export class ChatService {
       const record = receivedRecord(inner, a.signer, mine);
       if (inner.lamport) record.lamport = inner.lamport;
       if (inner.seq) record.seq = inner.seq;
-      // The delivery receipt is queued in the same transaction, so a stored message always gets its receipt.
-      const receipt = mine ? undefined : Outbox.entry({ id: `r:${a.id}`, path: [...receiptsFor(a.channelId, a.signer), a.id], value: 1, messageId: '' });
-      incoming.push({ record, receipt });
+      incoming.push(record);
       stored.push(a);
       this.expectPrevious(channel, record, inner.prev, lowest);
     }
@@ -382,7 +456,11 @@ export class ChatService {
    */
   private expectPrevious(channel: ChannelRecord, m: Pick<MessageRecord, 'id' | 'channelId' | 'author' | 'seq'>, prev: string | undefined, lowest: Map<string, number>): void {
     if (!prev || !m.seq || m.seq < 2) return;
-    const floor = Math.min(channel.authors?.[m.author]?.floor || Infinity, lowest.get(`${m.channelId}|${m.author}`) ?? Infinity);
+    // A node this device followed before this session: every message from what it held then on is expected, also one
+    // below the read cursor (a device of the author with a clock behind, an outbox that held messages); on a first
+    // read, only what follows the oldest message seen (older history is paged in on demand).
+    const known = this.followed.get(`${m.channelId}|${m.author}`) ?? (channel.authors?.[m.author]?.floor || Infinity);
+    const floor = Math.min(known, lowest.get(`${m.channelId}|${m.author}`) ?? Infinity);
     if (m.seq - 1 < floor) return;
     this.gaps.expect({ channelId: m.channelId, author: m.author, id: prev });
   }
@@ -391,7 +469,7 @@ export class ChatService {
    * Stores received messages (one transaction) and tells the UI, the file service and the outbox; then applies the
    * batch's actions, one by one in arrival order (conversation-service.ts), and counts them in their channels.
    */
-  private async store(incoming: IncomingMessage[], actions: { channel: ChannelRecord; inner: ActionInner }[]): Promise<void> {
+  private async store(incoming: MessageRecord[], actions: { channel: ChannelRecord; inner: ActionInner }[]): Promise<void> {
     await this.storeMessages(incoming.splice(0));
     const applied = actions.splice(0);
     for (const { channel, inner } of applied) await this.hooks.onAction(channel, inner);
@@ -403,9 +481,10 @@ export class ChatService {
     }
   }
 
-  private async storeMessages(incoming: IncomingMessage[]): Promise<void> {
+  private async storeMessages(incoming: MessageRecord[]): Promise<void> {
     if (incoming.length === 0) return;
-    const stored = await addReceivedMessages(this.db, incoming, (c, records) => {
+    // Delivery receipts are queued in the same transaction, so a stored message always gets its receipt.
+    const { stored, receipts } = await addReceivedMessages(this.db, incoming, (c, records) => {
       for (const m of records) {
         noteStored(c, m);
         c.lastMessageAt = Math.max(c.lastMessageAt, m.sentAt);
@@ -414,30 +493,30 @@ export class ChatService {
         // Read on another device of this account up to readUpTo: not unread again here.
         if (m.author !== this.me.pair.pub && !(c.readUpTo !== undefined && m.sentAt <= c.readUpTo)) c.unread += 1;
       }
-    });
+    }, (records) => receiptWrites(records, this.me.pair.pub));
     if (stored.length === 0) return;
     // Reactions, edits or a deletion that arrived before their message apply now.
-    const current = await this.hooks.onStored(stored.map((s) => s.record));
+    const current = await this.hooks.onStored(stored);
     const byChannel = new Map<string, MessageRecord[]>();
     for (const m of current) byChannel.set(m.channelId, [...(byChannel.get(m.channelId) ?? []), m]);
     for (const [channelId, records] of byChannel) this.events.messages(channelId, records);
     this.events.channels();
-    for (const s of stored) if (s.receipt) this.outbox.sendStored(s.receipt);
+    for (const r of receipts) this.outbox.sendStored(r);
     for (const m of current) if (m.author !== this.me.pair.pub && m.kind === 'file' && !m.deleted) this.events.fileMessage(m);
   }
 
-  private receipt(channelId: string, reader: string, id: string, value: unknown): void {
-    if (!isMessageId(id) || (value !== 1 && value !== '1')) return;
+  private receipt(channelId: string, reader: string, key: string, value: unknown): void {
+    const ids = receiptIds(key, value);
+    if (!ids) return;
     const soul = soulOf(reader, receiptsFor(channelId, this.me.pair.pub));
     // In a group every member receipts; the first one makes the message "delivered", the rest change nothing.
-    if (this.delivered.has(id)) return this.cursors.advance(soul, id);
+    const open = ids.filter((id) => !this.delivered.has(id));
+    if (open.length === 0) return this.cursors.advance(soul, key);
     void this.serial(async () => {
-      const updated = await advanceMessageStatus(this.db, id, 'delivered', (m) => m.channelId === channelId && m.author === this.me.pair.pub);
-      if (updated) {
-        this.rememberDelivered(id);
-        this.events.messages(channelId, [updated]);
-      }
-      this.cursors.advance(soul, id);
+      const updated = await advanceMessageStatuses(this.db, open, 'delivered', (m) => m.channelId === channelId && m.author === this.me.pair.pub);
+      for (const m of updated) this.rememberDelivered(m.id);
+      if (updated.length) this.events.messages(channelId, updated);
+      this.cursors.advance(soul, key);
     });
   }
 
@@ -669,8 +748,23 @@ export class ChatService {
     this.events.channels();
   }
 
-  loadPage(channelId: string, before: { sentAt: number; id: string } | undefined, limit: number) {
-    return loadMessagePage(this.db, channelId, before, Math.max(1, Math.min(limit, 500)));
+  /**
+   * A page of stored messages before `before` (the newest without), oldest first. When the device holds nothing
+   * older but the relays may (history paged in newest first, older-history.ts), `hasMore` says so, and asking for the
+   * page before the oldest stored message reads one older page of every member from the relays first.
+   */
+  async loadPage(channelId: string, before: { sentAt: number; id: string; order?: string } | undefined, limit: number): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
+    const n = Math.max(1, Math.min(limit, 500));
+    let page = await loadMessagePage(this.db, channelId, before, n);
+    const older = this.older;
+    if (page.hasMore || !older) return page;
+    const channel = await getChannel(this.db, channelId);
+    if (!channel || !older.incomplete(channel)) return page;
+    if (before) {
+      await older.more(channel);
+      page = await loadMessagePage(this.db, channelId, before, n);
+    }
+    return { messages: page.messages, hasMore: page.hasMore || older.incomplete(channel) };
   }
 
   async markRead(channelId: string): Promise<void> {

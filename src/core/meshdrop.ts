@@ -8,7 +8,7 @@ import { createIdentity, exportIdentityBackup, IdentityError, openBackup } from 
 import { DevicesController } from './devices-controller.js';
 import type { DeviceLinkRequestView, DeviceView } from './devices-service.js';
 import type { DevicesApi } from './devices-api.js';
-import { historyRefetch } from './history-refetch.js';
+import { historyCatchUp, historyPage, historyRefetch } from './history-refetch.js';
 import { normaliseRelayList, relaysInUse, RELAYS_SETTING } from './relays.js';
 import type { ChannelSummary, ContactView, MeshdropApi, MessagePage, MessagePageAround, MessageView, PageCursor, SearchResult } from './api.js';
 import { decorate, toSearchResult } from './conversation-views.js';
@@ -100,6 +100,10 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
     session.conversation.onFileDeleted = (fileId) => this.files?.discard(fileId) ?? Promise.resolve();
     // A gap in an author's sequence is asked of every relay's HTTP history (a GUN get when none has it).
     session.chat.setRefetch(historyRefetch(() => this.connection.relayUrls, session.chat.gunRefetch));
+    // A returning device reads what came while it was away over the same endpoint (ChatService.watchAuthor).
+    session.chat.setCatchUp(historyCatchUp(() => this.connection.relayUrls));
+    // A chat never read here is paged in newest first, older pages as the user scrolls (core/older-history.ts).
+    session.chat.setPager(historyPage(() => this.connection.relayUrls));
     this.active = session;
     this.searchIndex = new SearchIndex(async () => this.db.getAll('messages'));
     this.starting = session.start().catch((err: unknown) => console.error('meshdrop: could not start the session', err));

@@ -29,6 +29,10 @@ interface CursorRecord {
   at?: string;
   /** Keys seen but not processed yet. */
   held?: string[];
+  /** Paging back (core/older-history.ts): the oldest key read from the relays' history. */
+  oldest?: string;
+  /** Paging back: nothing older is left on the relays (or the node was read whole). */
+  complete?: boolean;
 }
 
 type Stored = Record<string, CursorRecord>;
@@ -91,6 +95,20 @@ export class ReadCursors {
     const c = (this.cursors[soul] ??= {});
     if (c.held?.includes(key)) return;
     c.held = [...(c.held ?? []), key].slice(-100);
+    this.schedule();
+  }
+
+  /** How far back the relays' history of `soul` has been read (core/older-history.ts). */
+  paging(soul: string): { oldest?: string; complete: boolean } {
+    const c = this.cursors[soul];
+    return { oldest: c?.oldest, complete: !!c?.complete };
+  }
+
+  /** Keys of `soul` down to `oldest` were read from the relays; `complete`: none are older. */
+  pagedTo(soul: string, oldest: string | undefined, complete: boolean): void {
+    const c = (this.cursors[soul] ??= {});
+    if (oldest !== undefined && (c.oldest === undefined || oldest < c.oldest)) c.oldest = oldest;
+    if (complete) c.complete = true;
     this.schedule();
   }
 

@@ -45,6 +45,24 @@ export async function advanceMessageStatus(
   return m;
 }
 
+/** advanceMessageStatus for several messages in one transaction (a batched delivery receipt); returns the changed ones. */
+export async function advanceMessageStatuses(
+  db: MeshdropDatabase,
+  ids: readonly string[],
+  status: MessageStatus,
+  applies: (m: MessageRecord) => boolean = () => true,
+): Promise<MessageRecord[]> {
+  const tx = db.transaction('messages', 'readwrite');
+  const found = await Promise.all(ids.map((id) => tx.store.get(id)));
+  const changed = found.filter((m): m is MessageRecord => !!m && RANK[m.status] < RANK[status] && applies(m));
+  for (const m of changed) {
+    m.status = status;
+    delete m.failReason;
+  }
+  await Promise.all([...changed.map((m) => tx.store.put(m)), tx.done]);
+  return changed;
+}
+
 /**
  * Marks a message of mine that no relay would take as failed, with the reason to show. Only a pending (or already
  * failed) message changes: one a relay acked or that was delivered stays so.
@@ -85,6 +103,12 @@ export async function loadMessagePage(
   }
   const hasMore = out.length > limit;
   return { messages: out.slice(0, limit).reverse(), hasMore };
+}
+
+/** The first message of a channel in display order, or undefined when it has none. */
+export async function oldestMessage(db: MeshdropDatabase, channelId: string): Promise<MessageRecord | undefined> {
+  const range = IDBKeyRange.bound([channelId, ''], [channelId, ORDER_MAX]);
+  return (await db.transaction('messages').store.index('byChannelOrder').openCursor(range, 'next'))?.value;
 }
 
 export async function latestMessage(db: MeshdropDatabase, channelId: string): Promise<MessageRecord | undefined> {
@@ -140,40 +164,37 @@ export async function getChannelAndKnown(db: MeshdropDatabase, channelId: string
   return { channel, known: key !== undefined };
 }
 
-/** A received message to store, with the delivery receipt to queue with it. */
-export interface IncomingMessage {
-  record: MessageRecord;
-  receipt?: OutboxRecord;
-}
-
 /**
  * Stores a batch of received messages in one transaction (the catch-up after being offline is hundreds of them):
- * each unless its id exists, with its receipt queued in the outbox; then `change` is applied once to every channel
- * that got new messages. Returns the messages that were stored (only their receipts are queued).
+ * each unless its id exists; `receipts` names the outbox writes (delivery receipts) for the ones stored, queued in
+ * the same transaction, so a stored message always gets its receipt; then `change` is applied once to every channel
+ * that got new messages. Returns the messages that were stored and the receipts queued.
  */
 export async function addReceivedMessages(
   db: MeshdropDatabase,
-  batch: readonly IncomingMessage[],
+  batch: readonly MessageRecord[],
   change: (c: ChannelRecord, stored: MessageRecord[]) => void,
-): Promise<IncomingMessage[]> {
-  if (batch.length === 0) return [];
+  receipts: (stored: MessageRecord[]) => OutboxRecord[] = () => [],
+): Promise<{ stored: MessageRecord[]; receipts: OutboxRecord[] }> {
+  if (batch.length === 0) return { stored: [], receipts: [] };
   const tx = db.transaction(['messages', 'channels', 'outbox'], 'readwrite');
   const messages = tx.objectStore('messages');
   const channels = tx.objectStore('channels');
   const outbox = tx.objectStore('outbox');
-  const keys = await Promise.all(batch.map((b) => messages.getKey(b.record.id)));
-  const stored: IncomingMessage[] = [];
+  const keys = await Promise.all(batch.map((m) => messages.getKey(m.id)));
+  const stored: MessageRecord[] = [];
   const seen = new Set<string>();
   const writes: Promise<unknown>[] = [];
-  batch.forEach((b, i) => {
-    if (keys[i] !== undefined || seen.has(b.record.id)) return;
-    seen.add(b.record.id);
-    stored.push(b);
-    writes.push(messages.put(ordered(b.record)));
-    if (b.receipt) writes.push(outbox.put(b.receipt));
+  batch.forEach((m, i) => {
+    if (keys[i] !== undefined || seen.has(m.id)) return;
+    seen.add(m.id);
+    stored.push(m);
+    writes.push(messages.put(ordered(m)));
   });
+  const queued = stored.length ? receipts(stored) : [];
+  for (const r of queued) writes.push(outbox.put(r));
   const byChannel = new Map<string, MessageRecord[]>();
-  for (const s of stored) byChannel.set(s.record.channelId, [...(byChannel.get(s.record.channelId) ?? []), s.record]);
+  for (const m of stored) byChannel.set(m.channelId, [...(byChannel.get(m.channelId) ?? []), m]);
   for (const [channelId, records] of byChannel) {
     const c = await channels.get(channelId);
     if (c) {
@@ -182,7 +203,7 @@ export async function addReceivedMessages(
     }
   }
   await Promise.all([...writes, tx.done]);
-  return stored;
+  return { stored, receipts: queued };
 }
 
 /** Which of `ids` are stored (one read transaction). */

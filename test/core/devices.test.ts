@@ -172,4 +172,32 @@ describe('linked devices through a real relay', function () {
     await waitFor('history replays from the relay', async () => (await texts(fresh, group.id)).includes('old news'));
     expect((await fresh.getChannel(group.id))?.unread).to.equal(0); // read before the backup: still read
   });
+
+  it('a restored device pages a long chat in newest first, and older pages as the user scrolls back', async () => {
+    const ann = await newUser('Ann');
+    const ben = await newUser('Ben');
+    await connect(ann.md, ben.md);
+    const chan = (await ann.md.listContacts())[0]!.channelId;
+    const N = 250;
+    await Promise.all(Array.from({ length: N }, (_, i) => ben.md.sendText(chan, `m${i}`)));
+    await waitFor('the relay acked Ben\'s writes', async () => (await (await ben.md.session()).outbox.pendingCount()) === 0, 60_000);
+    const backup = await ann.md.exportBackup('correct horse battery');
+    const fresh = await openController(`md-test-pages-${randomId(6)}`);
+    await fresh.importBackup(backup, 'correct horse battery', { replace: false });
+    const want = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `m${from + i}`);
+    const textsOf = (p: { messages: { kind: string; text: string }[] }) => p.messages.filter((m) => m.kind === 'text').map((m) => m.text);
+    // The newest page only (older-history.ts FIRST_PAGE), not the whole chat.
+    await waitFor('the newest page arrived', async () => textsOf(await fresh.loadMessages(chan, { limit: 500 })).length >= 100, 60_000);
+    const newest = await fresh.loadMessages(chan, { limit: 500 });
+    expect(textsOf(newest)).to.deep.equal(want(150, N));
+    expect(newest.hasMore).to.equal(true);
+    // Scrolling back reads older pages from the relays, in order, until there are none.
+    const older = await fresh.loadMessages(chan, { before: newest.messages[0], limit: 100 });
+    expect(textsOf(older)).to.deep.equal(want(50, 150));
+    expect(older.hasMore).to.equal(true);
+    const oldest = await fresh.loadMessages(chan, { before: older.messages[0], limit: 100 });
+    expect(textsOf(oldest)).to.deep.equal(want(0, 50));
+    expect(oldest.hasMore).to.equal(false);
+    expect(textsOf(await fresh.loadMessages(chan, { limit: 500 }))).to.deep.equal(want(0, N));
+  });
 });

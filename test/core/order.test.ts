@@ -89,7 +89,7 @@ describe('gap re-ask through a real relay', function () {
       asked.push([authorPub, channelId, msgId]);
       if (msgId !== lost) return;
       delivering = true;
-      deliver(lostValue);
+      deliver(lostValue, msgId);
       delivering = false;
     });
     const second = await ann.md.sendText(chan, 'gap two');
@@ -111,6 +111,7 @@ describe('gap re-ask over the relays\' HTTP history', function () {
     const chan = c.channelId;
     await waitFor('contact on Ann\'s side', async () => (await ann.md.listContacts()).some((x) => x.channelId === chan));
     const annPub = (await ann.md.session()).identity.pair.pub;
+    const earlier = await ann.md.sendText(chan, 'just before');
     const sent = await ann.md.sendText(chan, 'asked again');
     // The relay acknowledged (stored) the write: only then can its history have it.
     await waitFor('the relay acked Ann\'s write', async () => (await (await ann.md.session()).outbox.pendingCount()) === 0);
@@ -120,13 +121,17 @@ describe('gap re-ask over the relays\' HTTP history', function () {
     const fallback: string[] = [];
     const gun: Refetch = async (_a, _c, id) => void fallback.push(id);
     const refetch = historyRefetch(() => [relayGun(), DEAD_RELAY], gun);
-    const delivered: unknown[] = [];
-    await refetch(annPub, chan, sent.id, (v) => delivered.push(v));
-    expect(delivered).to.deep.equal([viaGun]);
+    const delivered: [unknown, string][] = [];
+    await refetch(annPub, chan, sent.id, (v, k) => delivered.push([v, k]));
+    expect(delivered.find(([, k]) => k === sent.id)).to.deep.equal([viaGun, sent.id]);
+    // The keys before it come along (a missing message is rarely alone), and nothing after it.
+    expect(delivered.every(([, k]) => k <= sent.id)).to.equal(true);
+    expect(delivered.some(([, k]) => k === earlier.id)).to.equal(true);
     expect(fallback).to.deep.equal([]);
     const missing = sent.id.slice(0, -1) + (sent.id.endsWith('0') ? '1' : '0');
-    await refetch(annPub, chan, missing, (v) => delivered.push(v));
-    expect(delivered.length).to.equal(1);
+    delivered.length = 0;
+    await refetch(annPub, chan, missing, (v, k) => delivered.push([v, k]));
+    expect(delivered.some(([, k]) => k === missing)).to.equal(false);
     expect(fallback).to.deep.equal([missing]);
   });
 });

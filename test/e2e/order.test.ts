@@ -236,7 +236,9 @@ test('an envelope the receiver never got, in the middle of a sequence, is notice
   // The re-ask goes to the relay's HTTP history (around the websocket filter).
   const historyAsks: string[] = [];
   b.on('request', (r) => {
-    if (r.url().includes('/history?')) historyAsks.push(new URL(r.url()).searchParams.get('key') ?? '');
+    // Asked for with the keys before it (history-refetch.ts): `before=<key>!`.
+    const q = new URL(r.url()).searchParams;
+    if (r.url().includes('/history?')) historyAsks.push(q.get('key') ?? q.get('before')?.replace(/!$/, '') ?? '');
   });
   await b.goto(relay.url + '/');
   await b.getByTestId('signed-in-name').filter({ hasText: BOB }).waitFor(WAIT);
