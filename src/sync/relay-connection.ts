@@ -1,7 +1,7 @@
 import { alignGunClock } from './clock-drift.js';
 import { installForgeryFilter } from './forgery-filter.js';
 import { Gun } from './gun-runtime.js';
-import { installPushTap } from './push-tap.js';
+import { installRangeRepair } from './range-repair.js';
 import { skipEchoes } from './no-echo.js';
 import { keepPeersDialed, type RedialableGun } from './redial.js';
 import type { GunInstance, GunPeer } from '../types/gun.js';
@@ -43,7 +43,7 @@ export class RelayConnection extends EventTarget {
   constructor(relays: string[]) {
     super();
     this.relays = [...new Set(relays)];
-    installPushTap(); // before the instance: see push-tap.ts
+    installRangeRepair(); // before the instance: see range-repair.ts
     this.gun = Gun({ peers: this.relays, localStorage: false, radisk: false, axe: false, multicast: false });
     // A relay (or another relay in its mesh) may not filter these: drop them here too (see forgery-filter.ts).
     const mesh = (this.gun._.opt as { mesh?: Parameters<typeof installForgeryFilter>[0] }).mesh;

@@ -1,7 +1,7 @@
 import type { GunAck, GunChain, GunInstance, GunPutValue, GunUserChain } from '../types/gun.js';
 import type { SeaPair } from '../types/gun.js';
 import { unpack } from './history.js';
-import { addPushTap } from './push-tap.js';
+import { addPushTap, addRange } from './range-repair.js';
 
 /** Root of every Meshdrop path inside a user space (versioned so a future format can live next to it). */
 export const APP_ROOT = 'md1';
@@ -89,12 +89,17 @@ export class UserSpace {
     let active = true;
     const untap = from !== undefined && below === 'tap' ? addPushTap(this.gun, soul, { from, onValue: (raw, key) => active && onValue(unpack(raw), key) }) : () => undefined;
     const mapped = (from === undefined ? node : node.get({ '.': { '>': from } } as never)).map();
+    // Asked again on reconnect from the newest key delivered (GUN does not re-ask ranges: range-repair.ts).
+    const range = from === undefined ? undefined : { soul, from };
+    const unrange = range ? addRange(this.gun, range) : () => undefined;
     mapped.on((value, key) => {
+      if (range && key > range.from) range.from = key;
       if (active) onValue(value, key);
     });
     return () => {
       active = false;
       untap();
+      unrange();
       try {
         mapped.off();
       } catch {

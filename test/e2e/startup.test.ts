@@ -215,3 +215,34 @@ test('a backlog comes over the relays\' HTTP history, with one delivery receipt 
   await viaGun.page.close();
   await a.close();
 });
+
+test('a restored profile reads a chat newest first and pages older messages in as the user scrolls back', async () => {
+  const b = await openApp(bob, relay);
+  await b.getByTestId('signed-in-name').filter({ hasText: BOB }).waitFor(WAIT);
+  const total = (await textsInOrder(b, 'history')).length;
+  assert.equal(total, HISTORY, 'Bob holds the whole history');
+  const backup = await b.evaluate(() => (document.querySelector('md-app') as unknown as { app: { exportBackup(p: string): Promise<string> } }).app.exportBackup('a long passphrase'));
+  await b.close();
+
+  const fresh = await openApp(await newProfile(browser), relay);
+  const restore = fresh.getByRole('form', { name: 'Restore from backup' });
+  await restore.locator('input[type=file]').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
+  await restore.getByLabel('Passphrase').fill('a long passphrase');
+  await restore.getByRole('button', { name: 'Restore identity' }).click();
+  await fresh.getByTestId('signed-in-name').filter({ hasText: BOB }).waitFor(WAIT);
+  await fresh.getByTestId('chat-item').first().click();
+  // The newest messages first: the last one Alice sent shows, and the oldest history is not read yet.
+  await fresh.getByTestId('message-text').filter({ hasText: /^gun 29 / }).waitFor(WAIT);
+  assert.ok((await textsInOrder(fresh, 'history')).length < HISTORY, 'the restored profile did not read the whole chat');
+  // Scrolling back (the list's "Load older messages" at its top) reads older pages from the relay until the first.
+  const first = fresh.getByTestId('message-text').filter({ hasText: /^history 0 / });
+  for (let i = 0; i < 20 && !(await first.count()); i++) {
+    const older = fresh.getByRole('button', { name: 'Load older messages' });
+    if (await older.count()) await older.click().catch(() => undefined);
+    else await fresh.getByTestId('message').first().scrollIntoViewIfNeeded();
+    await fresh.waitForTimeout(300);
+  }
+  await first.first().waitFor(WAIT);
+  assert.deepEqual(await textsInOrder(fresh, 'history'), Array.from({ length: HISTORY }, (_, i) => `history ${i}`));
+  await fresh.close();
+});

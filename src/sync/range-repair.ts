@@ -1,5 +1,11 @@
 /**
- * Pushed writes taken off GUN's wire for one soul, before GUN's chains see them (UserSpace.subscribe's `below: 'tap'`).
+ * Two repairs to GUN's handling of lexical range subscriptions (UserSpace.subscribe with `from`):
+ *
+ * - On reconnecting to a relay, GUN asks again for every whole node and every single key it follows, but not for a
+ *   range (gun.js, mesh 'hi': `node.ask['']` or one get per key): after a relay restart or a network drop a reader
+ *   with a range subscription got nothing more until it reloaded. Each live range is asked again of that relay, from
+ *   the newest key it delivered (`addRange`).
+ * - Pushed writes taken off GUN's wire for one soul, before GUN's chains see them (`below: 'tap'`):
  *
  * The listener has to be on the root's 'in' event ahead of GUN's own `universe` handler, which does not pass a put
  * on (gun.js `universe`: `if(msg.put){ put(msg); return }`): one added after the instance exists never sees a put.
@@ -17,6 +23,12 @@ export interface Tap {
 
 type Registry = Map<string, Set<Tap>>;
 
+/** A live range subscription: its soul and the key it is asked again from. */
+export interface Range {
+  soul: string;
+  from: string;
+}
+
 interface WireMessage {
   '@'?: unknown;
   put?: Record<string, Record<string, unknown> | undefined>;
@@ -24,18 +36,26 @@ interface WireMessage {
 
 interface RootContext {
   meshdropTaps?: Registry;
+  meshdropRanges?: Set<Range>;
+  opt?: { mesh?: { say(msg: unknown, peer?: unknown): void } };
   on(event: 'in', cb: (this: { to: { next(msg: unknown): void } }, msg: WireMessage) => void): void;
+  on(event: 'hi', cb: (this: { to: { next(peer: unknown): void } }, peer: unknown) => void): void;
 }
 
 let installed = false;
 
 /** Adds the 'in' listener to every GUN instance created from now on (idempotent). */
-export function installPushTap(): void {
+export function installRangeRepair(): void {
   if (installed) return;
   installed = true;
   const on = (Gun as unknown as { on(event: 'opt', cb: (this: { to: { next(v: unknown): void } }, root: RootContext) => void): void }).on;
   on.call(Gun, 'opt', function (root) {
     if (!root.meshdropTaps) {
+      const ranges = (root.meshdropRanges = new Set<Range>());
+      root.on('hi', function (peer) {
+        this.to.next(peer);
+        for (const r of ranges) root.opt?.mesh?.say({ get: { '#': r.soul, '.': { '>': r.from } } }, peer);
+      });
       const taps: Registry = (root.meshdropTaps = new Map());
       root.on('in', function (msg) {
         this.to.next(msg);
@@ -58,7 +78,7 @@ export function installPushTap(): void {
 /** Passes pushed writes to `soul` with keys below `tap.from` to `tap.onValue`; returns the undo. */
 export function addPushTap(gun: GunInstance, soul: string, tap: Tap): () => void {
   const taps = (gun as unknown as { _: RootContext })._.meshdropTaps;
-  if (!taps) throw new Error('installPushTap() must run before the GUN instance is created');
+  if (!taps) throw new Error('installRangeRepair() must run before the GUN instance is created');
   let set = taps.get(soul);
   if (!set) taps.set(soul, (set = new Set()));
   set.add(tap);
@@ -66,4 +86,12 @@ export function addPushTap(gun: GunInstance, soul: string, tap: Tap): () => void
     set.delete(tap);
     if (set.size === 0) taps.delete(soul);
   };
+}
+
+/** Registers a live range subscription to be asked again on every reconnect (see the module comment); returns the undo. */
+export function addRange(gun: GunInstance, range: Range): () => void {
+  const ranges = (gun as unknown as { _: RootContext })._.meshdropRanges;
+  if (!ranges) throw new Error('installRangeRepair() must run before the GUN instance is created');
+  ranges.add(range);
+  return () => ranges.delete(range);
 }
