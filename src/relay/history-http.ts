@@ -11,7 +11,8 @@
  * relay cannot forge what it serves, only withhold it. Only user-space souls (`~<pub>/…`) are served; anything else is a 400.
  *
  * Answer: `{ "entries": [[key, stored value, state], …], "more": bool }` (a user-space value as GUN stores it:
- * `{":": value, "~": GUN signature}` as JSON); errors are JSON `{ "error": code, "message": text }`.
+ * `{":": value, "~": GUN signature}` as JSON); errors are JSON `{ "error": code, "message": text }`. Each address
+ * may ask DEFAULT_HISTORY_PER_SECOND times a second on average (429 `rate` past it).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphStore } from './graph-store.js';
@@ -36,13 +37,55 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Requests per second one address may make on average (default), in bursts of HISTORY_BURST_SECONDS × that. */
+export const DEFAULT_HISTORY_PER_SECOND = 50;
+/** A start-up catch-up asks once per followed node (members × chats) at once: bursts of this many seconds' worth. */
+const HISTORY_BURST_SECONDS = 10;
+/** Addresses tracked at most; past it the table starts afresh (a flood from many addresses is not held back here). */
+const MAX_TRACKED = 10_000;
+
+/** Token buckets per address (0 per second: no limit). */
+export class RateLimit {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(private readonly perSecond: number) {}
+
+  /** Takes one request's token; false when the address is over its rate. */
+  take(address: string, now = Date.now()): boolean {
+    if (this.perSecond <= 0) return true;
+    const burst = this.perSecond * HISTORY_BURST_SECONDS;
+    if (!this.buckets.has(address) && this.buckets.size >= MAX_TRACKED) this.buckets.clear();
+    const b = this.buckets.get(address) ?? { tokens: burst, at: now };
+    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
+    b.at = now;
+    this.buckets.set(address, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+}
+
+/** Options of the /history handler. */
+export interface HistoryHandlerOptions {
+  /** The address a request counts against (the proxy's client address when the relay trusts one). */
+  clientOf?: (req: IncomingMessage) => string;
+  /** Requests per second per address (DEFAULT_HISTORY_PER_SECOND; 0: no limit). */
+  perSecond?: number;
+}
+
 /** Returns a handler that answers /history requests (true) and leaves every other path alone (false). */
-export function createHistoryHandler(store: GraphStore): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createHistoryHandler(store: GraphStore, opts: HistoryHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => boolean {
+  // Every request reads a node and serializes up to 1 MB: one address must not keep the relay busy doing that.
+  const rate = new RateLimit(opts.perSecond ?? DEFAULT_HISTORY_PER_SECOND);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://relay');
     if (url.pathname !== '/history') return false;
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS).end();
+      return true;
+    }
+    if (!rate.take(opts.clientOf ? opts.clientOf(req) : (req.socket.remoteAddress ?? 'unknown'))) {
+      res.writeHead(429, { ...CORS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Retry-After': '1' });
+      res.end(JSON.stringify({ error: 'rate', message: 'too many history requests from this address; try again in a second' }));
       return true;
     }
     if (req.method !== 'GET') {

@@ -51,6 +51,8 @@ export interface RelayOptions {
   routing?: 'subscribed' | 'broadcast';
   /** Messages per second one client connection may send (burst 5×); 0 = unlimited. Relay links are exempt. */
   ratePerClient?: number;
+  /** GET /history requests per second one address may make (history-http.ts DEFAULT_HISTORY_PER_SECOND; 0: no limit). */
+  historyPerSecond?: number;
   /** Largest size of the data folder (graph, blobs, ledger) in bytes; 0 = only the file system's free space. */
   maxDiskBytes?: number;
   /** Bytes one signing key or connection may write per UTC day (0 = no limit). */
@@ -159,7 +161,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const graph = new GraphStore(join(dataDir, 'nodes'));
   await graph.open();
   const migrated = await migrateRadisk(radiskFolder(dataDir), graph);
-  const serveHistory = createHistoryHandler(graph);
+  const serveHistory = createHistoryHandler(graph, { clientOf: (req) => addressKey(clientAddress(req, options.trustProxy ?? false)), perSecond: options.historyPerSecond });
   if (migrated > 0) console.log(`meshdrop-relay: copied ${migrated} stored values from GUN's radisk into ${graph.folder}`);
 
   const server: Server = createServer((req, res) => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRelay, type RunningRelay } from '../../src/relay/relay.js';
+import { RateLimit } from '../../src/relay/history-http.js';
 import { fetchHistory, HistoryError, readAfter, type HistoryEntry } from '../../src/sync/history.js';
 import { closeAllGuns, nodeGun, putAcked, SEA } from '../e2e/gun-node.js';
 import type { SeaPair } from '../../src/types/gun.js';
@@ -114,5 +115,36 @@ describe('GET /history', () => {
 
   it('reports an unreachable relay as such', async () => {
     await assert.rejects(fetchHistory('ws://127.0.0.1:1/gun', soul), (err: unknown) => err instanceof HistoryError && err.code === 'unreachable');
+  });
+
+  it('holds back a flood from one address with 429 "rate" and keeps serving', async () => {
+    const floodDir = await mkdtemp(join(tmpdir(), 'meshdrop-history-flood-'));
+    const flooded = await startRelay({ port: 0, host: '127.0.0.1', dataDir: floodDir, peers: [], ratePerClient: 0, historyPerSecond: 5, push: { enabled: false } });
+    try {
+      const url = `http://127.0.0.1:${flooded.port}/history?soul=${encodeURIComponent(soul)}&limit=1`;
+      const answers = await Promise.all(Array.from({ length: 200 }, () => fetch(url).then(async (r) => [r.status, ((await r.json()) as { error?: string }).error] as const)));
+      const refused = answers.filter(([status]) => status === 429);
+      // The burst (10 seconds' worth: 50) goes through; much of the rest is refused with its code; nothing else fails.
+      assert.ok(answers.length - refused.length >= 50, `${answers.length - refused.length} of 200 served`);
+      assert.ok(refused.length > 0 && refused.every(([, error]) => error === 'rate'), `${refused.length} refused`);
+      assert.ok(answers.every(([status]) => status === 200 || status === 429));
+      assert.equal((await fetch(`http://127.0.0.1:${flooded.port}/health`)).status, 200);
+    } finally {
+      await flooded.close();
+      await rm(floodDir, { recursive: true, force: true });
+    }
+  });
+
+  it('rate limit: a burst of ten seconds\' worth, then the average rate, per address', () => {
+    const limit = new RateLimit(5);
+    const t = 1_000_000;
+    let served = 0;
+    for (let i = 0; i < 100; i++) if (limit.take('a', t)) served += 1;
+    assert.equal(served, 50);
+    assert.equal(limit.take('a', t), false);
+    assert.equal(limit.take('b', t), true, 'another address has its own bucket');
+    assert.equal(limit.take('a', t + 199), false);
+    assert.equal(limit.take('a', t + 200), true, 'one more after a fifth of a second');
+    assert.equal(new RateLimit(0).take('a'), true, '0: no limit');
   });
 });
