@@ -108,9 +108,13 @@ export async function fileBytesInChunks(db: MeshdropDatabase, record: FileRecord
   return parts ? new Blob(parts, { type: record.type || 'application/octet-stream' }) : undefined;
 }
 
-/** Marks a blob upload sent; the original stays parked in the chunks store (no copy of a large file). */
+/**
+ * Marks a blob upload sent; the original stays parked in the chunks store (no copy of a large file). A failed record
+ * stays failed: 'failed' is final for an upload (a file deleted for everyone while its last part was on the way
+ * turned back into "sent" when the upload finished after the deletion).
+ */
 export async function finishBlobUpload(db: MeshdropDatabase, fileId: string): Promise<FileRecord | undefined> {
-  return updateFileRecord(db, fileId, (r) => ({ ...r, status: 'sent', doneChunks: r.chunkCount, error: '', bytesInChunks: true }));
+  return updateFileRecord(db, fileId, (r) => (r.status === 'failed' ? r : { ...r, status: 'sent', doneChunks: r.chunkCount, error: '', bytesInChunks: true }));
 }
 
 /** Index of the chunk-store record that parks an outgoing file's original until the upload is done. */
@@ -124,14 +128,15 @@ export async function putOriginal(db: MeshdropDatabase, fileId: string, original
   await db.put('chunks', { fileId, index: ORIGINAL_INDEX, data: '', original });
 }
 
-/** Marks an upload sent and moves the parked original into its FileRecord, in one transaction. */
+/** Marks an upload sent and moves the parked original into its FileRecord, in one transaction (not a failed one). */
 export async function finishUpload(db: MeshdropDatabase, fileId: string): Promise<FileRecord | undefined> {
   const tx = db.transaction(['files', 'chunks'], 'readwrite');
   const files = tx.objectStore('files');
   const chunks = tx.objectStore('chunks');
   const current = await files.get(fileId);
   let next = current;
-  if (current) {
+  // A failed upload stays failed (see finishBlobUpload).
+  if (current && current.status !== 'failed') {
     const parked = await chunks.get([fileId, ORIGINAL_INDEX]);
     next = { ...current, status: 'sent', doneChunks: current.chunkCount, error: '', blob: parked?.original ?? current.blob, updatedAt: Date.now() };
     await files.put(next);
