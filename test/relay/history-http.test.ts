@@ -119,7 +119,7 @@ describe('GET /history', () => {
 
   it('holds back a flood from one address with 429 "rate" and keeps serving', async () => {
     const floodDir = await mkdtemp(join(tmpdir(), 'meshdrop-history-flood-'));
-    const flooded = await startRelay({ port: 0, host: '127.0.0.1', dataDir: floodDir, peers: [], ratePerClient: 0, historyPerSecond: 5, push: { enabled: false } });
+    const flooded = await startRelay({ port: 0, host: '127.0.0.1', dataDir: floodDir, peers: [], maxMessageBytes: 4 * 1024 * 1024, ratePerClient: 0, historyPerSecond: 5, push: { enabled: false } });
     try {
       const url = `http://127.0.0.1:${flooded.port}/history?soul=${encodeURIComponent(soul)}&limit=1`;
       const answers = await Promise.all(Array.from({ length: 200 }, () => fetch(url).then(async (r) => [r.status, ((await r.json()) as { error?: string }).error] as const)));
