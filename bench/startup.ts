@@ -61,17 +61,29 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   }
 }
 
-/** Opens the app in a new page of `context`; returns websocket bytes received in WINDOW_MS and time to interactive. */
-async function coldStart(context: BrowserContext, relay: RelayProcess, channelId: string): Promise<{ bytes: number; frames: number; interactiveMs: number }> {
+/** Opens the app in a new page of `context`; returns bytes received from relays (websocket and HTTP history) in WINDOW_MS and time to interactive. */
+async function coldStart(context: BrowserContext, relay: RelayProcess, channelId: string): Promise<{ bytes: number; frames: number; interactiveMs: number; bySoul: Record<string, number> }> {
   for (const p of context.pages()) await p.close();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   let bytes = 0;
   let frames = 0;
+  const bySoul: Record<string, number> = {};
   cdp.on('Network.webSocketFrameReceived', (e: { response: { payloadData: string } }) => {
     bytes += Buffer.byteLength(e.response.payloadData);
     frames += 1;
+    for (const [soul, n] of soulsOf(e.response.payloadData)) bySoul[soul] = (bySoul[soul] ?? 0) + n;
+  });
+  // Catch-up also reads over the relays' HTTP history (src/relay/history-http.ts): those bytes count too.
+  const historyRequests = new Set<string>();
+  cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => {
+    if (new URL(e.request.url).pathname === '/history') historyRequests.add(e.requestId);
+  });
+  cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
+    if (!historyRequests.has(e.requestId)) return;
+    bytes += e.encodedDataLength;
+    bySoul['GET /history'] = (bySoul['GET /history'] ?? 0) + e.encodedDataLength;
   });
   const t0 = Date.now();
   await page.goto(relay.url + '/', { waitUntil: 'commit' });
@@ -79,7 +91,35 @@ async function coldStart(context: BrowserContext, relay: RelayProcess, channelId
   const interactiveMs = Date.now() - t0;
   await page.waitForTimeout(Math.max(0, WINDOW_MS - (Date.now() - t0)));
   await cdp.detach();
-  return { bytes, frames, interactiveMs };
+  return { bytes, frames, interactiveMs, bySoul: top(bySoul, 8) };
+}
+
+/** Splits a websocket frame's bytes by the node they carry (soul, with the user's key shortened), to show where start-up bytes go. */
+function soulsOf(frame: string): [string, number][] {
+  let msgs: unknown;
+  try {
+    msgs = JSON.parse(frame);
+  } catch {
+    return [['(not JSON)', Buffer.byteLength(frame)]];
+  }
+  const list = (Array.isArray(msgs) ? msgs : [msgs]).map((m) => (typeof m === 'string' ? safeParse(m) : m));
+  return list.map((m) => {
+    const put = (m as { put?: Record<string, unknown> } | undefined)?.put;
+    const label = put ? Object.keys(put).map((s) => s.replace(/^~[^/]{20,}/, '~pub')).join(',') : (m as { dam?: string; get?: unknown })?.dam ? 'dam' : 'other';
+    return [label, Buffer.byteLength(JSON.stringify(m))] as [string, number];
+  });
+}
+
+function safeParse(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function top(counts: Record<string, number>, n: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, n));
 }
 
 /** Records, in the page, when each backlog message is announced by the controller (installed before the app starts). */
@@ -148,18 +188,23 @@ async function main(): Promise<void> {
     console.log(`bench: ${HISTORY} messages sent and received in ${round((Date.now() - t) / 1000)} s`);
 
     const runs = QUICK ? 1 : 3;
-    const full: { bytes: number; frames: number; interactiveMs: number }[] = [];
-    const none: { bytes: number; frames: number; interactiveMs: number }[] = [];
+    type Cold = Awaited<ReturnType<typeof coldStart>>;
+    const full: Cold[] = [];
+    const none: Cold[] = [];
     for (let i = 0; i < runs; i++) {
       full.push(await coldStart(bob.context, relay, withHistory));
       none.push(await coldStart(carol.context, relay, empty));
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    out.coldStart = {
-      withHistory: { bytes: med(full.map((r) => r.bytes)), frames: med(full.map((r) => r.frames)), interactiveMs: med(full.map((r) => r.interactiveMs)) },
-      emptyHistory: { bytes: med(none.map((r) => r.bytes)), frames: med(none.map((r) => r.frames)), interactiveMs: med(none.map((r) => r.interactiveMs)) },
-      runs: { full, none },
-    };
+    // Medians, and the largest of the runs (p99 by nearest rank of 3 runs).
+    const summary = (rs: Cold[]) => ({
+      bytes: med(rs.map((r) => r.bytes)),
+      bytesMax: Math.max(...rs.map((r) => r.bytes)),
+      frames: med(rs.map((r) => r.frames)),
+      interactiveMs: med(rs.map((r) => r.interactiveMs)),
+      interactiveMsMax: Math.max(...rs.map((r) => r.interactiveMs)),
+    });
+    out.coldStart = { withHistory: summary(full), emptyHistory: summary(none), runs: { full, none } };
     console.log('bench: cold start', JSON.stringify(out.coldStart));
 
     // Catch-up: Bob offline, Alice sends the backlog, Bob comes back.
@@ -167,10 +212,17 @@ async function main(): Promise<void> {
     await sendMany(alice.page, withHistory, 'backlog', BACKLOG);
     await recordArrivals(bob.context, 'backlog');
     const page = await bob.context.newPage();
+    const profiler = process.env.BENCH_PROFILE ? await bob.context.newCDPSession(page) : undefined;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.send('Profiler.start');
+    }
     const t0 = Date.now();
     await page.goto(relay.url + '/');
     await page.waitForFunction((n) => (window as unknown as { arrivals: number[] }).arrivals.length >= n, BACKLOG, { timeout: 120_000, polling: 100 });
     const wall = Date.now() - t0;
+    if (profiler) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await profiler.send('Profiler.stop')).profile));
     const arr = await page.evaluate(() => (window as unknown as { arrivals: number[] }).arrivals);
     const appRate = (arr.length - 1) / ((arr[arr.length - 1]! - arr[0]!) / 1000);
     const gunRate = await rawGunCatchUp(browser, relay, BACKLOG, 700);
