@@ -1,16 +1,17 @@
 /**
  * Two repairs to GUN's handling of lexical range subscriptions (UserSpace.subscribe with `from`):
  *
- * - On reconnecting to a relay, GUN asks again for every whole node and every single key it follows, but not for a
- *   range (gun.js, mesh 'hi': `node.ask['']` or one get per key): after a relay restart or a network drop a reader
- *   with a range subscription got nothing more until it reloaded. Each live range is asked again of that relay, from
- *   the newest key it delivered (`addRange`).
- * - Pushed writes taken off GUN's wire for one soul, before GUN's chains see them (`below: 'tap'`):
+ * - Reconnects: on reconnecting to a relay, GUN asks again for every whole node and every single key it follows, but
+ *   not for a range (gun.js, mesh 'hi': `node.ask['']` or one get per key), so after a relay restart or a network drop
+ *   a reader with a range subscription got nothing more until it reloaded. Each live range is asked again of that
+ *   relay, from the newest key it delivered (`addRange`).
+ * - Writes below the start (`below: 'tap'`): GUN's range chain drops pushed writes with keys below its start; they
+ *   are taken off the wire for the souls that asked (`addPushTap`).
  *
- * The listener has to be on the root's 'in' event ahead of GUN's own `universe` handler, which does not pass a put
+ * Both listeners (root 'hi' and 'in') have to run ahead of GUN's own `universe` handler, which does not pass a put
  * on (gun.js `universe`: `if(msg.put){ put(msg); return }`): one added after the instance exists never sees a put.
- * GUN's 'opt' event runs while an instance is created, before `universe` is added (SEA adds its signature check
- * the same way), so the listener goes in there, once per instance, and reads a per-instance registry.
+ * GUN's 'opt' event runs while an instance is created, before `universe` is added (SEA adds its signature check the
+ * same way), so they go in there, once per instance, and read per-instance registries.
  */
 import { Gun } from './gun-runtime.js';
 import type { GunInstance } from '../types/gun.js';
@@ -44,7 +45,7 @@ interface RootContext {
 
 let installed = false;
 
-/** Adds the 'in' listener to every GUN instance created from now on (idempotent). */
+/** Adds the 'hi' and 'in' listeners to every GUN instance created from now on (idempotent). */
 export function installRangeRepair(): void {
   if (installed) return;
   installed = true;
