@@ -26,7 +26,9 @@ export async function acceptInvite(page: Page, link: string): Promise<void> {
 }
 
 export function chatItem(page: Page, title: string | RegExp): Locator {
-  return page.getByTestId('chat-item').filter({ hasText: title });
+  // By the title only: a preview ("Alice: group is up") names people too, and the list is sorted by activity, so
+  // `hasText` on the whole item sometimes matched a group before the chat with that person.
+  return page.getByTestId('chat-item').filter({ has: page.locator('.title', { hasText: title }) });
 }
 
 export async function openChat(page: Page, title: string | RegExp): Promise<void> {

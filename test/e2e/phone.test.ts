@@ -194,8 +194,12 @@ test('a muted chat does not notify; hidden previews show only the sender', async
   await openChat(a, GROUP);
   await a.getByRole('button', { name: 'Group info' }).click();
   await a.getByTestId('mute-chat').check();
+  // Each back is a history step: wait for it to land before the next, or the second may leave the group open (and
+  // a message arriving in a visible open chat is read, which the badge test then misses).
   await a.getByRole('button', { name: '← Back to chat' }).click();
+  await a.getByTestId('chat-title').filter({ hasText: GROUP }).waitFor(WAIT);
   await a.getByRole('button', { name: /Back to chats/ }).click();
+  await a.getByTestId('chat-title').waitFor({ state: 'detached', ...WAIT });
   await closeAll();
   await unfocus();
   await send(b, 'muted news');
@@ -208,6 +212,7 @@ test('a muted chat does not notify; hidden previews show only the sender', async
   await a.getByRole('button', { name: /^Settings/ }).click();
   await a.getByTestId('hide-previews').check();
   await a.getByRole('button', { name: 'Back', exact: true }).click();
+  await a.getByTestId('hide-previews').waitFor({ state: 'detached', ...WAIT });
   await closeAll();
   await unfocus();
   await send(b, 'secret plans');
