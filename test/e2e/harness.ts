@@ -125,3 +125,18 @@ export async function onboard(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: 'Create my identity' }).click();
   await page.getByTestId('signed-in-name').filter({ hasText: name }).waitFor();
 }
+
+/**
+ * The id CDP gives the app's service worker registration in `page`'s profile (for
+ * `ServiceWorker.deliverPushMessage`), read from `ServiceWorker.workerRegistrationUpdated`.
+ */
+export async function serviceWorkerRegistrationId(context: BrowserContext, page: Page, origin: string): Promise<string> {
+  const cdp = await context.newCDPSession(page);
+  return new Promise<string>((ok) => {
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
+      const reg = registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted);
+      if (reg) ok(reg.registrationId);
+    });
+    void cdp.send('ServiceWorker.enable');
+  });
+}

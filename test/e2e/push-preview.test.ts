@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
 import type { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
-import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
+import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess, serviceWorkerRegistrationId } from './harness.js';
 import { acceptInvite, bubble, chatItem, createInvite, openChat, send, WAIT } from './chat-helpers.js';
 import { attach } from './file-helpers.js';
 import { SEA } from './gun-node.js';
@@ -135,14 +135,7 @@ it('a push shows the sender and text of the message read from the relay, only th
   await pageB.getByRole('switch', { name: 'Push notifications through my relays' }).click();
   await pageB.locator('[data-testid="push-state"][data-enabled="true"][aria-busy="false"]').waitFor(WAIT);
 
-  const cdpB = await b.newCDPSession(pageB);
-  const registrationId = await new Promise<string>((ok) => {
-    cdpB.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-      const reg = registrations.find((r) => r.scopeURL === `${relay.url}/` && !r.isDeleted);
-      if (reg) ok(reg.registrationId);
-    });
-    void cdpB.send('ServiceWorker.enable');
-  });
+  const registrationId = await serviceWorkerRegistrationId(b, pageB, relay.url);
   // What the forging relay needs (it has the chat key, as a member who turned on A would, but not A's signing key).
   const chat = await pageB.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((ok, fail) => {

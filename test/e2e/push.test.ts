@@ -7,7 +7,7 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, tempDir, type RelayProcess } from './harness.js';
+import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, tempDir, type RelayProcess, serviceWorkerRegistrationId } from './harness.js';
 import { acceptInvite, chatItem, createInvite, openChat, send, WAIT } from './chat-helpers.js';
 import { StandInPushService } from '../relay/push-standin.js';
 
@@ -74,14 +74,7 @@ it('a message from A reaches B\'s closed app as a push notification that opens t
   assert.equal(await registrations(relay2), 1);
 
   // B's service worker registration id, then B closes the app (the worker stays installed).
-  const cdpB = await b.newCDPSession(pageB);
-  const registrationId = await new Promise<string>((ok) => {
-    cdpB.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: regs }: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-      const reg = regs.find((r) => r.scopeURL === `${relay1.url}/` && !r.isDeleted);
-      if (reg) ok(reg.registrationId);
-    });
-    void cdpB.send('ServiceWorker.enable');
-  });
+  const registrationId = await serviceWorkerRegistrationId(b, pageB, relay1.url);
   const channelId = await pageB.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((ok, fail) => {
       const req = indexedDB.open('meshdrop');
