@@ -1,61 +1,40 @@
 import { msg, str } from '@lit/localize';
 // Reactive controllers through which a screen loads the chats and contacts it shows and keeps them current
 // with the controller's events. Each screen owns its own copy; loads are coalesced per controller.
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { ChannelSummary, ContactView } from '../core/api.js';
 import type { ShellApi } from './context.js';
 import { ToastEvent } from './events.js';
 import { messageOf } from './format.js';
+import { ListenController } from './listen.js';
 
 /**
  * Keeps a list loaded from the controller and reloads it on `eventName`. Bursts of events (two or three per
  * incoming message) fold into one more reload after the running one instead of one reload each.
  */
-abstract class ListController<T> implements ReactiveController {
+abstract class ListController<T> {
   items: T[] = [];
   /** True once the first load has finished. */
   loaded = false;
-  private app: ShellApi | undefined;
   private loading: Promise<void> | undefined;
   /** Bumped when what is loaded changes, so a load that started before is dropped. */
   protected generation = 0;
   private again = false;
+  private readonly source: ListenController<ShellApi>;
 
   constructor(
     protected readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly getApp: () => ShellApi | undefined,
-    private readonly eventName: string,
+    getApp: () => ShellApi | undefined,
+    eventName: string,
     /** The toast when loading fails, in the active language (a function: the language can change). */
     private readonly failText: (reason: string) => string,
   ) {
-    host.addController(this);
+    const reload = () => void this.refresh();
+    // Reloads on each (re)attach too: what it shows may have changed while the host was off the page.
+    this.source = new ListenController(host, getApp, { [eventName]: reload, change: reload }, reload);
   }
 
   protected abstract load(app: ShellApi): Promise<T[]>;
-
-  hostConnected(): void {
-    this.attach(this.getApp());
-  }
-
-  hostDisconnected(): void {
-    this.attach(undefined);
-  }
-
-  hostUpdate(): void {
-    const app = this.getApp();
-    if (app !== this.app) this.attach(app);
-  }
-
-  private attach(app: ShellApi | undefined): void {
-    this.app?.removeEventListener(this.eventName, this.onEvent);
-    this.app?.removeEventListener('change', this.onEvent);
-    this.app = app;
-    app?.addEventListener(this.eventName, this.onEvent);
-    app?.addEventListener('change', this.onEvent);
-    if (app) void this.refresh();
-  }
-
-  private readonly onEvent = () => void this.refresh();
 
   /** Reloads; settles once a load that started after the call has finished. */
   refresh(): Promise<void> {
@@ -73,7 +52,7 @@ abstract class ListController<T> implements ReactiveController {
   }
 
   private async loadOnce(): Promise<void> {
-    const app = this.app;
+    const app = this.source.current;
     if (!app?.identity) return;
     const generation = this.generation;
     try {

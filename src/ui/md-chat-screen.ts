@@ -19,6 +19,7 @@ import { runMessageAction } from './message-actions.js';
 import { formatBytes, messageOf } from './format.js';
 import { capWindow, mergeIntoWindow, prependPage } from './messages-window.js';
 import { FileStateController } from './md-file-state.js';
+import { ListenController } from './listen.js';
 import type { FileView } from './md-file-message.js';
 import './md-chat-view.js';
 import './md-file-drop.js';
@@ -75,31 +76,19 @@ export class MdChatScreen extends LitElement {
   private readonly fileState = new FileStateController(this, () => this.app);
   /** Increments whenever another chat is opened, so late pages of the previous chat are ignored. */
   private loadToken = 0;
-  private listening: ShellApi | undefined;
 
   private readonly onMessages = (e: Event) => {
     const { channelId, messages } = (e as CustomEvent<{ channelId: string; messages: MessageView[] }>).detail;
     if (channelId === this.channelId) this.messages = mergeIntoWindow(this.messages, messages, this.hasMore, this.hasNewer);
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.listen(this.app);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.listen(undefined);
-  }
-
-  private listen(app: ShellApi | undefined): void {
-    this.listening?.removeEventListener('messages', this.onMessages);
-    this.listening = app;
-    app?.addEventListener('messages', this.onMessages);
+  constructor() {
+    super();
+    // Live messages of the open chat, while this screen is on the page.
+    new ListenController(this, () => this.app, { messages: this.onMessages });
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('app')) this.listen(this.app);
     if (changed.has('channelId')) this.channels.show(this.channelId);
     if ((changed.has('app') || changed.has('channelId')) && this.app && this.channelId) this.open();
     if ((changed.has('jumpTo') || changed.has('channelId') || changed.has('app')) && this.app && this.jumpTo?.channelId === this.channelId) {

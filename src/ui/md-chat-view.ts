@@ -359,7 +359,8 @@ export class MdChatView extends LitElement {
 
   private readonly maybeMarkRead = (): void => {
     const c = this.channel;
-    if (!c || c.unread <= 0 || document.visibilityState !== 'visible' || !this.nearBottom) return;
+    // Off the page (a closed chat that something still updates) nothing is on screen to be read.
+    if (!c || c.unread <= 0 || !this.isConnected || document.visibilityState !== 'visible' || !this.nearBottom) return;
     const key = `${c.id}:${c.unread}:${this.messages[this.messages.length - 1]?.id ?? ''}`;
     if (key === this.markedKey) return;
     this.markedKey = key;

@@ -4,6 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { baseStyles } from './styles.js';
 import { formatDate, formatTime, messageOf } from './format.js';
+import { ListenController } from './listen.js';
 import type { DeviceLinkRequestView, DevicesApi, DeviceView } from '../core/devices-api.js';
 import './md-qr-code.js';
 
@@ -88,29 +89,19 @@ export class MdDevices extends LitElement {
   private readonly onRequest = (e: Event) => {
     this.request = (e as CustomEvent<DeviceLinkRequestView>).detail;
   };
-  private listening: DevicesApi | undefined;
   private expiry: ReturnType<typeof setTimeout> | undefined;
 
-  override updated(): void {
-    if (this.listening === this.api || !this.isConnected) return;
-    this.unlisten();
-    this.listening = this.api;
-    this.api?.addEventListener('devices', this.onDevices);
-    this.api?.addEventListener('device-link-request', this.onRequest);
-    // A request that arrived while another screen was open still waits for an answer here.
-    void this.api?.pendingDeviceLinkRequests?.().then((list) => (this.request ??= list[list.length - 1]));
+  constructor() {
+    super();
+    new ListenController(this, () => this.api, { devices: this.onDevices, 'device-link-request': this.onRequest }, (api) => {
+      // A request that arrived while another screen was open still waits for an answer here.
+      void api.pendingDeviceLinkRequests?.().then((list) => (this.request ??= list[list.length - 1]));
+    });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.expiry);
-    this.unlisten();
-  }
-
-  private unlisten(): void {
-    this.listening?.removeEventListener('devices', this.onDevices);
-    this.listening?.removeEventListener('device-link-request', this.onRequest);
-    this.listening = undefined;
   }
 
   private async run(what: () => Promise<void>): Promise<void> {

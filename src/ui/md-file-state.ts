@@ -1,8 +1,9 @@
 import { msg } from '@lit/localize';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { FileProgress, MeshdropApi, MessageView } from '../core/api.js';
 import type { FileView } from './md-file-message.js';
 import type { ShareView } from './md-share-picker.js';
+import { ListenController } from './listen.js';
 
 /** The file part of the controller API, optional so a shell without the files feature still works. */
 export type FileShellApi = Partial<Pick<MeshdropApi, 'getFile' | 'pendingShares' | 'sendShare' | 'sendFiles' | 'maxFileBytes'>> &
@@ -31,37 +32,22 @@ export function shareErrorFromLocation(loc: Pick<Location, 'hash'>): string {
  * Keeps the shell's view of file transfers (one FileView per file id, for the file messages on screen)
  * and of a pending share, updated from the controller's `file-progress` events.
  */
-export class FileStateController implements ReactiveController {
+export class FileStateController {
   views: ReadonlyMap<string, FileView> = new Map();
   share: ShareView | undefined;
   shareMissing = false;
-  private app: FileShellApi | undefined;
   private readonly loading = new Set<string>();
+  private readonly source: ListenController<FileShellApi>;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly getApp: () => FileShellApi | undefined,
   ) {
-    host.addController(this);
+    this.source = new ListenController(host, getApp, { 'file-progress': this.onProgress });
   }
 
-  hostConnected(): void {
-    this.attach(this.getApp());
-  }
-
-  hostDisconnected(): void {
-    this.attach(undefined);
-  }
-
-  hostUpdate(): void {
-    const app = this.getApp();
-    if (app !== this.app) this.attach(app);
-  }
-
-  private attach(app: FileShellApi | undefined): void {
-    this.app?.removeEventListener('file-progress', this.onProgress);
-    this.app = app;
-    this.app?.addEventListener('file-progress', this.onProgress);
+  private get app(): FileShellApi | undefined {
+    return this.source.current;
   }
 
   private set(fileId: string, view: FileView): void {

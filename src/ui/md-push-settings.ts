@@ -1,5 +1,5 @@
 import { localized, msg, str } from '@lit/localize';
-import { LitElement, css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { baseStyles } from './styles.js';
@@ -7,27 +7,7 @@ import type { PushControls } from '../core/api.js';
 import type { PushStatus } from '../core/push-service.js';
 import { pushErrorText } from './core-text.js';
 import { formatNumber } from './format.js';
-
-/** Re-renders its host whenever the push controls report a change. */
-class PushStatusController implements ReactiveController {
-  private source: PushControls | undefined;
-  private readonly onChange = () => this.host.requestUpdate();
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
-  }
-  /** Follows `push` (call when the property changes). */
-  follow(push: PushControls | undefined): void {
-    this.source?.removeEventListener('change', this.onChange);
-    this.source = push;
-    push?.addEventListener('change', this.onChange);
-  }
-  hostDisconnected(): void {
-    this.source?.removeEventListener('change', this.onChange);
-  }
-  hostConnected(): void {
-    this.source?.addEventListener('change', this.onChange);
-  }
-}
+import { ListenController } from './listen.js';
 
 /** Opt-in switch for Web Push through the relays, with its state and errors (hosted by the settings screen). */
 @localized()
@@ -55,10 +35,11 @@ export class MdPushSettings extends LitElement {
 
   /** The app's push controls; nothing is rendered without them. */
   @property({ attribute: false }) push?: PushControls;
-  private readonly watcher = new PushStatusController(this);
 
-  override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('push')) this.watcher.follow(this.push);
+  constructor() {
+    super();
+    // Re-renders whenever the push controls report a change, while on the page.
+    new ListenController(this, () => this.push, { change: () => this.requestUpdate() });
   }
 
   private toggle(e: Event) {

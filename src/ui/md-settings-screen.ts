@@ -17,6 +17,7 @@ import './md-relay-settings.js';
 import './md-devices.js';
 import type { DevicesApi } from '../core/devices-api.js';
 import type { SaveRelaysDetail } from './md-relay-settings.js';
+import { ListenController } from './listen.js';
 
 /** Saves text as a download without any server round trip. */
 function downloadText(filename: string, text: string): void {
@@ -112,27 +113,13 @@ export class MdSettingsScreen extends LitElement {
   @state() private importError = '';
   @state() private notice = '';
   private readonly work = new BusyController(this);
-  private readonly onAppChange = () => this.requestUpdate();
-  private listening: ShellApi | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.listen(this.app);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.listen(undefined);
-  }
-
-  private listen(app: ShellApi | undefined): void {
-    this.listening?.removeEventListener('change', this.onAppChange);
-    this.listening = app;
-    app?.addEventListener('change', this.onAppChange);
+  constructor() {
+    super();
+    // Re-renders on the controller's changes (relays, preferences) while on the page.
+    new ListenController(this, () => this.app, { change: () => this.requestUpdate() });
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('app')) this.listen(this.app);
     if (changed.has('device') && this.device) void this.readDevice(this.device);
   }
 

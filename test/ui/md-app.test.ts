@@ -168,3 +168,41 @@ describe('md-app with a 10,000-message chat', () => {
     expect(deepActive()!.textContent).to.contain('Bob');
   });
 });
+
+describe('md-app: a closed chat', () => {
+  beforeEach(() => history.replaceState(null, '', location.pathname + location.search));
+  afterEach(() => document.body.replaceChildren());
+
+  // The phone e2e test lost an unread message about once in ten runs: a chat closed while its summary was
+  // loading listened again when the load finished, and its view, off the page, marked new messages read.
+  it('stops listening when closed mid-load, and marks nothing read that arrives afterwards', async () => {
+    const api = new FakeApi();
+    api.messages.set('c1', [makeMessage(1), makeMessage(2)]);
+    const el = await shell(api);
+    const view = await openFirstChat(el);
+    // The chat's summary reloads on 'channels' events; hold the next load until the chat is closed.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const get = api.getChannel.bind(api);
+    let loads = 0;
+    api.getChannel = async (id) => {
+      loads++;
+      if (loads === 1) await held;
+      return get(id);
+    };
+    api.dispatchEvent(new Event('channels'));
+    await until(() => loads === 1, 'a summary load under way');
+    view.shadowRoot!.querySelector<HTMLButtonElement>('button.back')!.click();
+    await until(() => !el.shadowRoot!.querySelector('md-chat-screen'), 'the chat closed');
+    release();
+    await new Promise((r) => setTimeout(r, 50));
+    const loadsAfterClose = loads;
+    // A message arrives in the closed chat.
+    api.channels = [makeChannel({ unread: 1 })];
+    api.emitMessages('c1', [makeMessage(3)]);
+    api.dispatchEvent(new Event('channels'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(loads, 'no summary reloads for a closed chat').to.equal(loadsAfterClose);
+    expect(api.calls.filter((c) => c.method === 'markRead')).to.deep.equal([]);
+  });
+});

@@ -109,6 +109,21 @@ describe('md-chat-view', () => {
     await until(() => marked === 'cx', 'mark-read');
   });
 
+  it('marks nothing read once taken off the page, even when it is still updated', async () => {
+    const el = await view();
+    let marked = 0;
+    el.addEventListener('mark-read', () => marked++);
+    el.channel = makeChannel({ id: 'cx' });
+    el.messages = [makeMessage(1)];
+    await el.updateComplete;
+    el.remove();
+    el.channel = makeChannel({ id: 'cx', unread: 1 });
+    el.messages = [makeMessage(1), makeMessage(3)];
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(marked).to.equal(0);
+  });
+
   it('renders file messages with the renderer the files feature provides, or name and size without one', async () => {
     const el = await view();
     el.channel = makeChannel();
