@@ -9,7 +9,7 @@
 //    GUN reading the same number of values of the same size, written while it was away). Goal ≥ 500 messages/s.
 import { writeFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { cleanup, launchBrowser, startRelay, type RelayProcess } from '../test/e2e/harness.js';
+import { cleanup, countDownloads, launchBrowser, startRelay, type RelayProcess } from '../test/e2e/harness.js';
 import { closeAllGuns, nodeGun } from '../test/e2e/gun-node.js';
 import { closeProfiles, connect, signedInProfile, type AppProfile, type ControllerLike } from './lib/app-session.js';
 import { gunPage } from './lib/browser.js';
@@ -65,33 +65,19 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 async function coldStart(context: BrowserContext, relay: RelayProcess, channelId: string): Promise<{ bytes: number; frames: number; interactiveMs: number; bySoul: Record<string, number> }> {
   for (const p of context.pages()) await p.close();
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  let bytes = 0;
-  let frames = 0;
   const bySoul: Record<string, number> = {};
-  cdp.on('Network.webSocketFrameReceived', (e: { response: { payloadData: string } }) => {
-    bytes += Buffer.byteLength(e.response.payloadData);
-    frames += 1;
-    for (const [soul, n] of soulsOf(e.response.payloadData)) bySoul[soul] = (bySoul[soul] ?? 0) + n;
-  });
-  // Catch-up also reads over the relays' HTTP history (src/relay/history-http.ts): those bytes count too.
-  const historyRequests = new Set<string>();
-  cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => {
-    if (new URL(e.request.url).pathname === '/history') historyRequests.add(e.requestId);
-  });
-  cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
-    if (!historyRequests.has(e.requestId)) return;
-    bytes += e.encodedDataLength;
-    bySoul['GET /history'] = (bySoul['GET /history'] ?? 0) + e.encodedDataLength;
+  const count = await countDownloads(context, page, (frame) => {
+    for (const [soul, n] of soulsOf(frame)) bySoul[soul] = (bySoul[soul] ?? 0) + n;
   });
   const t0 = Date.now();
   await page.goto(relay.url + '/', { waitUntil: 'commit' });
   await page.locator(`[data-testid="chat-item"][data-channel="${channelId}"]`).waitFor({ timeout: 60_000 });
   const interactiveMs = Date.now() - t0;
   await page.waitForTimeout(Math.max(0, WINDOW_MS - (Date.now() - t0)));
-  await cdp.detach();
-  return { bytes, frames, interactiveMs, bySoul: top(bySoul, 8) };
+  await count.detach();
+  // Catch-up also reads over the relays' HTTP history (src/relay/history-http.ts): those bytes count too.
+  if (count.history > 0) bySoul['GET /history'] = count.history;
+  return { bytes: count.ws + count.history, frames: count.frames, interactiveMs, bySoul: top(bySoul, 8) };
 }
 
 /** Splits a websocket frame's bytes by the node they carry (soul, with the user's key shortened), to show where start-up bytes go. */

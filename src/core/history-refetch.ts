@@ -6,6 +6,12 @@ import type { PageOlder } from './older-history.js';
 /** Envelopes read with a missing one: the older keys next to it, which are often missing too. */
 const REFETCH_PAGE = 100;
 
+/** Asks every relay at once; the answers of those that answered (a relay that fails or times out is left out). */
+async function fromEachRelay<T>(relays: () => readonly string[], ask: (relayUrl: string) => Promise<T>): Promise<T[]> {
+  const results = await Promise.allSettled(relays().map(ask));
+  return results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+}
+
 /**
  * The gap re-ask (core/gap-tracker.ts) over the relays' HTTP history endpoint: every relay at once is asked for the
  * missing key and the REFETCH_PAGE keys before it, and everything answered goes to the receive path like a GUN value
@@ -19,16 +25,15 @@ export function historyRefetch(relays: () => readonly string[], fallback: Refetc
   return async (authorPub, channelId, msgId, deliver) => {
     const soul = soulOf(authorPub, [APP_ROOT, 'c', channelId]);
     let found = false;
-    await Promise.allSettled(
-      relays().map(async (relayUrl) => {
-        // `before` is exclusive: the smallest key after msgId is msgId + a NUL-free lowest character.
-        const { entries } = await fetchHistory(relayUrl, soul, { before: msgId + '!', limit: REFETCH_PAGE, signal: AbortSignal.timeout(10_000) });
-        for (const e of entries) {
-          if (e.key === msgId) found = true;
-          deliver(e.value, e.key);
-        }
-      }),
-    );
+    await fromEachRelay(relays, async (relayUrl) => {
+      // `before` is exclusive, and message ids have one length (core/ids.ts): no key lies between msgId and
+      // msgId + '!', so the page ends with msgId itself.
+      const { entries } = await fetchHistory(relayUrl, soul, { before: msgId + '!', limit: REFETCH_PAGE, signal: AbortSignal.timeout(10_000) });
+      for (const e of entries) {
+        if (e.key === msgId) found = true;
+        deliver(e.value, e.key);
+      }
+    });
     if (!found) await fallback(authorPub, channelId, msgId, deliver);
   };
 }
@@ -44,14 +49,12 @@ const CATCH_UP_TIMEOUT_MS = 60_000;
  */
 export function historyCatchUp(relays: () => readonly string[]): CatchUp {
   return async (soul, after, deliver) => {
-    const results = await Promise.allSettled(
-      relays().map((relayUrl) =>
-        readAfter(relayUrl, soul, after, (entries) => {
-          for (const e of entries) deliver(e.key, e.value);
-        }, AbortSignal.timeout(CATCH_UP_TIMEOUT_MS)),
-      ),
+    const answered = await fromEachRelay(relays, (relayUrl) =>
+      readAfter(relayUrl, soul, after, (entries) => {
+        for (const e of entries) deliver(e.key, e.value);
+      }, AbortSignal.timeout(CATCH_UP_TIMEOUT_MS)),
     );
-    return results.some((r) => r.status === 'fulfilled');
+    return answered.length > 0;
   };
 }
 
@@ -61,8 +64,7 @@ export function historyCatchUp(relays: () => readonly string[]): CatchUp {
  */
 export function historyPage(relays: () => readonly string[]): PageOlder {
   return async (soul, before, limit) => {
-    const results = await Promise.allSettled(relays().map((relayUrl) => fetchHistory(relayUrl, soul, { before, limit, signal: AbortSignal.timeout(CATCH_UP_TIMEOUT_MS) })));
-    const pages = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const pages = await fromEachRelay(relays, (relayUrl) => fetchHistory(relayUrl, soul, { before, limit, signal: AbortSignal.timeout(CATCH_UP_TIMEOUT_MS) }));
     if (pages.length === 0) return undefined;
     const byKey = new Map<string, unknown>();
     for (const p of pages) for (const e of p.entries) if (!byKey.has(e.key)) byKey.set(e.key, e.value);

@@ -140,3 +140,38 @@ export async function serviceWorkerRegistrationId(context: BrowserContext, page:
     void cdp.send('ServiceWorker.enable');
   });
 }
+
+/** What a page downloaded from the relays, counted by `countDownloads`. */
+export interface DownloadCount {
+  /** Bytes of websocket frames received (GUN). */
+  ws: number;
+  /** Websocket frames received. */
+  frames: number;
+  /** Bytes of `GET /history` responses (the relays' HTTP history), headers included. */
+  history: number;
+  /** Stops counting. */
+  detach(): Promise<void>;
+}
+
+/**
+ * Counts what `page` receives from the relays from now on, over CDP (Network domain): GUN's websocket frames, each
+ * also handed to `onFrame`, and the HTTP history reads. Shared by the start-up test and bench/startup.ts.
+ */
+export async function countDownloads(context: BrowserContext, page: Page, onFrame: (payload: string) => void = () => undefined): Promise<DownloadCount> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const historyRequests = new Set<string>();
+  const count: DownloadCount = { ws: 0, frames: 0, history: 0, detach: () => cdp.detach() };
+  cdp.on('Network.webSocketFrameReceived', (e: { response: { payloadData: string } }) => {
+    count.ws += Buffer.byteLength(e.response.payloadData);
+    count.frames += 1;
+    onFrame(e.response.payloadData);
+  });
+  cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => {
+    if (new URL(e.request.url).pathname === '/history') historyRequests.add(e.requestId);
+  });
+  cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
+    if (historyRequests.has(e.requestId)) count.history += e.encodedDataLength;
+  });
+  return count;
+}

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { cleanup, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
+import { cleanup, countDownloads, launchBrowser, newProfile, onboard, openApp, startRelay, type RelayProcess } from './harness.js';
 import { WAIT, acceptInvite, chatItem, createInvite, openSkewed, send, waitForMessage, waitUntil } from './chat-helpers.js';
 
 const ALICE = 'Alice Startup';
@@ -40,20 +40,9 @@ const savedCursor = (page: Page, alicePub: string) =>
 async function openCounting(ctx: BrowserContext, opts: { noHistory?: boolean } = {}): Promise<{ page: Page; bytes: () => number; history: () => number }> {
   const page = await ctx.newPage();
   if (opts.noHistory) await page.route((url) => url.pathname === '/history', (route) => route.abort('connectionrefused'));
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send('Network.enable');
-  let bytes = 0;
-  let history = 0;
-  const historyIds = new Set<string>();
-  cdp.on('Network.webSocketFrameReceived', (e: { response: { payloadData: string } }) => (bytes += Buffer.byteLength(e.response.payloadData)));
-  cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => {
-    if (new URL(e.request.url).pathname === '/history') historyIds.add(e.requestId);
-  });
-  cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
-    if (historyIds.has(e.requestId)) history += e.encodedDataLength;
-  });
+  const count = await countDownloads(ctx, page);
   await page.goto(relay.url + '/');
-  return { page, bytes: () => bytes, history: () => history };
+  return { page, bytes: () => count.ws, history: () => count.history };
 }
 
 const pubOf = (page: Page) => page.evaluate(async () => ((await (document.querySelector('md-app') as unknown as { app: { session(): Promise<{ identity: { pair: { pub: string } } }> } }).app.session()).identity.pair.pub));
