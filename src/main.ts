@@ -7,7 +7,7 @@ import { BUILD_DEFAULT_RELAYS } from './core/build-config.js';
 import { parseRoute } from './ui/router.js';
 import './ui/md-app.js';
 import { applyLocale, localeFor } from './ui/i18n.js';
-import { notificationWords } from './ui/core-text.js';
+import { notificationWords, storedNotificationWords } from './ui/core-text.js';
 
 async function registerServiceWorker(shell: HTMLElementTagNameMap['md-app']): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
@@ -42,6 +42,13 @@ async function start(): Promise<void> {
   void registerServiceWorker(shell).catch((err: unknown) => console.warn('Service worker registration failed', err));
   const app = await Meshdrop.open({ defaultRelays: [sameOriginRelay(window.location), ...BUILD_DEFAULT_RELAYS] });
   shell.app = app;
+  // The service worker shows push notifications while no page is open: it uses the words of the page's language,
+  // stored now and again whenever the language changes (lit-localize says 'ready' once a locale is in place).
+  const keepWords = () => void app.setNotificationWords(storedNotificationWords()).catch((err: unknown) => console.warn('could not store the notification words', err));
+  window.addEventListener('lit-localize-status', (e) => {
+    if (e.detail.status === 'ready') keepWords();
+  });
+  keepWords();
   new Notifier(app, device, {
     openChatId: () => {
       const route = parseRoute(window.location.hash);

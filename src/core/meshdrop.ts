@@ -20,6 +20,7 @@ import { NameBook, toChannelSummary, toContactView, toMessageView } from './view
 import { listContacts } from '../store/contacts-store.js';
 import { getChannel, listChannels, updateChannel } from '../store/channels-store.js';
 import { DEFAULT_PREFERENCES, PREFERENCES_SETTING, readPreferences, type Preferences } from './preferences.js';
+import { NOTIFICATION_WORDS_SETTING, type StoredNotificationWords } from './notifier.js';
 import { latestMessage } from '../store/messages-store.js';
 import type { ChannelRecord, FileMeta, MessageRecord } from '../store/schema.js';
 import { FileService, type PendingShare } from './file-service.js';
@@ -383,6 +384,15 @@ export class Meshdrop extends EventTarget implements MeshdropApi, DevicesApi {
   /** This device's preferences (notification previews, theme, dismissed warnings). */
   get preferences(): Preferences {
     return this.prefs;
+  }
+
+  /**
+   * Keeps the page's notification words (its UI language) for the service worker, which shows push notifications
+   * while no page is open and has no language of its own (sw/push-preview.ts).
+   */
+  async setNotificationWords(words: StoredNotificationWords): Promise<void> {
+    const { newMessageIn, openToRead, sentFile, sentMessage } = words;
+    await setSetting(this.db, NOTIFICATION_WORDS_SETTING, { newMessageIn, openToRead, sentFile, sentMessage });
   }
 
   /** Changes and stores some preferences; emits 'change'. */

@@ -37,13 +37,61 @@ export interface PushFallbackWords {
 }
 
 /**
- * The English push fallback. The service worker shows it (it has no page, so no UI language: English, like the
- * other words in this table when no page hands over its own).
+ * The English push fallback: what the service worker shows until a page of the app has stored its own language's
+ * words (see StoredNotificationWords), like the other words in this table when no page hands over its own.
  */
 export const ENGLISH_PUSH_FALLBACK_WORDS: PushFallbackWords = {
   title: (chat) => `New message in ${chat}`,
   body: 'Open Meshdrop to read it.',
 };
+
+/** The device-local setting where the page keeps its notification words for the service worker (push-preview.ts). */
+export const NOTIFICATION_WORDS_SETTING = 'notification-words';
+
+/**
+ * Notification words as the page stores them for the service worker, which has no UI language of its own:
+ * templates in the page's language, `{chat}` and `{author}` standing for the names.
+ */
+export interface StoredNotificationWords {
+  newMessageIn: string;
+  openToRead: string;
+  sentFile: string;
+  sentMessage: string;
+}
+
+/** The longest stored template taken (the words are short; anything longer is not the page's). */
+const MAX_WORDS_CHARS = 200;
+
+/** A stored template with exactly one `slot`, or undefined. */
+function template(v: unknown, slot: string): string | undefined {
+  if (typeof v !== 'string' || v.length > MAX_WORDS_CHARS || (slot && v.split(slot).length !== 2)) return undefined;
+  return v;
+}
+
+/** `t` with `slot` replaced by `value` (split/join: a name with `$` in it stays as it is). */
+const fill = (t: string, slot: string, value: string) => t.split(slot).join(value);
+
+/**
+ * The words a stored record gives (the service worker's side): each one that is missing or malformed is English.
+ * The record is this device's own (written by the page), but a torn or older value must not leave a blank.
+ */
+export function readNotificationWords(stored: unknown): { notify: NotificationWords; push: PushFallbackWords } {
+  const r = (stored && typeof stored === 'object' ? stored : {}) as Partial<Record<keyof StoredNotificationWords, unknown>>;
+  const newMessageIn = template(r.newMessageIn, '{chat}');
+  const openToRead = template(r.openToRead, '');
+  const sentFile = template(r.sentFile, '{author}');
+  const sentMessage = template(r.sentMessage, '{author}');
+  return {
+    notify: {
+      sentFile: sentFile ? (author) => fill(sentFile, '{author}', author) : ENGLISH_NOTIFICATION_WORDS.sentFile,
+      sentMessage: sentMessage ? (author) => fill(sentMessage, '{author}', author) : ENGLISH_NOTIFICATION_WORDS.sentMessage,
+    },
+    push: {
+      title: newMessageIn ? (chat) => fill(newMessageIn, '{chat}', chat) : ENGLISH_PUSH_FALLBACK_WORDS.title,
+      body: openToRead?.trim() ? openToRead : ENGLISH_PUSH_FALLBACK_WORDS.body,
+    },
+  };
+}
 
 /** A notification to show. */
 export interface NotificationPlan {

@@ -6,7 +6,8 @@
  * is shown the way the open app's notifier would show it (core/notifier.ts notificationFor: sender and preview, or
  * only the sender when previews are hidden; nothing for own messages, muted or closed chats). Reactions, edits,
  * deletions and system lines never notify. If no relay answers in time or an envelope does not verify, the
- * notification falls back to "New message in <chat>": never an error, never a blank, never unverified text.
+ * notification falls back to "New message in <chat>": never an error, never a blank, never unverified text. The
+ * words are those of the app's language, stored by its page (core/notifier.ts StoredNotificationWords).
  *
  * Nothing is written to IndexedDB here: the app stores a received message together with its channel's unread count,
  * its delivery receipt and any reaction that arrived before it (chat-service.ts); storing it from the worker would
@@ -19,7 +20,7 @@ import type { ChannelRecord, ContactRecord, IdentityRecord, MessageRecord } from
 import type { ChannelSummary } from '../core/api.js';
 import { openEnvelope } from '../core/envelope.js';
 import { isMessageId } from '../core/ids.js';
-import { notificationFor, pushFallbackFor, type NotificationPlan } from '../core/notifier.js';
+import { NOTIFICATION_WORDS_SETTING, notificationFor, pushFallbackFor, readNotificationWords, type NotificationPlan } from '../core/notifier.js';
 import { PREFERENCES_SETTING, readPreferences, type Preferences } from '../core/preferences.js';
 import { memberMessageSoul } from '../core/push-service.js';
 import { isChatInner, receivedRecord } from '../core/received.js';
@@ -42,6 +43,8 @@ interface LocalChat {
   me: IdentityRecord;
   contacts: ContactRecord[];
   prefs: Preferences;
+  /** The words of the app's language, as its page last stored them (English before that). */
+  words: ReturnType<typeof readNotificationWords>;
   relays: string[];
   /** Newest message id stored for the chat (history is read after it). */
   after: string | undefined;
@@ -50,16 +53,17 @@ interface LocalChat {
 async function readLocal(channelId: string, defaultRelays: readonly string[]): Promise<LocalChat | undefined> {
   const db = await openMeshdropDB();
   try {
-    const [channel, me, contacts, prefs, relays, latest] = await Promise.all([
+    const [channel, me, contacts, prefs, words, relays, latest] = await Promise.all([
       db.get('channels', channelId),
       loadIdentity(db),
       db.getAll('contacts'),
       db.get('settings', PREFERENCES_SETTING),
+      db.get('settings', NOTIFICATION_WORDS_SETTING),
       db.get('settings', RELAYS_SETTING),
       latestMessage(db, channelId),
     ]);
     if (!channel || !me) return undefined;
-    return { channel, me, contacts, prefs: readPreferences(prefs), relays: relaysInUse(relays, defaultRelays), after: latest?.id };
+    return { channel, me, contacts, prefs: readPreferences(prefs), words: readNotificationWords(words), relays: relaysInUse(relays, defaultRelays), after: latest?.id };
   } finally {
     db.close();
   }
@@ -101,7 +105,7 @@ export async function planPushNotification(channelId: string, defaultRelays: rea
   if (!chat || chat.channel.closed || chat.channel.muted) return null;
   const names = new NameBook(chat.me, chat.contacts);
   const summary = toChannelSummary(chat.channel, chat.me, names, undefined);
-  const fallback = pushFallbackFor(channelId, summary.title);
+  const fallback = pushFallbackFor(channelId, summary.title, chat.words.push);
   // A hard limit on top of the fetch's own: whatever happens, the notification shows within the push event.
   let hardTimer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<NotificationPlan>((ok) => (hardTimer = setTimeout(() => ok(fallback), fetchMs + PREVIEW_OPEN_MS)));
@@ -149,6 +153,7 @@ async function readPreview(chat: LocalChat, names: NameBook, summary: ChannelSum
     focused: false,
     hidePreviews: chat.prefs.hidePreviews,
     since: 0,
+    words: chat.words.notify,
   });
   return plan && { ...plan, messageId: newest.id };
 }

@@ -5,7 +5,7 @@ import type { LinkErrorCode } from '../core/device-link.js';
 import { REFUSAL_WORDS, type RefusalCode } from '../sync/relay-refusals.js';
 import { DELETED_PREVIEW } from '../core/views.js';
 import type { PushErrorCode } from '../core/push-service.js';
-import type { NotificationWords } from '../core/notifier.js';
+import type { NotificationWords, StoredNotificationWords } from '../core/notifier.js';
 
 /** A device-link problem, by code. */
 export function linkErrorText(code: LinkErrorCode): string {
@@ -266,3 +266,17 @@ export const notificationWords: NotificationWords = {
   sentFile: (author) => msg(str`${author} sent a file`),
   sentMessage: (author) => msg(str`${author} sent a message`),
 };
+
+/**
+ * The notification words of the active language as templates for the service worker (push notifications while no
+ * page is open; stored by the controller, read in sw/push-preview.ts).
+ */
+export function storedNotificationWords(): StoredNotificationWords {
+  const chat = '{chat}';
+  return {
+    newMessageIn: msg(str`New message in ${chat}`),
+    openToRead: msg('Open Meshdrop to read it.'),
+    sentFile: notificationWords.sentFile('{author}'),
+    sentMessage: notificationWords.sentMessage('{author}'),
+  };
+}

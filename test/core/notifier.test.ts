@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { ChannelSummary, MessageView } from '../../src/core/api.js';
 import type { DeviceApi, NotifyPermission } from '../../src/core/device.js';
-import { Notifier, chatUrl, notificationFor, notificationTag, pushFallbackFor, type NotifyContext } from '../../src/core/notifier.js';
+import { Notifier, chatUrl, notificationFor, notificationTag, pushFallbackFor, readNotificationWords, type NotifyContext } from '../../src/core/notifier.js';
 
 const NOW = 1_700_000_100_000;
 
@@ -135,5 +135,26 @@ describe('push fallback', () => {
     expect(plan.options.tag).to.equal(notificationTag('c1'));
     expect(plan.options.renotify).to.equal(true);
     expect(plan.options.data).to.deep.equal({ channelId: 'c1', url: chatUrl('c1') });
+  });
+
+  it("uses the words the page stored in its language, names taken literally; anything malformed is English", () => {
+    const de = readNotificationWords({ newMessageIn: 'Neue Nachricht in {chat}', openToRead: 'Öffne Meshdrop.', sentFile: '{author} hat eine Datei gesendet', sentMessage: '{author} hat geschrieben' });
+    const plan = pushFallbackFor('c1', 'Ann $& {author}', de.push);
+    expect([plan.title, plan.options.body]).to.deep.equal(['Neue Nachricht in Ann $& {author}', 'Öffne Meshdrop.']);
+    expect(de.notify.sentMessage('Bob $1')).to.equal('Bob $1 hat geschrieben');
+    expect(de.notify.sentFile('Bob')).to.equal('Bob hat eine Datei gesendet');
+    const english = { title: 'New message in Ann', body: 'Open Meshdrop to read it.', file: 'Bob sent a file', message: 'Bob sent a message' };
+    for (const stored of [
+      undefined,
+      null,
+      'Neue Nachricht',
+      {},
+      { newMessageIn: 'Neue Nachricht', openToRead: ' ', sentFile: 'Datei', sentMessage: 42 },
+      { newMessageIn: '{chat} {chat}', openToRead: 'x'.repeat(201), sentFile: '{author}{author}', sentMessage: '{chat} schrieb' },
+    ]) {
+      const w = readNotificationWords(stored);
+      const p = pushFallbackFor('c1', 'Ann', w.push);
+      expect({ title: p.title, body: p.options.body, file: w.notify.sentFile('Bob'), message: w.notify.sentMessage('Bob') }, JSON.stringify(stored)).to.deep.equal(english);
+    }
   });
 });

@@ -2,6 +2,7 @@
 // (GET /history) and opens it with the app's own code, so the notification shows "Ann: hello from A"; with previews
 // hidden in B's settings it names only the sender; a relay that is down, or one that answers with a forged envelope
 // (encrypted with the real chat key but not signed by A), gives "New message in Ann" and never the forged text.
+// The worker speaks the app's language (German after B chooses it), though no page of the app is open.
 import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -116,7 +117,32 @@ async function setSetting(b: BrowserContext, key: string, value: unknown): Promi
   );
 }
 
-it('a push shows the sender and text of the message read from the relay, only the sender with previews hidden, and "New message in <chat>" when the relay is down or forges', async () => {
+/** Waits until B's settings record `key` has `field` equal to `value`, read from the worker (what it will read). */
+async function waitForSetting(b: BrowserContext, key: string, field: string, value: unknown): Promise<void> {
+  const worker = await workerOf(b);
+  await worker.evaluate(
+    async ({ key, field, value }) => {
+      const until = Date.now() + 20_000;
+      while (Date.now() < until) {
+        const db = await new Promise<IDBDatabase>((ok) => {
+          const req = indexedDB.open('meshdrop');
+          req.onsuccess = () => ok(req.result);
+        });
+        const record = await new Promise<Record<string, unknown> | undefined>((ok) => {
+          const req = db.transaction('settings').objectStore('settings').get(key);
+          req.onsuccess = () => ok(req.result as never);
+        });
+        db.close();
+        if (record?.[field] === value) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`setting ${key}.${field} was not saved`);
+    },
+    { key, field, value },
+  );
+}
+
+it('a push shows the sender and text of the message read from the relay, only the sender with previews hidden, and "New message in <chat>" when the relay is down or forges, in the app\'s language', async () => {
   const a = await newProfile(browser);
   const b = await newProfile(browser);
   await b.grantPermissions(['notifications'], { origin: relay.url });
@@ -224,24 +250,7 @@ it('a push shows the sender and text of the message read from the relay, only th
   const again = await openApp(b, relay);
   await again.getByRole('button', { name: /^Settings/ }).click();
   await again.getByTestId('hide-previews').check();
-  const worker = await workerOf(b);
-  await worker.evaluate(async () => {
-    const until = Date.now() + 20_000;
-    while (Date.now() < until) {
-      const db = await new Promise<IDBDatabase>((ok) => {
-        const req = indexedDB.open('meshdrop');
-        req.onsuccess = () => ok(req.result);
-      });
-      const prefs = await new Promise<{ hidePreviews?: boolean } | undefined>((ok) => {
-        const req = db.transaction('settings').objectStore('settings').get('preferences');
-        req.onsuccess = () => ok(req.result as never);
-      });
-      db.close();
-      if (prefs?.hidePreviews === true) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('the preference was not saved');
-  });
+  await waitForSetting(b, 'preferences', 'hidePreviews', true);
   await again.close();
   const before = pushService.pushesTo(subscription.endpoint).length;
   await relayGetsOneMore(() => send(pageA, 'second secret'));
@@ -249,5 +258,19 @@ it('a push shows the sender and text of the message read from the relay, only th
   const hidden = await pushAndRead(b, cdp, registrationId, pushService.pushesTo(subscription.endpoint).at(-1)!.payload, tag);
   assert.deepEqual(hidden, { title: 'Ann', body: 'Ann sent a message' });
   assert.ok(!hidden.body.includes('second secret'));
+
+  // 5. B switches the app to German (then closes it): the worker, which has no page, speaks German too.
+  const german = await openApp(b, relay);
+  await german.getByRole('button', { name: /^Settings/ }).click();
+  await german.getByTestId('language').selectOption('de');
+  await waitForSetting(b, 'notification-words', 'sentMessage', '{author} hat eine Nachricht gesendet');
+  await german.close();
+  const count = pushService.pushesTo(subscription.endpoint).length;
+  await relayGetsOneMore(() => send(pageA, 'third secret'));
+  await pushService.waitFor(() => pushService.pushesTo(subscription.endpoint).length > count, 30_000);
+  const push3 = pushService.pushesTo(subscription.endpoint).at(-1)!.payload;
+  assert.deepEqual(await pushAndRead(b, cdp, registrationId, push3, tag), { title: 'Ann', body: 'Ann hat eine Nachricht gesendet' });
+  await setSetting(b, 'relays', [`${down.url}/gun`]);
+  assert.deepEqual(await pushAndRead(b, cdp, registrationId, push3, tag), { title: 'Neue Nachricht in Ann', body: 'Öffne Meshdrop, um sie zu lesen.' });
   await Promise.all([a.close(), b.close()]);
 });

@@ -11,8 +11,8 @@ import { normaliseRelayList, normaliseRelayUrl } from '../../src/core/relays.js'
 import { checkFileSizes } from '../../src/core/files.js';
 import { LinkError, LINK_MESSAGES } from '../../src/core/device-link.js';
 import { REFUSAL_WORDS } from '../../src/sync/relay-refusals.js';
-import { failReasonText, fileErrorText, notificationWords } from '../../src/ui/core-text.js';
-import { notificationFor } from '../../src/core/notifier.js';
+import { failReasonText, fileErrorText, notificationWords, storedNotificationWords } from '../../src/ui/core-text.js';
+import { notificationFor, pushFallbackFor, readNotificationWords } from '../../src/core/notifier.js';
 import { BLOB_ERROR_TEXT } from '../../src/core/file-service.js';
 import type { MdApp } from '../../src/ui/md-app.js';
 import { STEPS, WalkApi, deep, fragments, openApp, openOnboarding, settle, visit, type Fragment } from './screen-walk.js';
@@ -159,7 +159,13 @@ describe('languages', () => {
     const incoming = api.messages.get('c1')![0]!;
     const ctx = { permission: 'granted' as const, openChatId: '', focused: false, hidePreviews: true, since: 0, words: notificationWords };
     expect(notificationFor(incoming, api.channels[0], ctx)?.options.body).to.equal('Βασίλης hat eine Nachricht gesendet');
+    // The same words as the page stores them for the service worker (push while no page is open).
+    const stored = readNotificationWords(storedNotificationWords());
+    expect(notificationFor(incoming, api.channels[0], { ...ctx, words: stored.notify })?.options.body).to.equal('Βασίλης hat eine Nachricht gesendet');
+    const fallback = pushFallbackFor('c1', 'Βασίλης', stored.push);
+    expect([fallback.title, fallback.options.body]).to.deep.equal(['Neue Nachricht in Βασίλης', 'Öffne Meshdrop, um sie zu lesen.']);
     await applyLocale('en');
+    expect(pushFallbackFor('c1', 'Ann', readNotificationWords(storedNotificationWords()).push).title).to.equal('New message in Ann');
     expect(notificationFor(incoming, api.channels[0], ctx)?.options.body).to.equal('Βασίλης sent a message');
     for (const err of errors) expect(messageOf(err)).to.equal((err as Error).message);
   });
