@@ -18,7 +18,7 @@ export const USAGE = `Usage: meshdrop-relay [options]
   --routing MODE     "subscribed" (default): send each write only to peers that asked for it and to other
                      relays; "broadcast": GUN's default, every write to every peer (env MESHDROP_ROUTING)
   --rate N           messages per second one client may send, bursts of 5×N (default 200, 0 = no limit;
-                     links from other relays are exempt) (env MESHDROP_RATE)
+                     links with the relays in --peers are exempt) (env MESHDROP_RATE)
   --max-disk SIZE    total size of the data folder (graph + blobs), e.g. 200MB, 50GB; when full, new writes
                      are refused with "relay full" (default 10GB, 0 = only the disk's free space) (env MESHDROP_MAX_DISK)
   --quota-day SIZE   bytes one signing key or one connection may write per UTC day (default 100MB, 0 = no

@@ -277,7 +277,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const peerKind = (p: unknown) => (Boolean((p as GuardedPeer)?.url) || Boolean((p as GuardedPeer)?.wire?.meshdropRelay) ? 'relay' : 'client');
   if (root.opt.mesh) countMessagesIn(root.opt.mesh as unknown as Parameters<typeof countMessagesIn>[0], peerKind);
   const rate = options.ratePerClient ?? DEFAULT_RATE_PER_CLIENT;
-  const throttle: ThrottleStats = rate > 0 && root.opt.mesh ? installThrottle(root.opt.mesh, rate) : { dropped: 0 };
+  const throttle: ThrottleStats = rate > 0 && root.opt.mesh ? installThrottle(root.opt.mesh, rate, trustedLink) : { dropped: 0 };
   if (root.opt.mesh) countBytesIn(root.opt.mesh as unknown as Parameters<typeof countBytesIn>[0], peerKind);
 
   // Listeners added after creation run after the store's own, and only for puts that passed SEA's checks.

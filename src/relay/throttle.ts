@@ -1,6 +1,9 @@
 /**
  * Per-connection rate limit on incoming GUN messages (token bucket), so one client flooding junk cannot fill the
- * relay's single event loop and delay everyone else. Links to other relays are exempt: they carry many users.
+ * relay's single event loop and delay everyone else. Links to the relay's configured peers are exempt (they carry
+ * many users); which links those are is the caller's to say (relay.ts: dialed by this relay, or a link that says it
+ * is a relay's and comes from an address a --peers entry resolves to). A bare claim is not enough: any client could
+ * add it to its URL and flood unthrottled.
  * Messages over budget are dropped unanswered; an honest client's outbox retries them (no ack = not sent).
  */
 
@@ -19,14 +22,13 @@ export interface ThrottleStats {
   dropped: number;
 }
 
-const exempt = (peer: ThrottledPeer | undefined) => !peer || Boolean(peer.url) || Boolean(peer.wire?.meshdropRelay);
-
 /**
  * Wraps GUN's frame handler `mesh.hear` and per-message handler `mesh.hear.one`: `perSecond` messages per second
  * sustained, `burst` at once. A peer over budget goes into debt (down to -burst); while in debt its whole frames
  * are dropped before GUN parses them, so a flood costs the relay little more than reading the socket.
  */
-export function installThrottle(mesh: { hear: Hear }, perSecond: number, burst = perSecond * 5): ThrottleStats {
+export function installThrottle(mesh: { hear: Hear }, perSecond: number, trusted: (peer: ThrottledPeer) => boolean, burst = perSecond * 5): ThrottleStats {
+  const exempt = (peer: ThrottledPeer | undefined) => !peer || trusted(peer);
   const stats: ThrottleStats = { dropped: 0 };
   const refill = (peer: ThrottledPeer) => {
     const now = Date.now();

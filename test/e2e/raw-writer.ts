@@ -73,6 +73,12 @@ export class RawGunWriter {
     return this.put(`#md1f${fileId}`, key, value, timeoutMs);
   }
 
+  /** Sends `n` small GUN gets of random souls as fast as the socket takes them (no acks awaited): a message flood. */
+  async flood(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) this.ws.send(JSON.stringify({ '#': `flood${i}x${Math.random().toString(36).slice(2)}`, get: { '#': `junk${i}` } }));
+    await new Promise<void>((ok) => this.ws.send('[]', () => ok()));
+  }
+
   get open(): boolean {
     return this.ws.readyState === WebSocket.OPEN;
   }

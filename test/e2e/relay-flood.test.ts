@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { after, describe, it } from 'node:test';
 import { cleanup, startRelay } from './harness.js';
 import { closeAllGuns } from './gun-node.js';
+import { RawGunWriter } from './raw-writer.js';
 import { measureFlood } from '../../bench/lib/flood.js';
 import { round } from '../../bench/lib/stats.js';
 
@@ -31,5 +32,18 @@ describe('relay under a junk flood', { timeout: 120_000 }, () => {
     const end = await health();
     assert.equal(end.ok, true);
     console.log(`  relay dropped ${end.dropped} of the hostile client's messages (per-client rate limit), ${r.droppedDuringHonest} while honest messages went out`);
+  });
+
+  it('a client that claims to be a relay link (?meshdrop-relay=1) is rate-limited like any client', async () => {
+    // The relay has a configured peer (a closed port on another loopback address); the claim comes from 127.0.0.1.
+    const relay = await startRelay({ peers: ['http://127.0.0.2:1/gun'], extraArgs: ['--no-app', '--rate', '20'] });
+    const dropped = async () => ((await (await fetch(`${relay.url}/health`)).json()) as { dropped: number }).dropped;
+    const liar = await RawGunWriter.open(`${relay.gunUrl}?meshdrop-relay=1`);
+    await liar.flood(1000);
+    // 1,000 messages against a budget of 100 at once and 20 per second: most are dropped, and the relay still answers.
+    const end = Date.now() + 20_000;
+    while ((await dropped()) < 500 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    liar.close();
+    assert.ok((await dropped()) >= 500, `a self-declared relay link was not rate-limited (${await dropped()} of 1,000 dropped)`);
   });
 });
