@@ -153,3 +153,35 @@ test('a file past the relay\'s retention is reported to the receiver as expired'
   await carol.close();
   await dave.close();
 });
+
+test('each chunk is kept by two of the sender\'s relays: the file still arrives after the relay that took it first is gone', async () => {
+  // Two relays that are not meshed. Erin uses both (first the one that serves her app); Finn only the second.
+  const first = await startRelay();
+  const second = await startRelay();
+  const erin = await newProfile(browser);
+  const finn = await newProfile(browser);
+  const e = await openApp(erin, first);
+  let f = await openApp(finn, second);
+  await onboard(e, 'Erin Copies');
+  await onboard(f, 'Finn Copies');
+  await e.getByRole('button', { name: /^Settings/ }).click();
+  await e.getByLabel('Relay address').fill(`ws://127.0.0.1:${second.port}`);
+  await e.getByRole('button', { name: 'Add relay' }).click();
+  await Promise.all([e.waitForEvent('load'), e.getByRole('button', { name: 'Save and reconnect' }).click()]);
+  await e.getByText('Connected to 2 relays').waitFor({ timeout: 30_000 });
+  await acceptInvite(f, await createInvite(e));
+  await openChat(f, 'Erin Copies');
+  await openChat(e, 'Finn Copies');
+  await f.close();
+  // 9 MiB: 3 chunks of 4 MiB.
+  const sent = await dropGenerated(e, 'two-copies.bin', 9 * MiB);
+  await waitForFileStatus(e, 'two-copies.bin', 'sent', LONG);
+  assert.equal((await blobFiles(first)).length, 3, 'the first relay keeps every chunk');
+  assert.equal((await blobFiles(second)).length, 3, 'the second relay keeps every chunk too');
+  await first.kill();
+  f = await openAs(finn, second, 'Finn Copies', 'Erin Copies');
+  await waitForFileStatus(f, 'two-copies.bin', 'complete', LONG);
+  assert.equal(await storedHash(f, 'two-copies.bin'), sent);
+  await erin.close();
+  await finn.close();
+});
