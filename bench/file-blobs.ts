@@ -12,11 +12,13 @@ const recordIt = args.includes('--record');
 const sizes = (args.find((a) => !a.startsWith('--')) ?? '10,100,1024').split(',').map(Number);
 const loadAverage = loadavg();
 const relay = await startRelay();
+// A second relay, not meshed with the first: the sender's extra copies (src/sync/blob-network.ts) go there.
+const second = await startRelay({ extraArgs: ['--no-app'] });
 const browser = await launchBrowser();
 try {
   const crypto = await cryptoBaseline(browser, relay.url);
   console.log(JSON.stringify({ crypto }));
-  const runs = await fileBlobThroughput(browser, relay, sizes);
+  const runs = await fileBlobThroughput(browser, relay, sizes, second);
   const record: FileBlobsRecord = { at: new Date().toISOString(), command: `node --import tsx bench/file-blobs.ts ${args.join(' ')}`.trim(), loadAverage, crypto, runs };
   console.log(fileBlobsMarkdown(record).join('\n'));
   if (recordIt) writeFileSync(fileURLToPath(new URL('./file-blobs-record.json', import.meta.url)), JSON.stringify(record, null, 2) + '\n');
