@@ -31,6 +31,20 @@ interface PendingSend {
   reject(reason: unknown): void;
 }
 
+/** The chat `channelId`, if messages can be sent in it (and changes made to its messages). */
+export async function openChannel(db: MeshdropDatabase, channelId: string): Promise<ChannelRecord> {
+  const channel = await getChannel(db, channelId);
+  if (!channel) throw new ChatError('This chat does not exist on this device.');
+  if (channel.closed) throw new ChatError('This chat is closed: you are no longer a member.');
+  return channel;
+}
+
+/** Throws the user's reason when `text` cannot be a message's text (empty, or too long). */
+export function checkText(text: string): void {
+  if (!text.trim()) throw new ChatError('Type a message first.');
+  if (text.length > MAX_TEXT_CHARS) throw new ChatError(`Messages can be at most ${MAX_TEXT_CHARS} characters (this one has ${text.length}).`);
+}
+
 /** The time part of a message id (base-36 ms), 0 for none. */
 export const idTime = (id: string | undefined): number => (id ? parseInt(id.slice(0, 9), 36) || 0 : 0);
 
@@ -66,46 +80,32 @@ export class ChatSender {
     private readonly seen: Set<string>,
   ) {}
 
-  /** The chat `channelId`, if messages can be sent in it. */
-  async openChannel(channelId: string): Promise<ChannelRecord> {
-    const channel = await getChannel(this.db, channelId);
-    if (!channel) throw new ChatError('This chat does not exist on this device.');
-    if (channel.closed) throw new ChatError('This chat is closed: you are no longer a member.');
-    return channel;
-  }
-
   async sendText(channelId: string, text: string): Promise<MessageRecord> {
-    if (!text.trim()) throw new ChatError('Type a message first.');
-    if (text.length > MAX_TEXT_CHARS) {
-      throw new ChatError(`Messages can be at most ${MAX_TEXT_CHARS} characters (this one has ${text.length}).`);
-    }
-    const record = await this.send(await this.openChannel(channelId), { kind: 'text', body: text });
+    checkText(text);
+    const record = await this.send(await openChannel(this.db, channelId), { kind: 'text', body: text });
     if (!('status' in record)) throw new ChatError('The message could not be stored.');
     return record;
   }
 
   /** For the file service: announces a file (its chunks are written separately) as a message of kind 'file'. */
   async sendFileMessage(channelId: string, file: FileMeta): Promise<MessageRecord> {
-    const record = await this.send(await this.openChannel(channelId), { kind: 'file', body: file });
+    const record = await this.send(await openChannel(this.db, channelId), { kind: 'file', body: file });
     if (!('status' in record)) throw new ChatError('The file message could not be stored.');
     return record;
   }
 
   /** Sends a text that answers message `to` of the same chat. */
   async sendReply(channelId: string, text: string, to: string): Promise<MessageRecord> {
-    if (!text.trim()) throw new ChatError('Type a message first.');
-    if (text.length > MAX_TEXT_CHARS) {
-      throw new ChatError(`Messages can be at most ${MAX_TEXT_CHARS} characters (this one has ${text.length}).`);
-    }
+    checkText(text);
     if (!isMessageId(to)) throw new ChatError('That message cannot be answered.');
-    const record = await this.send(await this.openChannel(channelId), { kind: 'reply', body: { text, to } });
+    const record = await this.send(await openChannel(this.db, channelId), { kind: 'reply', body: { text, to } });
     if (!('status' in record)) throw new ChatError('The message could not be stored.');
     return record;
   }
 
   /** Sends a reaction, edit or deletion (the caller applies it locally). Returns its id and send time. */
   async sendAction(channelId: string, payload: ActionPayload): Promise<{ id: string; sentAt: number }> {
-    const sent = await this.send(await this.openChannel(channelId), { kind: 'action', body: payload });
+    const sent = await this.send(await openChannel(this.db, channelId), { kind: 'action', body: payload });
     return { id: sent.id, sentAt: sent.sentAt };
   }
 
@@ -147,7 +147,7 @@ export class ChatSender {
     let key: string | undefined;
     try {
       // Read here, not when called: earlier sends (and received messages) have moved the counters since.
-      channel = await this.openChannel(channelId);
+      channel = await openChannel(this.db, channelId);
       key = channel.keys.find((k) => k.epoch === channel.currentEpoch)?.key;
       if (!key) throw new ChatError('This chat has no key yet; wait until the group admin shares it.');
     } catch (err) {

@@ -236,15 +236,18 @@ export class ChatService {
     const catchUp = this.catchUp;
     const now = newMessageId().slice(0, 9);
     const older = this.older;
+    /** When no relay answered a history read: GUN reads the node from `from` (whole without) while still followed. */
+    const gunIfUnanswered = (reading: Promise<boolean>, what: string, from?: string): void =>
+      void reading.then(
+        (answered) => {
+          if (!answered && this.subs.has(key) && !this.stopped) this.subs.ensure(`${key}|gun`, pub, path, onValue, from);
+        },
+        (err: unknown) => console.debug(`meshdrop chat: ${what} failed`, err),
+      );
     if (cursor === undefined && older) {
       // Never read here: GUN from now on, and the newest page of the history (older pages on demand).
       this.subs.ensure(key, pub, path, onValue, now, 'tap');
-      void older.first(channelId, pub).then(
-        (answered) => {
-          if (!answered && this.subs.has(key) && !this.stopped) this.subs.ensure(`${key}|gun`, pub, path, onValue);
-        },
-        (err: unknown) => console.debug('meshdrop chat: history page failed', err),
-      );
+      gunIfUnanswered(older.first(channelId, pub), 'history page');
       return;
     }
     if (!catchUp || cursor === undefined) {
@@ -252,12 +255,7 @@ export class ChatService {
       return;
     }
     this.subs.ensure(key, pub, path, onValue, cursor > now ? cursor : now, 'tap');
-    void catchUp(soul, cursor, (k, value) => onValue(value, k)).then(
-      (answered) => {
-        if (!answered && this.subs.has(key) && !this.stopped) this.subs.ensure(`${key}|gun`, pub, path, onValue, cursor);
-      },
-      (err: unknown) => console.debug('meshdrop chat: catch-up failed', err),
-    );
+    gunIfUnanswered(catchUp(soul, cursor, (k, value) => onValue(value, k)), 'catch-up', cursor);
   }
 
   unwatchMember(channelId: string, pub: string): void {

@@ -10,7 +10,8 @@ import { APP_ROOT } from '../sync/user-space.js';
 import type { ChatEvents } from './chat-events.js';
 import { ChatError, type ActionInner, type ChatService, type ConversationHooks } from './chat-service.js';
 import { decideAction } from './conversation-rules.js';
-import { MAX_TEXT_CHARS, isActionPayload, type ActionPayload } from './envelope.js';
+import { isActionPayload, type ActionPayload } from './envelope.js';
+import { checkText, openChannel } from './chat-send.js';
 
 /** Setting key: whether this device sends seen receipts and shows others' (default on). */
 export const SEEN_RECEIPTS_SETTING = 'seenReceipts';
@@ -99,9 +100,7 @@ export class ConversationService implements ConversationHooks {
   // ---- sending ----
 
   private async own(channelId: string, messageId: string): Promise<{ channel: ChannelRecord; message: MessageRecord }> {
-    const channel = await getChannel(this.db, channelId);
-    if (!channel) throw new ChatError('This chat does not exist on this device.');
-    if (channel.closed) throw new ChatError('This chat is closed: you are no longer a member.');
+    const channel = await openChannel(this.db, channelId);
     const message = await this.db.get('messages', messageId);
     if (!message || message.channelId !== channelId || message.kind === 'system' || message.hidden) throw new ChatError('That message is not in this chat.');
     if (message.deleted) throw new ChatError('That message was deleted.');
@@ -126,8 +125,7 @@ export class ConversationService implements ConversationHooks {
   async edit(channelId: string, messageId: string, text: string): Promise<void> {
     const { message } = await this.own(channelId, messageId);
     if (message.author !== this.me.pair.pub || message.kind !== 'text') throw new ChatError('You can only edit your own text messages.');
-    if (!text.trim()) throw new ChatError('Type a message first.');
-    if (text.length > MAX_TEXT_CHARS) throw new ChatError(`Messages can be at most ${MAX_TEXT_CHARS} characters (this one has ${text.length}).`);
+    checkText(text);
     if (text === message.text) return;
     await this.send(channelId, { type: 'edit', target: messageId, text });
   }

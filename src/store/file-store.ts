@@ -16,6 +16,14 @@ export async function putFileRecord(db: MeshdropDatabase, record: FileRecord): P
 }
 
 /**
+ * A file-record change that leaves a failed record as it is: 'failed' is final for a transfer under way (a file deleted
+ * for everyone while its last part was on the way turned back into "sent" when the upload finished after the deletion).
+ */
+export function unlessFailed(change: (record: FileRecord) => FileRecord): (record: FileRecord) => FileRecord {
+  return (r) => (r.status === 'failed' ? r : change(r));
+}
+
+/**
  * Read-modify-write of a file record in one transaction, so concurrent chunk completions never lose
  * each other's updates. Returns the stored record, or undefined if the file is unknown.
  */
@@ -108,13 +116,9 @@ export async function fileBytesInChunks(db: MeshdropDatabase, record: FileRecord
   return parts ? new Blob(parts, { type: record.type || 'application/octet-stream' }) : undefined;
 }
 
-/**
- * Marks a blob upload sent; the original stays parked in the chunks store (no copy of a large file). A failed record
- * stays failed: 'failed' is final for an upload (a file deleted for everyone while its last part was on the way
- * turned back into "sent" when the upload finished after the deletion).
- */
+/** Marks a blob upload sent (not a failed one: see unlessFailed); the original stays parked in the chunks store (no copy of a large file). */
 export async function finishBlobUpload(db: MeshdropDatabase, fileId: string): Promise<FileRecord | undefined> {
-  return updateFileRecord(db, fileId, (r) => (r.status === 'failed' ? r : { ...r, status: 'sent', doneChunks: r.chunkCount, error: '', bytesInChunks: true }));
+  return updateFileRecord(db, fileId, unlessFailed((r) => ({ ...r, status: 'sent', doneChunks: r.chunkCount, error: '', bytesInChunks: true })));
 }
 
 /** Index of the chunk-store record that parks an outgoing file's original until the upload is done. */
@@ -135,7 +139,7 @@ export async function finishUpload(db: MeshdropDatabase, fileId: string): Promis
   const chunks = tx.objectStore('chunks');
   const current = await files.get(fileId);
   let next = current;
-  // A failed upload stays failed (see finishBlobUpload).
+  // A failed upload stays failed (see unlessFailed).
   if (current && current.status !== 'failed') {
     const parked = await chunks.get([fileId, ORIGINAL_INDEX]);
     next = { ...current, status: 'sent', doneChunks: current.chunkCount, error: '', blob: parked?.original ?? current.blob, updatedAt: Date.now() };

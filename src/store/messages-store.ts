@@ -32,17 +32,7 @@ export async function advanceMessageStatus(
   status: MessageStatus,
   applies: (m: MessageRecord) => boolean = () => true,
 ): Promise<MessageRecord | undefined> {
-  const tx = db.transaction('messages', 'readwrite');
-  const m = await tx.store.get(id);
-  if (!m || RANK[m.status] >= RANK[status] || !applies(m)) {
-    await tx.done;
-    return undefined;
-  }
-  m.status = status;
-  delete m.failReason;
-  await tx.store.put(m);
-  await tx.done;
-  return m;
+  return (await advanceMessageStatuses(db, [id], status, applies))[0];
 }
 
 /** advanceMessageStatus for several messages in one transaction (a batched delivery receipt); returns the changed ones. */

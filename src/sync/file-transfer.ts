@@ -26,6 +26,7 @@ import {
   storeReceivedChunk,
   storeReceivedPart,
   storedChunkIndexes,
+  unlessFailed,
   updateFileRecord,
 } from '../store/file-store.js';
 import type { FileMeta, FileRecord } from '../store/schema.js';
@@ -215,7 +216,7 @@ export class FileTransfer extends EventTarget {
     const sent = new Set(record.sentChunks ?? []);
     const pending = (await storedChunkIndexes(this.db, fileId)).filter((i) => !sent.has(i));
     if (!this.net.online) return this.retryLater(fileId); // stays queued; also resumed on reconnect
-    this.emit(await updateFileRecord(this.db, fileId, (r) => (r.status === 'failed' ? r : { ...r, status: 'uploading', error: '' })));
+    this.emit(await updateFileRecord(this.db, fileId, unlessFailed((r) => ({ ...r, status: 'uploading', error: '' }))));
     let stalled = false;
     const worker = async (): Promise<void> => {
       for (let index = pending.shift(); index !== undefined && !stalled && !this.closed; index = pending.shift()) {
@@ -283,7 +284,7 @@ export class FileTransfer extends EventTarget {
     const sent = new Set(record.sentChunks ?? []);
     const pending: number[] = [];
     for (let i = 0; i < record.chunkCount; i++) if (!sent.has(i)) pending.push(i);
-    this.emit(await updateFileRecord(this.db, fileId, (r) => (r.status === 'failed' ? r : { ...r, status: 'uploading', error: '' })));
+    this.emit(await updateFileRecord(this.db, fileId, unlessFailed((r) => ({ ...r, status: 'uploading', error: '' }))));
     let stalled = false;
     let failure: string | undefined;
     // Sent chunks are recorded in batches (one IndexedDB write per SAVE_EVERY_MS, not per chunk); a restart re-sends
@@ -406,7 +407,7 @@ export class FileTransfer extends EventTarget {
     const stored = await storedChunkIndexes(this.db, fileId);
     if (stored.filter((i) => i >= 0).length !== record.chunkCount) return this.fail(fileId, this.codec.blobErrorText('lost'));
     // The file is the Blob made of the stored parts (file-store fileBytesInChunks): no copy, no whole-file read.
-    this.emit(await updateFileRecord(this.db, fileId, (r) => (r.status === 'failed' ? r : { ...r, status: 'complete', doneChunks: r.chunkCount, error: '', bytesInChunks: true })));
+    this.emit(await updateFileRecord(this.db, fileId, unlessFailed((r) => ({ ...r, status: 'complete', doneChunks: r.chunkCount, error: '', bytesInChunks: true }))));
   }
 
   // --- download ---------------------------------------------------------------------------------
@@ -496,6 +497,6 @@ export class FileTransfer extends EventTarget {
 
   private async fail(fileId: string, error: string): Promise<void> {
     // A record that already failed (e.g. deleted by its sender) keeps its first reason.
-    this.emit(await updateFileRecord(this.db, fileId, (r) => (r.status === 'failed' ? r : { ...r, status: 'failed', error, blob: undefined })));
+    this.emit(await updateFileRecord(this.db, fileId, unlessFailed((r) => ({ ...r, status: 'failed', error, blob: undefined }))));
   }
 }
